@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { joinLines, type SerializedSpace } from './serialized-space.schema.ts';
+
+export const BenchmarkQuestion = z.strictObject({
+  id: z.string().min(1, 'id must not be empty'),
+  question: z.string().min(1, 'question must not be empty'),
+  expected_sql: z.string().min(1, 'expected_sql must not be empty'),
+  tags: z.array(z.string()).optional(),
+});
+export type BenchmarkQuestion = z.infer<typeof BenchmarkQuestion>;
+
+export const BenchmarkFile = z
+  .strictObject({
+    name: z.string().optional(),
+    description: z.string().optional(),
+    questions: z.array(BenchmarkQuestion).min(1, 'a benchmark needs at least one question'),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.questions.forEach((q, i) => {
+      if (seen.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate id "${q.id}"` });
+      seen.add(q.id);
+    });
+  });
+export type BenchmarkFile = z.infer<typeof BenchmarkFile>;
+
+/** Benchmark questions held in the space's own `benchmarks` section (those with a SQL answer). */
+export function benchmarkFromSpace(space: SerializedSpace): BenchmarkQuestion[] {
+  return (space.benchmarks?.questions ?? []).flatMap((q) => {
+    const answer = q.answer?.find((a) => a.format.toUpperCase() === 'SQL');
+    if (!answer) return [];
+    return [{ id: q.id, question: joinLines(q.question), expected_sql: joinLines(answer.content) }];
+  });
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { Fix } from './fix.schema.ts';
+
+export const Verdict = z.enum(['pass', 'fail', 'error', 'timeout']);
+export type Verdict = z.infer<typeof Verdict>;
+
+/**
+ * Deterministic reason codes, after Genie's own benchmark verdicts.
+ * BENCHMARK_* codes mean the benchmark itself is broken, not Genie.
+ */
+export const ReasonCode = z.enum([
+  'MATCH',
+  'NO_SQL',
+  'EMPTY_RESULT',
+  'RESULT_MISSING_ROWS',
+  'RESULT_EXTRA_ROWS',
+  'RESULT_MISSING_COLUMNS',
+  'RESULT_EXTRA_COLUMNS',
+  'SINGLE_CELL_DIFFERENCE',
+  'VALUE_DIFFERENCE',
+  'ROW_ORDER_DIFFERENCE',
+  'COLUMN_TYPE_DIFFERENCE',
+  'GENIE_SQL_ERROR',
+  'GENIE_FAILED',
+  'GENIE_TIMEOUT',
+  'EMPTY_GOOD_SQL',
+  'BENCHMARK_SQL_ERROR',
+  'INTERNAL_ERROR',
+]);
+export type ReasonCode = z.infer<typeof ReasonCode>;
+
+/** One benchmark question's outcome in one scoring pass. */
+export const QuestionResult = z.object({
+  question_id: z.string(),
+  question: z.string(),
+  verdict: Verdict,
+  reason_code: ReasonCode,
+  reason: z.string(),
+  expected_sql: z.string(),
+  genie_sql: z.string().optional(),
+  genie_text: z.string().optional(),
+  conversation_id: z.string().optional(),
+  message_id: z.string().optional(),
+  duration_ms: z.number().nonnegative(),
+});
+export type QuestionResult = z.infer<typeof QuestionResult>;
+
+/** The outcome of scoring every benchmark question once. */
+export const ScoreReport = z.object({
+  score: z.number().min(0).max(1),
+  passed: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  results: z.array(QuestionResult),
+});
+export type ScoreReport = z.infer<typeof ScoreReport>;
+
+export const RejectedFix = z.object({ fix: z.unknown(), reason: z.string() });
+export type RejectedFix = z.infer<typeof RejectedFix>;
+
+export const PlanResult = z.object({
+  fixes: z.array(Fix),
+  rejected: z.array(RejectedFix),
+  analysis: z.string().optional(),
+  model: z.string(),
+  attempts: z.number().int().positive(),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).optional(),
+});
+export type PlanResult = z.infer<typeof PlanResult>;
+
+export const ApplyResult = z.object({
+  applied: z.array(Fix),
+  skipped: z.array(RejectedFix),
+  metric_views_created: z.array(z.string()),
+  /** serialized_space before the update, byte for byte, for rollback */
+  backup_serialized_space: z.string(),
+  serialized_space: z.string(),
+});
+export type ApplyResult = z.infer<typeof ApplyResult>;
+
+export const LoopDecision = z.enum(['target_reached', 'next_loop', 'no_progress', 'max_loops', 'no_fixes']);
+export type LoopDecision = z.infer<typeof LoopDecision>;
+
+export const QuestionChange = z.object({
+  question_id: z.string(),
+  before: Verdict,
+  after: Verdict,
+});
+
+export const ValidateResult = z.object({
+  decision: LoopDecision,
+  score_before: z.number(),
+  score_after: z.number(),
+  fixed: z.array(z.string()),
+  regressed: z.array(z.string()),
+});
+export type ValidateResult = z.infer<typeof ValidateResult>;

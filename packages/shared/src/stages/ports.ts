@@ -1,0 +1,74 @@
+import type { GenieSpace } from '../schemas/index.ts';
+
+/** Terminal outcome of one Genie question. */
+export interface GenieAnswer {
+  conversation_id: string;
+  message_id: string;
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'QUERY_RESULT_EXPIRED';
+  /** SQL of the query attachment, when Genie wrote one */
+  sql?: string;
+  /** text attachment: an answer or a clarifying question */
+  text?: string;
+  /** message.error.error / type when FAILED */
+  error?: string;
+  error_type?: string;
+}
+
+export interface AskOptions {
+  signal?: AbortSignal;
+  /** overall deadline for start + polling */
+  timeoutMs?: number;
+}
+
+/** Genie Conversation API: ask one question, wait for the terminal status. */
+export interface GenieConversations {
+  ask(spaceId: string, question: string, options?: AskOptions): Promise<GenieAnswer>;
+}
+
+/** A space as read with include_serialized_space=true. */
+export type SpaceWithConfig = GenieSpace & { serialized_space: string };
+
+/** Genie space management API. */
+export interface GenieSpaces {
+  get(spaceId: string): Promise<SpaceWithConfig>;
+  /** PATCH; serialized_space replaces the whole configuration */
+  update(spaceId: string, patch: { serialized_space: string; etag?: string }): Promise<SpaceWithConfig>;
+}
+
+export interface ResultColumn {
+  name: string;
+  /** Databricks type name, e.g. STRING, BIGINT, DECIMAL, DATE, TIMESTAMP, DOUBLE, BOOLEAN */
+  type: string;
+}
+
+/** Rows as the driver returns them (values may be strings, numbers, bigint, Date, boolean, null). */
+export interface ResultSet {
+  columns: ResultColumn[];
+  rows: unknown[][];
+}
+
+/** SQL warehouse: run a statement, get its full result. */
+export interface SqlWarehouse {
+  query(sql: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<ResultSet>;
+  close(): Promise<void>;
+}
+
+export interface ChatRequest {
+  system: string;
+  user: string;
+  /** JSON schema to request structured output with (the answer is validated with zod regardless) */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+  /** earlier turns, e.g. a failed answer and the validation error fed back */
+  history?: { role: 'user' | 'assistant'; content: string }[];
+}
+
+export interface ChatResponse {
+  content: string;
+  model: string;
+  usage?: { prompt_tokens: number; completion_tokens: number };
+}
+
+/** The planner's LLM (a Databricks serving endpoint through the openai client). */
+export interface ChatModel {
+  complete(request: ChatRequest): Promise<ChatResponse>;
+}
