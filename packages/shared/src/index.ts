@@ -1,0 +1,4 @@
+export * from './schemas/index.ts';
+export * from './errors/index.ts';
+export * from './util/index.ts';
+export * from './stages/ports.ts';

@@ -1,0 +1,3 @@
+export * from './retry.ts';
+export * from './logger.ts';
+export * from './ids.ts';

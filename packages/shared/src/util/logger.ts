@@ -1,0 +1,14 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/** The project's pino logger: JSON lines on stderr, one event per line; level from LOG_LEVEL. */
+export function createLogger(name: string, options: LoggerOptions = {}): Logger {
+  return pino(
+    { name, level: process.env.LOG_LEVEL ?? 'info', base: { service: name }, ...options },
+    pino.destination({ fd: 2, sync: false }),
+  );
+}
+
+/** A logger that drops everything, for tests and library callers that pass none. */
+export const silentLogger: Logger = pino({ level: 'silent' });
