@@ -1,15 +1,31 @@
 import type { SerializedSpace } from '@genie-enhancer/shared';
 import type { CatalogSnapshot } from '../catalog.types.ts';
+import { adaptExample } from './examples.ts';
+import { parseInstructions } from './instructions.ts';
+import { joinEdges } from './join-graph.ts';
+import { buildLexicon } from './lexicon.ts';
+import { parseQuestion } from './question.ts';
+import { resolveQuestion } from './resolve.ts';
 
 export type GenieReply =
   | { kind: 'query'; sql: string; description: string }
   | { kind: 'text'; text: string };
 
 /**
- * Simulated Genie: turns a question into Databricks SQL using only the space configuration and the catalog.
- * Deterministic for a given space, catalog and question.
+ * Simulated Genie: turns a question into Databricks SQL using only the space configuration (tables, column
+ * descriptions and synonyms, text instructions, join specs, example question-SQLs, metric views) and the
+ * catalog. Deterministic for a given space, catalog and question; knows nothing of any benchmark.
  */
-export function answerQuestion(_space: SerializedSpace, _catalog: CatalogSnapshot, question: string): GenieReply {
-  // Placeholder until the engine lands (in progress in this session).
-  return { kind: 'text', text: `Could you clarify which table answers "${question}"?` };
+export function answerQuestion(space: SerializedSpace, catalog: CatalogSnapshot, question: string): GenieReply {
+  const lexicon = buildLexicon(space, catalog);
+  const example = adaptExample(space, lexicon, question);
+  if (example) return { kind: 'query', sql: example.sql, description: `Adapted from the example "${example.example}"` };
+
+  const parsed = parseQuestion(question);
+  if (parsed.comparison) {
+    return { kind: 'text', text: 'Comparing periods needs a worked example in this space. Could you ask for each period separately?' };
+  }
+  const rules = parseInstructions(lexicon.textInstructions);
+  const result = resolveQuestion(parsed, lexicon, rules, joinEdges(space, lexicon, rules.joins));
+  return 'clarify' in result ? { kind: 'text', text: result.clarify } : { kind: 'query', sql: result.sql, description: result.description };
 }

@@ -1,4 +1,7 @@
+import { SerializedSpace } from '@genie-enhancer/shared';
 import type { CatalogSnapshot } from '../catalog.types.ts';
+import { FailureAnalyst, type Failure } from './failure-analysis.ts';
+import { fencedJson } from './prompt-blocks.ts';
 
 export interface ChatMessage { role: string; content: string }
 
@@ -6,10 +9,23 @@ export interface ChatMessage { role: string; content: string }
 export const SIMULATED_MODEL_SUFFIX = '-simulated';
 
 /**
- * Simulated planner LLM: reads the planner prompt (space + failures blocks) and answers with fix JSON.
- * Deterministic for the same prompt and catalog.
+ * Simulated planner LLM: reads the planner prompt's `space` and `failures` blocks and answers with fix JSON
+ * (docs/architecture.md). Deterministic for the same prompt and catalog. Its fixes are general (synonyms,
+ * descriptions, rules, metric views, examples for other values), never a benchmark's own question or SQL.
  */
-export function simulatedCompletion(_messages: ChatMessage[], _catalog: CatalogSnapshot, endpoint: string): { content: string; model: string } {
-  // Placeholder until the model lands (in progress in this session).
-  return { content: JSON.stringify({ analysis: 'no analysis yet', fixes: [] }), model: `${endpoint}${SIMULATED_MODEL_SUFFIX}` };
+export function simulatedCompletion(messages: ChatMessage[], catalog: CatalogSnapshot, endpoint: string): { content: string; model: string } {
+  const model = `${endpoint}${SIMULATED_MODEL_SUFFIX}`;
+  const prompt = messages.filter((m) => m.role === 'user').map((m) => m.content).find((c) => c.includes('```json failures'));
+  const space = SerializedSpace.safeParse(fencedJson(prompt ?? '', 'space'));
+  const failures = fencedJson(prompt ?? '', 'failures');
+  if (!space.success || !Array.isArray(failures)) {
+    return { model, content: JSON.stringify({ analysis: '[simulated] The prompt had no readable space or failures block.', fixes: [] }) };
+  }
+  const analyst = new FailureAnalyst(space.data, catalog);
+  for (const failure of failures as Failure[]) {
+    if (typeof failure?.question === 'string' && typeof failure.expected_sql === 'string') analyst.analyse(failure);
+  }
+  const fixes = analyst.result();
+  const analysis = `[simulated model] Analysed ${failures.length} failures; proposing ${fixes.length} general fixes.`;
+  return { model, content: JSON.stringify({ analysis, fixes }) };
 }

@@ -1,0 +1,75 @@
+import type { SerializedSpace } from '@genie-enhancer/shared';
+import { joinLines } from '@genie-enhancer/shared';
+import { joinFromDescription, splitQualified, type JoinEdge } from './instructions.ts';
+import type { Lexicon, TableInfo } from './lexicon.ts';
+
+const KEY_COLUMN = /(^id$|_id$|_key$)/i;
+
+/** Resolves a table written in full (catalog.schema.table) or by a shorter suffix (orders, retail.orders). */
+export function findTable(lexicon: Lexicon, name: string): TableInfo | undefined {
+  const lower = name.toLowerCase();
+  return lexicon.tables.find((t) => t.identifier === lower) ?? lexicon.tables.find((t) => t.identifier.endsWith(`.${lower}`));
+}
+
+/** Every join the space declares or implies: join specs, instructions, descriptions, same-named keys. */
+export function joinEdges(space: SerializedSpace, lexicon: Lexicon, instructionJoins: JoinEdge[]): JoinEdge[] {
+  const edges: JoinEdge[] = [];
+  const add = (edge: JoinEdge | undefined) => {
+    if (!edge) return;
+    const left = findTable(lexicon, edge.left);
+    const right = findTable(lexicon, edge.right);
+    if (left && right && left !== right) edges.push({ ...edge, left: left.identifier, right: right.identifier });
+  };
+  for (const spec of space.instructions?.join_specs ?? []) {
+    const m = /^\s*(\w+)\.(\w+)\s*=\s*(\w+)\.(\w+)\s*$/.exec(joinLines(spec.sql));
+    if (!m) continue;
+    const aliasOf = (alias: string) =>
+      alias === (spec.left.alias ?? '') ? spec.left.identifier : alias === (spec.right.alias ?? '') ? spec.right.identifier : alias;
+    add({ left: aliasOf(m[1]), leftColumn: m[2], right: aliasOf(m[3]), rightColumn: m[4] });
+  }
+  instructionJoins.forEach(add);
+  for (const table of lexicon.tables) {
+    for (const column of table.columns) add(joinFromDescription(table.identifier, column.name, column.description));
+  }
+  for (const a of lexicon.tables) {
+    for (const b of lexicon.tables) {
+      if (a.identifier >= b.identifier) continue;
+      for (const column of a.columns) {
+        if (KEY_COLUMN.test(column.name) && b.columns.some((c) => c.name.toLowerCase() === column.name.toLowerCase())) {
+          add({ left: a.identifier, leftColumn: column.name, right: b.identifier, rightColumn: column.name });
+        }
+      }
+    }
+  }
+  return edges;
+}
+
+/** Shortest join path from `from` to `to` (breadth-first, deterministic), as edges oriented from → to. */
+export function joinPath(edges: JoinEdge[], from: string, to: string): JoinEdge[] | undefined {
+  if (from === to) return [];
+  const previous = new Map<string, JoinEdge>();
+  const queue = [from];
+  const seen = new Set([from]);
+  while (queue.length) {
+    const node = queue.shift()!;
+    for (const edge of edges) {
+      const oriented = edge.left === node ? edge : edge.right === node ? flip(edge) : undefined;
+      if (!oriented || seen.has(oriented.right)) continue;
+      seen.add(oriented.right);
+      previous.set(oriented.right, oriented);
+      if (oriented.right === to) {
+        const path: JoinEdge[] = [];
+        for (let at = to; at !== from; at = previous.get(at)!.left) path.unshift(previous.get(at)!);
+        return path;
+      }
+      queue.push(oriented.right);
+    }
+  }
+  return undefined;
+}
+
+function flip(edge: JoinEdge): JoinEdge {
+  return { left: edge.right, leftColumn: edge.rightColumn, right: edge.left, rightColumn: edge.leftColumn };
+}
+
+export { splitQualified };

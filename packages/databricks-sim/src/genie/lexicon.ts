@@ -1,0 +1,125 @@
+import { joinLines, type SerializedSpace } from '@genie-enhancer/shared';
+import type { CatalogSnapshot, MetricViewDefinition } from '../catalog.types.ts';
+import { contentStems, identifierStems, indexOfPhrase, shortName, stems } from './text.ts';
+
+/** A way of naming something: a phrase of stems and how strongly it points at its target. */
+export interface Phrase {
+  words: string[];
+  weight: number;
+}
+
+export interface ColumnInfo {
+  table: string;
+  name: string;
+  type: string;
+  numeric: boolean;
+  temporal: boolean;
+  phrases: Phrase[];
+  descriptionWords: Set<string>;
+  description: string;
+  values: string[];
+}
+
+export interface TableInfo {
+  identifier: string;
+  entity: string[];
+  phrases: Phrase[];
+  description: string;
+  columns: ColumnInfo[];
+}
+
+export interface MetricViewInfo {
+  definition: MetricViewDefinition;
+  measures: { name: string; phrases: Phrase[] }[];
+  dimensions: { name: string; phrases: Phrase[]; column?: ColumnInfo }[];
+}
+
+/** Everything the simulated Genie may know: the space's own configuration over the catalog's tables. */
+export interface Lexicon {
+  tables: TableInfo[];
+  metricViews: MetricViewInfo[];
+  textInstructions: string[];
+}
+
+const NUMERIC = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|FLOAT|DOUBLE|DECIMAL|NUMERIC|LONG|SHORT|BYTE)/i;
+const TEMPORAL = /^(DATE|TIMESTAMP)/i;
+const WEIGHT = { name: 2, synonym: 3, description: 0.4 } as const;
+
+function phrasesFor(name: string, synonyms: readonly string[] | undefined): Phrase[] {
+  const phrases: Phrase[] = [{ words: identifierStems(name), weight: WEIGHT.name }];
+  for (const synonym of synonyms ?? []) phrases.push({ words: stems(synonym), weight: WEIGHT.synonym });
+  return phrases.filter((p) => p.words.length > 0);
+}
+
+/** How well `tokens` name a target: the best contained phrase (weight × length) plus weak description evidence. */
+export function matchScore(tokens: readonly string[], phrases: readonly Phrase[], descriptionWords?: Set<string>): number {
+  let best = 0;
+  for (const phrase of phrases) {
+    if (indexOfPhrase(tokens, phrase.words) >= 0) best = Math.max(best, phrase.weight * phrase.words.length);
+  }
+  if (descriptionWords && descriptionWords.size > 0) {
+    best += tokens.filter((t) => descriptionWords.has(t)).length * WEIGHT.description;
+  }
+  return best;
+}
+
+export function buildLexicon(space: SerializedSpace, catalog: CatalogSnapshot): Lexicon {
+  const catalogTables = new Map(catalog.tables.map((t) => [t.identifier.toLowerCase(), t]));
+  const tables: TableInfo[] = [];
+  for (const source of [...(space.data_sources?.tables ?? [])].sort((a, b) => a.identifier.localeCompare(b.identifier))) {
+    const identifier = source.identifier.toLowerCase();
+    const table = catalogTables.get(identifier);
+    if (!table) continue;
+    const configs = new Map((source.column_configs ?? []).map((c) => [c.column_name.toLowerCase(), c]));
+    const columns = table.columns.map((column): ColumnInfo => {
+      const config = configs.get(column.name.toLowerCase());
+      const description = joinLines(config?.description);
+      return {
+        table: identifier,
+        name: column.name,
+        type: column.type,
+        numeric: NUMERIC.test(column.type),
+        temporal: TEMPORAL.test(column.type),
+        phrases: phrasesFor(column.name, config?.synonyms),
+        descriptionWords: new Set(contentStems(description)),
+        description,
+        values: table.values[column.name] ?? [],
+      };
+    });
+    const description = joinLines(source.description);
+    const entity = identifierStems(shortName(identifier));
+    tables.push({ identifier, entity, phrases: [{ words: entity, weight: WEIGHT.name }], description, columns });
+  }
+
+  const listed = new Set((space.data_sources?.metric_views ?? []).map((v) => v.identifier.toLowerCase()));
+  const metricViews = catalog.metricViews
+    .filter((v) => listed.has(v.identifier.toLowerCase()))
+    .sort((a, b) => a.identifier.localeCompare(b.identifier))
+    .map((definition) => metricViewInfo(definition, tables));
+
+  const textInstructions = (space.instructions?.text_instructions ?? []).map((t) => joinLines(t.content));
+  return { tables, metricViews, textInstructions };
+}
+
+function metricViewInfo(definition: MetricViewDefinition, tables: TableInfo[]): MetricViewInfo {
+  const source = tables.find((t) => t.identifier === definition.source.toLowerCase());
+  const joined = new Map((definition.joins ?? []).map((j) => [j.name.toLowerCase(), tables.find((t) => t.identifier === j.source.toLowerCase())]));
+  const columnOf = (expr: string): ColumnInfo | undefined => {
+    const m = /^\s*(?:(\w+)\.)?(\w+)\s*$/.exec(expr);
+    if (!m) return undefined;
+    const table = m[1] && m[1].toLowerCase() !== 'source' ? joined.get(m[1].toLowerCase()) : source;
+    return table?.columns.find((c) => c.name.toLowerCase() === m[2].toLowerCase());
+  };
+  const fieldPhrases = (f: { name: string; synonyms?: string[]; comment?: string }) => [
+    ...phrasesFor(f.name, f.synonyms),
+    ...(f.comment ? [{ words: contentStems(f.comment), weight: WEIGHT.description }] : []),
+  ];
+  return {
+    definition,
+    measures: definition.measures.map((m) => ({ name: m.name, phrases: fieldPhrases(m) })),
+    dimensions: definition.dimensions.map((d) => {
+      const column = columnOf(d.expr);
+      return { name: d.name, column, phrases: [...fieldPhrases(d), ...(column?.phrases ?? [])] };
+    }),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Question → slots, by small keyword rules, independent of any space. The simulated planner model uses the
+ * same parse to learn which words of a failed question named the measure or the dimension.
+ */
+import { stem, words } from './text.ts';
+
+export type Aggregation = 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
+export type Grain = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
+
+export type TimeFilter =
+  | { kind: 'year'; year: number }
+  | { kind: 'fiscal_year'; year: number }
+  | { kind: 'quarter'; year: number; quarter: number }
+  | { kind: 'month'; year: number; month: number }
+  | { kind: 'last_days'; days: number }
+  | { kind: 'last_month' }
+  | { kind: 'this_year' }
+  | { kind: 'last_year' };
+
+export interface ParsedQuestion {
+  /** stemmed word tokens of the whole question */
+  tokens: string[];
+  aggregation?: Aggregation;
+  /** stems naming what is counted, after "how many" / "number of" */
+  countNoun?: string[];
+  measurePhrase?: string[];
+  groupPhrases: string[][];
+  grain?: Grain;
+  time?: TimeFilter;
+  /** top-N, or 1 for "which X has the highest Y" */
+  limit?: { n: number; direction: 'DESC' | 'ASC' };
+  /** the question compares periods or asks for growth: a shape the generic rules do not build */
+  comparison: boolean;
+  years: number[];
+}
+
+const BOUNDARY = new Set('of by per in for from during with across between to over on at since before after where that who which are were is was has have had do does did there than and or'.split(' '));
+const GRAINS: Record<string, Grain> = { day: 'DAY', daily: 'DAY', week: 'WEEK', weekly: 'WEEK', month: 'MONTH', monthly: 'MONTH', quarter: 'QUARTER', quarterly: 'QUARTER', year: 'YEAR', yearly: 'YEAR', annual: 'YEAR' };
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const ORDINAL_QUARTER: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, q1: 1, q2: 2, q3: 3, q4: 4 };
+const VERBS = new Set('has have had is was are were did does do sold made generated placed bought ordered'.split(' '));
+
+function phraseAfter(raw: string[], start: number, stopAtVerbs = false): string[] {
+  const out: string[] = [];
+  for (let i = start; i < raw.length; i++) {
+    const w = raw[i];
+    if (BOUNDARY.has(w) || /^\d+$/.test(w) || (stopAtVerbs && VERBS.has(w))) break;
+    if (w === 'the' || w === 'a' || w === 'an' || w === 'each' || w === 'every') continue;
+    out.push(stem(w));
+  }
+  return out;
+}
+
+export function parseQuestion(question: string): ParsedQuestion {
+  const raw = words(question);
+  const text = raw.join(' ');
+  const parsed: ParsedQuestion = { tokens: raw.map(stem), groupPhrases: [], comparison: false, years: [] };
+  parsed.years = raw.filter((w) => /^(19|20)\d\d$/.test(w)).map(Number);
+  parsed.comparison = /\b(growth|grow|change|increase|decrease|compare|compared|versus|vs)\b/.test(text) && parsed.years.length >= 2;
+
+  const at = (phrase: string) => {
+    const i = text.indexOf(phrase);
+    return i < 0 ? -1 : text.slice(0, i).split(' ').filter(Boolean).length;
+  };
+
+  // top-N / bottom-N: "top 5 products by revenue"
+  const top = /\b(top|bottom|lowest|highest|best|worst)\s+(\d+)\b/.exec(text);
+  if (top) {
+    const idx = at(top[0]) + 2;
+    parsed.limit = { n: Number(top[2]), direction: /bottom|lowest|worst/.test(top[1]) ? 'ASC' : 'DESC' };
+    const group = phraseAfter(raw, idx);
+    if (group.length) parsed.groupPhrases.push(group);
+    const by = raw.indexOf('by', idx);
+    if (by >= 0) parsed.measurePhrase = phraseAfter(raw, by + 1);
+  }
+
+  // "which X has the highest Y"
+  const which = raw.indexOf('which');
+  if (which >= 0 && !parsed.limit) {
+    const group = phraseAfter(raw, which + 1, true);
+    if (group.length) parsed.groupPhrases.push(group);
+    const sup = raw.findIndex((w, i) => i > which && /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst)$/.test(w));
+    if (sup >= 0) {
+      parsed.limit = { n: 1, direction: /lowest|least|smallest|fewest|worst/.test(raw[sup]) ? 'ASC' : 'DESC' };
+      const measure = phraseAfter(raw, sup + 1);
+      if (measure.length) parsed.measurePhrase = measure;
+    }
+  }
+
+  // aggregation and what it applies to
+  const count = /\b(how many|number of|count of)\b/.exec(text);
+  if (count) {
+    parsed.aggregation = 'COUNT';
+    parsed.countNoun = phraseAfter(raw, at(count[0]) + count[0].split(' ').length, true);
+  } else {
+    const agg = /\b(total|sum of|sum|average|avg|mean|maximum|max|minimum|min)\b/.exec(text);
+    if (agg) {
+      const word = agg[1];
+      parsed.aggregation = /total|sum/.test(word) ? 'SUM' : /average|avg|mean/.test(word) ? 'AVG' : /max/.test(word) ? 'MAX' : 'MIN';
+      const phrase = phraseAfter(raw, at(agg[0]) + agg[0].split(' ').length);
+      if (phrase.length && !parsed.measurePhrase) parsed.measurePhrase = phrase;
+    }
+  }
+  if (!parsed.measurePhrase && !parsed.aggregation) {
+    // "What was revenue in 2024?" — the words after the copula name the measure
+    const copula = raw.findIndex((w) => w === 'was' || w === 'is' || w === 'were' || w === 'are');
+    if (copula >= 0) {
+      const phrase = phraseAfter(raw, copula + 1);
+      if (phrase.length) parsed.measurePhrase = phrase;
+    }
+  }
+
+  // group by: "by X", "per X", "for each X", "in each X"
+  raw.forEach((w, i) => {
+    const each = (w === 'each' || w === 'every') && (raw[i - 1] === 'for' || raw[i - 1] === 'in');
+    if ((w === 'by' || w === 'per' || each) && !(parsed.limit && w === 'by' && top)) {
+      const phrase = phraseAfter(raw, i + 1);
+      if (phrase.length) parsed.groupPhrases.push(phrase);
+    }
+  });
+  for (const phrase of parsed.groupPhrases) {
+    if (phrase.length === 1 && GRAINS[phrase[0]]) parsed.grain = GRAINS[phrase[0]];
+  }
+  parsed.groupPhrases = parsed.groupPhrases.filter((p) => !(p.length === 1 && GRAINS[p[0]]));
+  const adverb = raw.find((w) => /^(daily|weekly|monthly|quarterly|yearly|annual)$/.test(w));
+  if (!parsed.grain && adverb) parsed.grain = GRAINS[adverb];
+
+  parsed.time = timeFilter(raw, text, parsed.years);
+  return parsed;
+}
+
+function timeFilter(raw: string[], text: string, years: number[]): TimeFilter | undefined {
+  const fiscal = /\b(?:fiscal year|fy)\s*((?:19|20)\d\d)\b/.exec(text) ?? /\bfy((?:19|20)\d\d)\b/.exec(text);
+  if (fiscal) return { kind: 'fiscal_year', year: Number(fiscal[1]) };
+  const last = /\b(?:last|past|previous)\s+(\d+)\s+days?\b/.exec(text);
+  if (last) return { kind: 'last_days', days: Number(last[1]) };
+  if (/\b(last|previous) month\b/.test(text)) return { kind: 'last_month' };
+  if (/\b(this year|year to date|ytd)\b/.test(text)) return { kind: 'this_year' };
+  if (/\b(last|previous) year\b/.test(text)) return { kind: 'last_year' };
+  if (years.length !== 1) return undefined;
+  const year = years[0];
+  const quarter = raw.findIndex((w) => ORDINAL_QUARTER[w] !== undefined && (w.startsWith('q') || raw.includes('quarter')));
+  if (quarter >= 0) return { kind: 'quarter', year, quarter: ORDINAL_QUARTER[raw[quarter]] };
+  const month = raw.findIndex((w) => MONTHS.includes(w));
+  if (month >= 0) return { kind: 'month', year, month: MONTHS.indexOf(raw[month]) + 1 };
+  return { kind: 'year', year };
+}

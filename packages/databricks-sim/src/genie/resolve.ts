@@ -1,0 +1,244 @@
+/** Slots → SQL over the space's tables (or one of its metric views). */
+import type { InstructionRules, JoinEdge } from './instructions.ts';
+import { findTable, joinPath } from './join-graph.ts';
+import { matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
+import type { Aggregation, ParsedQuestion, TimeFilter } from './question.ts';
+import { quoteSqlString, shortName, stems } from './text.ts';
+
+export type Resolution = { sql: string; description: string } | { clarify: string };
+
+const NON_MEASURE = /(^id$|_id$|_key$|_ref$|_no$|_nbr$|_num$|_code$)/i;
+const GRAIN_EXPR = { DAY: 'DAY', WEEK: 'WEEK', MONTH: 'MONTH', QUARTER: 'QUARTER', YEAR: 'YEAR' } as const;
+
+interface ValueFilter { column: ColumnInfo; value: string }
+
+function best<T>(items: T[], score: (item: T) => number): { item: T; score: number } | undefined {
+  let top: { item: T; score: number } | undefined;
+  for (const item of items) {
+    const s = score(item);
+    if (s > 0 && (!top || s > top.score)) top = { item, score: s };
+  }
+  return top;
+}
+
+const allColumns = (lexicon: Lexicon) => lexicon.tables.flatMap((t) => t.columns);
+const tableOf = (lexicon: Lexicon, column: ColumnInfo) => lexicon.tables.find((t) => t.identifier === column.table)!;
+
+function labelColumn(table: TableInfo): ColumnInfo | undefined {
+  const strings = table.columns.filter((c) => /^STRING|^VARCHAR/i.test(c.type) && !NON_MEASURE.test(c.name));
+  return strings.find((c) => c.phrases.some((p) => p.words.includes('name'))) ?? strings[0];
+}
+
+function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | undefined {
+  const entityBonus = (c: ColumnInfo) => (tableOf(lexicon, c).entity.some((w) => phrase.includes(w)) ? 1 : 0);
+  const hit = best(allColumns(lexicon), (c) => {
+    const s = matchScore(phrase, c.phrases, c.descriptionWords);
+    return s > 0 ? s + entityBonus(c) : 0;
+  });
+  if (hit && hit.score >= 1) return hit.item;
+  const table = best(lexicon.tables, (t) => matchScore(phrase, t.phrases));
+  return table ? labelColumn(table.item) : undefined;
+}
+
+function valueFilters(lexicon: Lexicon, tokens: string[]): ValueFilter[] {
+  const found = new Map<string, { filter: ValueFilter; score: number }>();
+  for (const column of allColumns(lexicon)) {
+    for (const value of column.values) {
+      const words = stems(value);
+      const at = indexOf(tokens, words);
+      if (words.length === 0 || at < 0) continue;
+      // a value spelled like a table's name ("STORE" vs "stores") is the table, not the value
+      if (lexicon.tables.some((t) => t.entity.join(' ') === words.join(' '))) continue;
+      const context = tokens.slice(Math.max(0, at - 3), at + words.length + 3);
+      const score = 1 + matchScore(context, column.phrases) + (tableOf(lexicon, column).entity.some((w) => context.includes(w)) ? 0.5 : 0);
+      const key = words.join(' ');
+      const current = found.get(key);
+      if (!current || score > current.score) found.set(key, { filter: { column, value }, score });
+    }
+  }
+  return [...found.values()].map((f) => f.filter);
+}
+
+function indexOf(tokens: string[], words: string[]): number {
+  outer: for (let i = 0; i + words.length <= tokens.length; i++) {
+    for (let j = 0; j < words.length; j++) if (tokens[i + j] !== words[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+function dateColumn(table: TableInfo, tokens: string[]): ColumnInfo | undefined {
+  const dates = table.columns.filter((c) => c.temporal);
+  return best(dates, (c) => matchScore(tokens, c.phrases, c.descriptionWords))?.item ?? dates[0];
+}
+
+function timeCondition(time: TimeFilter, col: string, rules: InstructionRules): string {
+  switch (time.kind) {
+    case 'year':
+      return `year(${col}) = ${time.year}`;
+    case 'fiscal_year': {
+      if (!rules.fiscal) return `year(${col}) = ${time.year}`;
+      const startYear = time.year + rules.fiscal.yearOffset;
+      const month = String(rules.fiscal.startMonth).padStart(2, '0');
+      return `${col} >= DATE '${startYear}-${month}-01' AND ${col} < DATE '${startYear + 1}-${month}-01'`;
+    }
+    case 'quarter':
+      return `year(${col}) = ${time.year} AND quarter(${col}) = ${time.quarter}`;
+    case 'month':
+      return `year(${col}) = ${time.year} AND month(${col}) = ${time.month}`;
+    case 'last_days':
+      return `${col} >= date_sub(current_date(), ${time.days})`;
+    case 'last_month':
+      return `date_trunc('MONTH', ${col}) = add_months(date_trunc('MONTH', current_date()), -1)`;
+    case 'this_year':
+      return `year(${col}) = year(current_date())`;
+    case 'last_year':
+      return `year(${col}) = year(current_date()) - 1`;
+  }
+}
+
+function aggregateExpr(aggregation: Aggregation, column: string | undefined): string {
+  if (aggregation === 'COUNT') return column ? `COUNT(DISTINCT ${column})` : 'COUNT(*)';
+  return `${aggregation}(${column})`;
+}
+
+/** Builds the SQL for a parsed question, or says what it would need to know. */
+export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules: InstructionRules, edges: JoinEdge[]): Resolution {
+  if (lexicon.tables.length === 0) return { clarify: 'This space has no tables I can query.' };
+  const viaMetricView = resolveWithMetricView(parsed, lexicon, rules);
+  if (viaMetricView) return viaMetricView;
+
+  // the measure, or what is counted
+  let base: TableInfo | undefined;
+  let measure: ColumnInfo | undefined;
+  let countDistinct: string | undefined;
+  const aggregation: Aggregation | undefined = parsed.aggregation ?? (parsed.measurePhrase ? 'SUM' : undefined);
+  if (!aggregation) return { clarify: 'Could you say which number you are looking for (a count, a total, an average)?' };
+  if (aggregation === 'COUNT') {
+    const noun = parsed.countNoun ?? [];
+    base = best(lexicon.tables, (t) => matchScore(noun, t.phrases))?.item;
+    if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
+    const head = noun[noun.length - 1];
+    const rule = rules.countRules.find((r) => r.noun === head && findTable(lexicon, r.table) === base);
+    countDistinct = rule?.column;
+  } else {
+    const phrase = parsed.measurePhrase ?? [];
+    const candidates = allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name));
+    measure = best(candidates, (c) => matchScore(phrase, c.phrases, c.descriptionWords))?.item;
+    if (!measure) return { clarify: `I could not find a column for "${phrase.join(' ')}". Which column holds it?` };
+    base = tableOf(lexicon, measure);
+  }
+
+  // dimensions, value filters and the tables they need
+  const dimensions: ColumnInfo[] = [];
+  for (const phrase of parsed.groupPhrases) {
+    const dimension = resolveDimension(lexicon, phrase);
+    if (!dimension) return { clarify: `Which column do you mean by "${phrase.join(' ')}"?` };
+    if (!dimensions.includes(dimension)) dimensions.push(dimension);
+  }
+  const filters = valueFilters(lexicon, parsed.tokens).filter((f) => !dimensions.includes(f.column) || true);
+  const needed = new Set<string>([...dimensions, ...filters.map((f) => f.column)].map((c) => c.table));
+  const joins: JoinEdge[] = [];
+  const joined = [base.identifier];
+  for (const table of [...needed].sort()) {
+    if (joined.includes(table)) continue;
+    const path = joinPath(edges, base.identifier, table);
+    if (!path) return { clarify: `I don't know how ${shortName(base.identifier)} relates to ${shortName(table)}. How should they be joined?` };
+    for (const edge of path) {
+      if (joined.includes(edge.right)) continue;
+      joins.push(edge);
+      joined.push(edge.right);
+    }
+  }
+
+  const aliases = aliasTables(joined);
+  const ref = (table: string, column: string) => (joined.length > 1 ? `${aliases.get(table)}.${column}` : column);
+  const conditions: string[] = [];
+  for (const rule of rules.defaultFilters) {
+    const table = findTable(lexicon, rule.table);
+    if (!table || !joined.includes(table.identifier)) continue;
+    const asked = filters.some((f) => f.column.table === table.identifier && f.column.name === rule.column);
+    if (!asked) conditions.push(`${ref(table.identifier, rule.column)} <> ${quoteSqlString(rule.value)}`);
+  }
+  for (const f of filters) conditions.push(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`);
+
+  let grainExpr: string | undefined;
+  if (parsed.time || parsed.grain) {
+    const date = dateColumn(base, parsed.tokens);
+    if (!date) return { clarify: `Which date should I use for ${shortName(base.identifier)}?` };
+    const col = ref(base.identifier, date.name);
+    if (parsed.time) conditions.push(timeCondition(parsed.time, col, rules));
+    if (parsed.grain) grainExpr = `date_trunc('${GRAIN_EXPR[parsed.grain]}', ${col})`;
+  }
+
+  const valueName = measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
+  const valueExpr = aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
+  const groupExprs = [...(grainExpr ? [grainExpr] : []), ...dimensions.map((d) => ref(d.table, d.name))];
+  const select = [...(grainExpr ? [`${grainExpr} AS ${parsed.grain!.toLowerCase()}`] : []), ...dimensions.map((d) => ref(d.table, d.name)), `${valueExpr} AS ${valueName}`];
+
+  const lines = [`SELECT ${select.join(', ')}`, `FROM ${base.identifier}${joined.length > 1 ? ` ${aliases.get(base.identifier)}` : ''}`];
+  for (const edge of joins) {
+    lines.push(`JOIN ${edge.right} ${aliases.get(edge.right)} ON ${aliases.get(edge.left)}.${edge.leftColumn} = ${aliases.get(edge.right)}.${edge.rightColumn}`);
+  }
+  if (conditions.length) lines.push(`WHERE ${conditions.join(' AND ')}`);
+  if (groupExprs.length) lines.push(`GROUP BY ${groupExprs.join(', ')}`);
+  if (parsed.limit && groupExprs.length) lines.push(`ORDER BY ${valueName} ${parsed.limit.direction}`, `LIMIT ${parsed.limit.n}`);
+  else if (grainExpr) lines.push(`ORDER BY ${parsed.grain!.toLowerCase()}`);
+  return { sql: lines.join('\n'), description: describe(aggregation, measure?.name ?? countDistinct ?? shortName(base.identifier), dimensions, parsed) };
+}
+
+function aliasTables(tables: string[]): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const table of tables) {
+    const letter = shortName(table).charAt(0).toLowerCase() || 't';
+    let alias = letter;
+    for (let n = 2; [...aliases.values()].includes(alias); n++) alias = `${letter}${n}`;
+    aliases.set(table, alias);
+  }
+  return aliases;
+}
+
+function describe(aggregation: Aggregation, what: string, dimensions: ColumnInfo[], parsed: ParsedQuestion): string {
+  const by = dimensions.length || parsed.grain ? ` by ${[parsed.grain?.toLowerCase(), ...dimensions.map((d) => d.name)].filter(Boolean).join(', ')}` : '';
+  return `${aggregation} of ${what}${by}`;
+}
+
+function resolveWithMetricView(parsed: ParsedQuestion, lexicon: Lexicon, rules: InstructionRules): Resolution | undefined {
+  const columnScore = Math.max(0, ...allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)).map((c) => matchScore(parsed.measurePhrase ?? [], c.phrases, c.descriptionWords)));
+  let chosen: { view: MetricViewInfo; measure: string; score: number } | undefined;
+  for (const view of lexicon.metricViews) {
+    for (const measure of view.measures) {
+      const score = matchScore(parsed.tokens, measure.phrases);
+      if (score > columnScore && score >= 3 && (!chosen || score > chosen.score)) chosen = { view, measure: measure.name, score };
+    }
+  }
+  if (!chosen) return undefined;
+  const { view, measure } = chosen;
+  const dims: string[] = [];
+  for (const phrase of parsed.groupPhrases) {
+    const hit = best(view.dimensions, (d) => matchScore(phrase, d.phrases, d.column?.descriptionWords));
+    if (!hit) return { clarify: `The metric view ${view.definition.identifier} has no dimension for "${phrase.join(' ')}".` };
+    if (!dims.includes(hit.item.name)) dims.push(hit.item.name);
+  }
+  const conditions: string[] = [];
+  for (const dim of view.dimensions) {
+    for (const value of dim.column?.values ?? []) {
+      if (indexOf(parsed.tokens, stems(value)) >= 0) conditions.push(`${dim.name} = ${quoteSqlString(value)}`);
+    }
+  }
+  let grainExpr: string | undefined;
+  if (parsed.time || parsed.grain) {
+    const dateDims = view.dimensions.filter((d) => d.column?.temporal);
+    const date = best(dateDims, (d) => matchScore(parsed.tokens, d.phrases))?.item ?? dateDims[0];
+    if (!date) return { clarify: `The metric view ${view.definition.identifier} has no date dimension.` };
+    if (parsed.time) conditions.push(timeCondition(parsed.time, date.name, rules));
+    if (parsed.grain) grainExpr = `date_trunc('${GRAIN_EXPR[parsed.grain]}', ${date.name})`;
+  }
+  const select = [...(grainExpr ? [`${grainExpr} AS ${parsed.grain!.toLowerCase()}`] : []), ...dims, `MEASURE(${measure}) AS ${measure}`];
+  const lines = [`SELECT ${select.join(', ')}`, `FROM ${view.definition.identifier}`];
+  if (conditions.length) lines.push(`WHERE ${conditions.join(' AND ')}`);
+  if (select.length > 1) lines.push('GROUP BY ALL');
+  if (parsed.limit && select.length > 1) lines.push(`ORDER BY ${measure} ${parsed.limit.direction}`, `LIMIT ${parsed.limit.n}`);
+  else if (grainExpr) lines.push(`ORDER BY ${parsed.grain!.toLowerCase()}`);
+  return { sql: lines.join('\n'), description: `${measure} from metric view ${view.definition.identifier}` };
+}

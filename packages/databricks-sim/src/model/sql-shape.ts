@@ -1,0 +1,103 @@
+/** A light structural reading of a SELECT statement: enough for the simulated planner to compare two SQLs. */
+
+export interface SqlShape {
+  /** alias (or short name) → table identifier, lower case */
+  tables: Map<string, string>;
+  base?: string;
+  joins: { left: ColumnRef; right: ColumnRef }[];
+  select: string[];
+  where: string[];
+  groupBy: string[];
+}
+
+export interface ColumnRef { table?: string; column: string }
+
+const CLAUSES = ['select', 'from', 'where', 'group by', 'having', 'order by', 'limit'] as const;
+
+/** Splits `text` at top level (outside parentheses and quotes) wherever `separator` matches. */
+export function splitTopLevel(text: string, separator: RegExp): string[] {
+  const parts: string[] = [];
+  let depth = 0, quote = '', start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) { if (ch === quote) quote = ''; continue; }
+    if (ch === "'" || ch === '"' || ch === '`') { quote = ch; continue; }
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0) {
+      const m = separator.exec(text.slice(i));
+      if (m && m.index === 0 && (i === 0 || /[\s,]/.test(text[i - 1]) || m[0].trim() === ',')) {
+        parts.push(text.slice(start, i));
+        i += m[0].length - 1;
+        start = i + 1;
+      }
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+
+function clauses(sql: string): Map<string, string> {
+  const found: { name: string; at: number; length: number }[] = [];
+  let depth = 0, quote = '';
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i];
+    if (quote) { if (ch === quote) quote = ''; continue; }
+    if (ch === "'" || ch === '"' || ch === '`') { quote = ch; continue; }
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && (i === 0 || /\s/.test(sql[i - 1]))) {
+      for (const name of CLAUSES) {
+        const m = new RegExp(`^${name.replace(' ', '\\s+')}\\b`, 'i').exec(sql.slice(i));
+        if (m) { found.push({ name, at: i, length: m[0].length }); break; }
+      }
+    }
+  }
+  const out = new Map<string, string>();
+  found.forEach((c, i) => out.set(c.name, sql.slice(c.at + c.length, found[i + 1]?.at ?? sql.length).trim()));
+  return out;
+}
+
+export function parseSqlShape(sql: string): SqlShape {
+  const parts = clauses(sql.replace(/;\s*$/, ''));
+  const shape: SqlShape = { tables: new Map(), joins: [], select: [], where: [], groupBy: [] };
+  shape.select = splitTopLevel(parts.get('select') ?? '', /,/).map((s) => s.replace(/\s+as\s+\w+\s*$/i, '').trim());
+  shape.where = splitTopLevel(parts.get('where') ?? '', /and\b/i);
+  shape.groupBy = splitTopLevel(parts.get('group by') ?? '', /,/);
+  const from = parts.get('from') ?? '';
+  const segments = from.split(/\b(?:(?:inner|left|right|full)\s+(?:outer\s+)?)?join\b/i);
+  segments.forEach((segment, i) => {
+    const [source, on] = segment.split(/\bon\b/i);
+    const m = /^\s*([\w.`]+)(?:\s+(?:as\s+)?(\w+))?\s*$/i.exec(source ?? '');
+    if (!m) return;
+    const identifier = m[1].replace(/`/g, '').toLowerCase();
+    const alias = (m[2] ?? identifier.split('.').pop()!).toLowerCase();
+    shape.tables.set(alias, identifier);
+    shape.tables.set(identifier, identifier);
+    if (i === 0) shape.base = identifier;
+    const cond = on && /^\s*(\w+)\.(\w+)\s*=\s*(\w+)\.(\w+)\s*$/.exec(on);
+    if (cond) shape.joins.push({ left: { table: cond[1].toLowerCase(), column: cond[2] }, right: { table: cond[3].toLowerCase(), column: cond[4] } });
+  });
+  for (const join of shape.joins) {
+    join.left.table = shape.tables.get(join.left.table!) ?? join.left.table;
+    join.right.table = shape.tables.get(join.right.table!) ?? join.right.table;
+  }
+  return shape;
+}
+
+/** Removes table-alias qualifiers (`o.net_amt` → `net_amt`) for the aliases of a shape. */
+export function stripQualifiers(expr: string, shape: SqlShape): string {
+  return expr.replace(/\b(\w+)\.(\w+)\b/g, (all, alias: string, column: string) => (shape.tables.has(alias.toLowerCase()) ? column : all));
+}
+
+/** Aggregate calls in an expression: SUM(x), COUNT(DISTINCT y), ... */
+export function aggregatesIn(expr: string): { fn: string; arg: string }[] {
+  return [...expr.matchAll(/\b(sum|avg|count|min|max)\s*\(\s*((?:distinct\s+)?[^()]*?)\s*\)/gi)].map((m) => ({ fn: m[1].toUpperCase(), arg: m[2] }));
+}
+
+/** A plain column reference, with its table resolved through the shape's aliases. */
+export function columnRef(expr: string, shape: SqlShape): ColumnRef | undefined {
+  const m = /^\s*(?:(\w+)\.)?(\w+)\s*$/.exec(expr);
+  if (!m || /^\d/.test(m[2])) return undefined;
+  return { table: m[1] ? shape.tables.get(m[1].toLowerCase()) : undefined, column: m[2] };
+}
