@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { Fix, SerializedSpace } from '@genie-enhancer/shared';
+import type { CatalogSnapshot } from '../src/catalog.types.ts';
+import { simulatedCompletion } from '../src/model/planner-model.ts';
+
+const catalog: CatalogSnapshot = {
+  tables: [
+    { identifier: 'main.shop.sales', columns: [{ name: 'sale_id', type: 'BIGINT' }, { name: 'sold_on', type: 'DATE' }, { name: 'acct', type: 'BIGINT' }, { name: 'amt', type: 'DOUBLE' }, { name: 'st', type: 'STRING' }, { name: 'ch', type: 'STRING' }], values: { st: ['OK', 'VOID'], ch: ['WEB', 'SHOP'] } },
+    { identifier: 'main.shop.accounts', columns: [{ name: 'account_id', type: 'BIGINT' }, { name: 'tier', type: 'STRING' }], values: { tier: ['Gold', 'Basic'] } },
+  ],
+  metricViews: [],
+};
+const space: SerializedSpace = { version: 2, data_sources: { tables: [{ identifier: 'main.shop.accounts' }, { identifier: 'main.shop.sales' }] } };
+
+function plan(failures: object[]): { model: string; fixes: Fix[] } {
+  const prompt = 'Fix these.\n```json space\n' + JSON.stringify(space) + '\n```\n```json failures\n' + JSON.stringify(failures) + '\n```';
+  const answer = simulatedCompletion([{ role: 'system', content: 'planner' }, { role: 'user', content: prompt }], catalog, 'my-endpoint');
+  return { model: answer.model, fixes: JSON.parse(answer.content).fixes };
+}
+
+describe('simulated planner model', () => {
+  it('labels itself simulated and answers empty when the prompt has no failures block', () => {
+    const answer = simulatedCompletion([{ role: 'user', content: 'hello' }], catalog, 'ep');
+    expect(answer.model).toBe('ep-simulated');
+    expect(JSON.parse(answer.content).fixes).toEqual([]);
+  });
+
+  it('turns a missed measure, a hidden business rule and a differently named join key into general fixes', () => {
+    const { fixes } = plan([
+      {
+        question: 'What is the total income from Gold accounts in 2024?',
+        expected_sql: "SELECT SUM(s.amt) FROM main.shop.sales s JOIN main.shop.accounts a ON s.acct = a.account_id WHERE s.st <> 'VOID' AND a.tier = 'Gold' AND year(s.sold_on) = 2024",
+        genie_text: 'I could not find a column for "income".',
+        reason_code: 'NO_SQL',
+      },
+    ]);
+    expect(fixes).toContainEqual(expect.objectContaining({ kind: 'metadata', table: 'main.shop.sales', column: 'amt', synonyms: ['income'] }));
+    expect(fixes).toContainEqual(expect.objectContaining({ kind: 'text_instruction', content: expect.stringContaining("Exclude rows where main.shop.sales.st = 'VOID'") }));
+    expect(fixes).toContainEqual(expect.objectContaining({ kind: 'metadata', column: 'acct', description: 'Foreign key to main.shop.accounts.account_id.' }));
+    expect(fixes.some((f) => f.kind === 'example_sql')).toBe(false);
+  });
+
+  it('defines a ratio as a metric view measure, with the hidden filter as the view filter', () => {
+    const { fixes } = plan([{ question: 'What is the average sale value by ch?', expected_sql: "SELECT ch, SUM(amt) / COUNT(DISTINCT sale_id) FROM main.shop.sales WHERE st <> 'VOID' GROUP BY ch", genie_text: 'no column' }]);
+    const view = fixes.find((f) => f.kind === 'metric_view');
+    expect(view).toMatchObject({ identifier: 'main.shop.sales_metrics', source: 'main.shop.sales', filter: "st <> 'VOID'" });
+    expect(view && view.kind === 'metric_view' && view.measures).toEqual([expect.objectContaining({ name: 'average_sale_value', expr: 'SUM(amt) / COUNT(DISTINCT sale_id)', synonyms: ['average sale value'] })]);
+  });
+
+  it('writes an example only for an unexplained shape, and for other values than the benchmark', () => {
+    const expected = 'SELECT SUM(CASE WHEN year(sold_on) = 2024 THEN amt END) / SUM(CASE WHEN year(sold_on) = 2023 THEN amt END) FROM main.shop.sales';
+    const { fixes } = plan([{ question: 'How did amt change from 2023 to 2024?', expected_sql: expected, genie_text: 'Comparing periods needs a worked example' }]);
+    const example = fixes.find((f) => f.kind === 'example_sql');
+    expect(example).toMatchObject({ question: 'How did amt change from 2022 to 2023?' });
+    expect(example && example.kind === 'example_sql' && example.sql).not.toBe(expected);
+    expect(example && example.kind === 'example_sql' && example.sql).toContain('year(sold_on) = 2023 THEN amt END) / SUM(CASE WHEN year(sold_on) = 2022');
+  });
+});
