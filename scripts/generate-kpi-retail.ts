@@ -5,32 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { csv, seededRandom } from './dataset-generation.ts';
 
 const outDir = join(import.meta.dirname, '..', 'datasets', 'kpi-retail');
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(20240601);
-const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
-const weighted = <T>(items: readonly [T, number][]): T => {
-  let r = rand() * items.reduce((s, [, w]) => s + w, 0);
-  for (const [item, w] of items) if ((r -= w) < 0) return item;
-  return items[items.length - 1][0];
-};
-const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
-const day = (from: string, to: string) => {
-  const a = Date.parse(from), b = Date.parse(to);
-  return new Date(a + Math.floor(rand() * ((b - a) / 86_400_000 + 1)) * 86_400_000).toISOString().slice(0, 10);
-};
-const money = (n: number) => n.toFixed(2);
-const csv = (header: string[], rows: (string | number | null)[][]) =>
-  [header.join(','), ...rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))].join('\n') + '\n';
+const { rand, pick, weighted, int, day, money } = seededRandom(20240601);
 
 const regions = ['North', 'South', 'East', 'West'] as const;
 const stores = Array.from({ length: 20 }, (_, i) => [i + 1, `Store ${String(i + 1).padStart(2, '0')}`, regions[i % 4], pick(['MALL', 'OUTLET', 'ONLINE'] as const), day('2015-01-01', '2023-12-31')] as const);

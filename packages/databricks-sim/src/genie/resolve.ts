@@ -214,8 +214,10 @@ function resolveWithMetricView(parsed: ParsedQuestion, lexicon: Lexicon, rules: 
   }
   if (!chosen) return undefined;
   const { view, measure } = chosen;
+  const measureWords = view.measures.find((m) => m.name === measure)!.phrases.flatMap((p) => (indexOf(parsed.tokens, p.words) >= 0 ? p.words : []));
   const dims: string[] = [];
-  for (const phrase of parsed.groupPhrases) {
+  // "average bonus per employee": the "per" phrase belongs to the measure's own name, not to a grouping
+  for (const phrase of parsed.groupPhrases.filter((p) => indexOf(measureWords, p) < 0)) {
     const hit = best(view.dimensions, (d) => matchScore(phrase, d.phrases, d.column?.descriptionWords));
     if (!hit) return { clarify: `The metric view ${view.definition.identifier} has no dimension for "${phrase.join(' ')}".` };
     if (!dims.includes(hit.item.name)) dims.push(hit.item.name);

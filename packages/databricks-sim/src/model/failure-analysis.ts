@@ -21,7 +21,7 @@ export interface Failure {
   reason_code?: string;
 }
 
-const VERBISH = new Set(['sold', 'placed', 'made', 'generated', 'ordered', 'bought', 'spent', 'earned']);
+const VERBISH = new Set(['paid', 'sold', 'placed', 'made', 'generated', 'ordered', 'bought', 'spent', 'earned']);
 
 export class FailureAnalyst {
   private readonly lexicon: Lexicon;
@@ -159,13 +159,15 @@ export class FailureAnalyst {
   private ratioMeasure(shape: SqlShape, parsed: ParsedQuestion, question: string): boolean {
     const item = shape.select.find((s) => aggregatesIn(s).length >= 2 && !/\bcase\b/i.test(s));
     if (!item || !shape.base) return false;
-    const phrase = /\b(average|avg|mean|total|share of|rate of|ratio of)\s+([a-z ]+?)(?=\s+(?:by|in|per|for|from|during|across|of)\b|\?|$)/i.exec(question.toLowerCase());
+    const phrase = /\b(average|avg|mean|total|share of|rate of|ratio of)\s+([a-z ]+?(?:\s+per\s+[a-z]+)?)(?=\s+(?:by|in|per|for|from|during|across|of)\b|\?|$)/i.exec(question.toLowerCase());
     const name = phrase ? `${phrase[1]} ${phrase[2]}` : parsed.measurePhrase?.join(' ');
     if (!name) return false;
     const base = findTable(this.lexicon, shape.base);
     if (!base) return false;
     const identifier = `${base.identifier.split('.').slice(0, 2).join('.')}.${shortName(base.identifier)}_metrics`;
     const measureName = name.trim().replace(/\s+/g, '_').replace(/[^a-z0-9_]/g, '');
+    const existing = this.catalog.metricViews.find((v) => v.identifier === identifier);
+    if (existing?.measures.some((m) => m.name === measureName)) return true;
     const view: Extract<Fix, { kind: 'metric_view' }> = this.metricViews.get(identifier) ?? {
       kind: 'metric_view' as const,
       identifier,
