@@ -25,6 +25,7 @@ export interface TableInfo {
   entity: string[];
   phrases: Phrase[];
   description: string;
+  descriptionWords: Set<string>;
   columns: ColumnInfo[];
 }
 
@@ -88,7 +89,7 @@ export function buildLexicon(space: SerializedSpace, catalog: CatalogSnapshot): 
     });
     const description = joinLines(source.description);
     const entity = identifierStems(shortName(identifier));
-    tables.push({ identifier, entity, phrases: [{ words: entity, weight: WEIGHT.name }], description, columns });
+    tables.push({ identifier, entity, phrases: [{ words: entity, weight: WEIGHT.name }], description, descriptionWords: new Set(contentStems(description)), columns });
   }
 
   const listed = new Set((space.data_sources?.metric_views ?? []).map((v) => v.identifier.toLowerCase()));

@@ -36,7 +36,7 @@ function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | unde
     return s > 0 ? s + entityBonus(c) : 0;
   });
   if (hit && hit.score >= 1) return hit.item;
-  const table = best(lexicon.tables, (t) => matchScore(phrase, t.phrases));
+  const table = best(lexicon.tables, (t) => matchScore(phrase, t.phrases, t.descriptionWords));
   return table ? labelColumn(table.item) : undefined;
 }
 
@@ -116,7 +116,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   if (!aggregation) return { clarify: 'Could you say which number you are looking for (a count, a total, an average)?' };
   if (aggregation === 'COUNT') {
     const noun = parsed.countNoun ?? [];
-    base = best(lexicon.tables, (t) => matchScore(noun, t.phrases))?.item;
+    base = best(lexicon.tables, (t) => matchScore(noun, t.phrases, t.descriptionWords))?.item;
     if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
     const head = noun[noun.length - 1];
     const rule = rules.countRules.find((r) => r.noun === head && findTable(lexicon, r.table) === base);

@@ -44,6 +44,7 @@ export class FailureAnalyst {
     this.defaultFilters(shape, parsed);
     this.fiscalCalendar(shape, parsed);
     this.countRule(shape, parsed);
+    this.countedEntity(shape, parsed);
     this.joinKeys(shape);
     // only a failure no missing knowledge explains gets a worked example (for other values)
     if (this.causes === 0 && failure.genie_text && parsed.years.length > 0) this.shapeExample(failure, parsed);
@@ -136,6 +137,18 @@ export class FailureAnalyst {
     const noun = parsed.countNoun[parsed.countNoun.length - 1];
     const known = parseInstructions(this.lexicon.textInstructions).countRules.some((r) => r.noun === noun);
     if (!known) this.addInstruction(`Count ${noun}s as COUNT(DISTINCT ${column.table}.${column.name}).`, `A ${noun} spans several rows of ${shortName(column.table)}.`);
+  }
+
+  /** "How many tickets": the table that holds them must say what one row is. */
+  private countedEntity(shape: SqlShape, parsed: ParsedQuestion): void {
+    const noun = parsed.countNoun?.[parsed.countNoun.length - 1];
+    const table = shape.base ? findTable(this.lexicon, shape.base) : undefined;
+    if (parsed.aggregation !== 'COUNT' || !noun || !table) return;
+    if (matchScore(parsed.countNoun!, table.phrases, table.descriptionWords) > 0) return;
+    this.causes++;
+    if (this.fixes.some((f) => f.kind === 'metadata' && f.table === table.identifier && f.column === undefined)) return;
+    const description = `${table.description ? `${table.description.trim()} ` : ''}One row per ${noun}.`;
+    this.fixes.push({ kind: 'metadata', table: table.identifier, description, rationale: `Users count ${noun}s; the table's name does not say it holds them.` });
   }
 
   private joinKeys(shape: SqlShape): void {
