@@ -1,0 +1,58 @@
+import { parseSerializedSpace, type ApplyResult, type Fix, type RejectedFix } from '../schemas/index.ts';
+import { silentLogger, type Logger } from '../util/logger.ts';
+import { metricViewDdl } from './metric-view-ddl.ts';
+import type { GenieSpaces, SqlWarehouse } from './ports.ts';
+import { mergeFixes, withoutMetricViews } from './space-merge.ts';
+
+export interface ApplyDeps {
+  spaces: GenieSpaces;
+  warehouse: SqlWarehouse;
+  logger?: Logger;
+}
+
+export interface ApplyInput {
+  spaceId: string;
+  fixes: Fix[];
+}
+
+/**
+ * Merges all fixes into the space and writes it back with ONE PATCH (guarded by the etag read with it), after
+ * creating any metric views on the warehouse. The space as it was is returned byte for byte for rollback.
+ */
+export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<ApplyResult> {
+  const logger = deps.logger ?? silentLogger;
+  const current = await deps.spaces.get(input.spaceId);
+  const backup = current.serialized_space;
+  const merged = mergeFixes(parseSerializedSpace(backup), input.fixes);
+  const skipped: RejectedFix[] = [...merged.skipped];
+  let applied = merged.applied;
+  let space = merged.space;
+
+  const created: string[] = [];
+  const failed: Fix[] = [];
+  for (const fix of applied) {
+    if (fix.kind !== 'metric_view') continue;
+    try {
+      await deps.warehouse.query(metricViewDdl(fix));
+      created.push(fix.identifier);
+    } catch (error) {
+      failed.push(fix);
+      skipped.push({ fix, reason: `metric view DDL failed: ${(error as Error).message}` });
+      logger.warn({ err: error, view: fix.identifier }, 'metric view not created');
+    }
+  }
+  if (failed.length > 0) {
+    applied = applied.filter((f) => !failed.includes(f));
+    space = withoutMetricViews(space, failed.map((f) => (f.kind === 'metric_view' ? f.identifier : '')));
+  }
+  for (const s of skipped) logger.info({ kind: (s.fix as Fix).kind, reason: s.reason }, 'fix skipped');
+
+  if (applied.length === 0) {
+    logger.info({ spaceId: input.spaceId }, 'no fix to apply; space left unchanged');
+    return { applied, skipped, metric_views_created: created, backup_serialized_space: backup, serialized_space: backup };
+  }
+  const serialized = JSON.stringify(space);
+  await deps.spaces.update(input.spaceId, { serialized_space: serialized, ...(current.etag !== undefined ? { etag: current.etag } : {}) });
+  logger.info({ spaceId: input.spaceId, applied: applied.length, skipped: skipped.length, metricViews: created.length }, 'space updated');
+  return { applied, skipped, metric_views_created: created, backup_serialized_space: backup, serialized_space: serialized };
+}
