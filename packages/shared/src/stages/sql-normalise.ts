@@ -46,7 +46,7 @@ export function normaliseSql(sql: string): string {
   for (const q of [...qualifiers].sort((a, b) => b.length - a.length)) {
     text = text.replace(new RegExp(`(?<![\\w.])${escapeRegExp(q)}\\.(?=[a-z_*])`, 'g'), '');
   }
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(/\s+/g, ' ').replace(/\s*([(),=<>+\-*/;])\s*/g, '$1').trim();
 }
 
 /** Lower case, punctuation dropped, whitespace collapsed: "How many X?" equals "how many x". */
