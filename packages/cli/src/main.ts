@@ -1,0 +1,62 @@
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { processIo, UsageError, type CliIo } from './cli-io.ts';
+import { runRunCommand, type RunCliOptions } from './run-command.ts';
+import type { RunFlags } from './run-options.ts';
+
+export type { CliIo } from './cli-io.ts';
+export type { RunCliOptions } from './run-command.ts';
+
+function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>): Command {
+  const program = new Command('genie-enhance')
+    .description('Raise a Databricks Genie space\'s benchmark score with general configuration fixes')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  program
+    .command('run')
+    .description('score the space, then plan, apply and re-score until the target or a stop condition')
+    .option('--space-id <id>', 'Genie space id (env GENIE_SPACE_ID)')
+    .option('--warehouse-id <id>', 'SQL warehouse id (env DATABRICKS_WAREHOUSE_ID)')
+    .option('--benchmarks <file>', 'benchmark JSON file')
+    .option('--space-benchmarks', 'use the benchmark questions stored in the space')
+    .option('--host <url>', 'workspace URL (env DATABRICKS_HOST)')
+    .option('--token <token>', 'personal access token (env DATABRICKS_TOKEN)')
+    .option('--profile <name>', '~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
+    .option('--target-score <0-1>', 'stop when the score reaches this (default 0.9)')
+    .option('--max-loops <n>', 'at most this many plan-apply-score loops (default 3)')
+    .option('--genie-concurrent <n>', 'questions asked at once (default 3)')
+    .option('--no-batch', 'ask the questions one at a time')
+    .option('--llm-endpoint <name>', 'serving endpoint of the planner model')
+    .option('--question-timeout <seconds>', 'wait at most this long for one Genie answer (default 300)')
+    .option('--warehouse-port <port>', 'SQL warehouse port (default: the host URL\'s, else 443)')
+    .option('--ca-cert <file>', 'PEM CA certificate of a self-signed warehouse')
+    .option('--json', 'print the run summary as JSON instead of a table')
+    .action(async (flags: RunFlags) => run(flags));
+  return program;
+}
+
+/** Runs the CLI in-process with `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIo = processIo(), options: RunCliOptions = {}): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, async (flags) => {
+    exitCode = await runRunCommand(flags, io, options);
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`error: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

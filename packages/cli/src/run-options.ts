@@ -1,0 +1,94 @@
+import { RunConfig, type RunConfigInput } from '@genie-enhancer/shared';
+import { UsageError } from './cli-io.ts';
+
+/** Flags of `genie-enhance run` as commander parses them (strings until validated). */
+export interface RunFlags {
+  spaceId?: string;
+  warehouseId?: string;
+  benchmarks?: string;
+  spaceBenchmarks?: boolean;
+  host?: string;
+  token?: string;
+  profile?: string;
+  targetScore?: string;
+  maxLoops?: string;
+  genieConcurrent?: string;
+  batch?: boolean;
+  llmEndpoint?: string;
+  questionTimeout?: string;
+  warehousePort?: string;
+  caCert?: string;
+  json?: boolean;
+}
+
+/** Validated options of one run: the RunConfig plus where to connect and what to read. */
+export interface RunOptions {
+  config: RunConfig;
+  benchmarkSource: { file: string } | { space: true };
+  host?: string;
+  token?: string;
+  profile?: string;
+  warehousePort?: number;
+  caCertFile?: string;
+  json: boolean;
+}
+
+const FLAG_OF: Record<string, string> = {
+  space_id: '--space-id (or GENIE_SPACE_ID)',
+  warehouse_id: '--warehouse-id (or DATABRICKS_WAREHOUSE_ID)',
+  target_score: '--target-score',
+  max_loops: '--max-loops',
+  genie_concurrency: '--genie-concurrent',
+  batch: '--no-batch',
+  llm_endpoint: '--llm-endpoint',
+  question_timeout_s: '--question-timeout',
+};
+
+/** A number flag as a number, or the raw text so that validation reports it. */
+function numeric(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return value.trim() !== '' && Number.isFinite(n) ? n : value;
+}
+
+/** Flags and environment into validated RunOptions; throws a UsageError naming the first bad field. */
+export function parseRunOptions(flags: RunFlags, env: Record<string, string | undefined>): RunOptions {
+  const input: Record<string, unknown> = {
+    space_id: flags.spaceId ?? env.GENIE_SPACE_ID ?? '',
+    warehouse_id: flags.warehouseId ?? env.DATABRICKS_WAREHOUSE_ID ?? '',
+    target_score: numeric(flags.targetScore),
+    max_loops: numeric(flags.maxLoops),
+    genie_concurrency: numeric(flags.genieConcurrent),
+    batch: flags.batch ?? true,
+    llm_endpoint: flags.llmEndpoint,
+    question_timeout_s: numeric(flags.questionTimeout),
+  };
+  for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
+  const parsed = RunConfig.safeParse(input as RunConfigInput);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = String(issue.path[0] ?? '');
+    const given = input[field];
+    const shown = typeof given === 'string' && issue.code === 'invalid_type' ? `expected a number, got "${given}"` : issue.message;
+    throw new UsageError(`${FLAG_OF[field] ?? field}: ${shown}`);
+  }
+  if (flags.benchmarks && flags.spaceBenchmarks) throw new UsageError('--benchmarks: give either a benchmark file or --space-benchmarks, not both');
+  if (!flags.benchmarks && !flags.spaceBenchmarks) throw new UsageError('--benchmarks: give a benchmark file (--benchmarks FILE) or --space-benchmarks');
+  let warehousePort: number | undefined;
+  if (flags.warehousePort !== undefined) {
+    warehousePort = Number(flags.warehousePort);
+    if (!Number.isInteger(warehousePort) || warehousePort < 1 || warehousePort > 65535) {
+      throw new UsageError(`--warehouse-port: expected a port number 1-65535, got "${flags.warehousePort}"`);
+    }
+  }
+  return {
+    config: parsed.data,
+    benchmarkSource: flags.benchmarks ? { file: flags.benchmarks } : { space: true },
+    host: flags.host ?? env.DATABRICKS_HOST,
+    token: flags.token ?? env.DATABRICKS_TOKEN,
+    profile: flags.profile ?? env.DATABRICKS_CONFIG_PROFILE,
+    ...(warehousePort !== undefined ? { warehousePort } : {}),
+    ...(flags.caCert ? { caCertFile: flags.caCert } : {}),
+    json: flags.json ?? false,
+  };
+}
