@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ChatModel, GenieConversations, GenieSpaces, RunSummary, SqlWarehouse } from '@genie-enhancer/shared';
+import { runCli, type CliIo } from '../src/main.ts';
+
+const hex = (n: number) => n.toString(16).padStart(32, '0');
+const questions = [
+  { id: 'a', question: 'How many rows are in the first table?', expected_sql: 'SELECT 1 AS n' },
+  { id: 'b', question: 'How many rows are in the second table?', expected_sql: 'SELECT 2 AS n' },
+];
+
+/** Fake workspace: Genie gets question b right once a rule mentioning `rule-b` is in the space. */
+function fakeConnection(options: { fixable: boolean }) {
+  let serialized = JSON.stringify({
+    version: 2,
+    data_sources: { tables: [{ identifier: 'main.s.t' }] },
+    benchmarks: { questions: questions.map((q, i) => ({ id: hex(i + 1), question: [q.question], answer: [{ format: 'SQL', content: [q.expected_sql] }] })) },
+  });
+  let closed = false;
+  const spaces: GenieSpaces = {
+    get: async (id) => ({ space_id: id, serialized_space: serialized }),
+    update: async (id, patch) => ((serialized = patch.serialized_space), { space_id: id, serialized_space: serialized }),
+  };
+  const genie: GenieConversations = {
+    ask: async (_s, question) => {
+      const q = questions.find((x) => x.question === question)!;
+      const right = q.id === 'a' || (options.fixable && serialized.includes('rule-b'));
+      return { conversation_id: 'c', message_id: 'm', status: 'COMPLETED', sql: right ? q.expected_sql : 'SELECT 0 AS n' };
+    },
+  };
+  const warehouse: SqlWarehouse = {
+    query: async (sql) => {
+      const n = /SELECT (\d+) AS n/.exec(sql);
+      if (!n) return { columns: [{ name: 'col_name', type: 'STRING' }, { name: 'data_type', type: 'STRING' }], rows: [] };
+      return { columns: [{ name: 'n', type: 'INT' }], rows: [[Number(n[1])]] };
+    },
+    close: async () => {},
+  };
+  const model: ChatModel = {
+    complete: async () => ({ content: JSON.stringify({ fixes: [{ kind: 'text_instruction', content: 'rule-b: count rows of the second table.', rationale: 'r' }] }), model: 'fake' }),
+  };
+  return { connect: async () => ({ genie, spaces, warehouse, model, close: async () => void (closed = true) }), closed: () => closed };
+}
+
+function capture(): { io: CliIo; out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false }, env: {} }, out: () => out.join(''), err: () => err.join('') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-run-'));
+const file = join(dir, 'bench.json');
+writeFileSync(file, JSON.stringify({ questions }));
+const base = ['run', '--space-id', 's1', '--warehouse-id', 'w1', '--host', 'https://h.example.com', '--token', 't', '--no-batch'];
+
+describe('genie-enhance run', () => {
+  it('exits 0 when the target is reached, with a line per stage and the summary table', async () => {
+    const c = capture();
+    const fake = fakeConnection({ fixable: true });
+    const code = await runCli([...base, '--benchmarks', file], c.io, { connect: fake.connect });
+    expect(code).toBe(0);
+    expect(c.err()).toContain('loop 0 score: 1/2 passed (50.0%)\n');
+    expect(c.err()).toContain('loop 1 apply: 1 applied, 0 skipped\n');
+    expect(c.out()).toMatch(/target reached/);
+    expect(c.out()).toMatch(/text rules/);
+    expect(c.out()).toMatch(/50\.0% -> 100\.0%/);
+    expect(fake.closed()).toBe(true);
+  });
+
+  it('exits 1 when the target is not reached, and --json prints the summary', async () => {
+    const c = capture();
+    let seen: RunSummary | undefined;
+    const code = await runCli([...base, '--space-benchmarks', '--json', '--max-loops', '1'], c.io, { connect: fakeConnection({ fixable: false }).connect, onSummary: (s) => (seen = s) });
+    expect(code).toBe(1);
+    const summary = JSON.parse(c.out()) as RunSummary;
+    expect(summary.loops.map((l) => l.decision)).toEqual(['next_loop', 'max_loops']);
+    expect(summary.final_score).toBe(0.5);
+    expect(seen?.run_id).toBe(summary.run_id);
+  });
+});
