@@ -35,6 +35,7 @@ function barReporter(io: CliIo): ProgressReporter {
     cliProgress.Presets.shades_classic,
   );
   let bar: cliProgress.SingleBar | undefined;
+  let stopped = false;
   return {
     onEvent(event) {
       if (event.type === 'stage_start') {
@@ -46,7 +47,8 @@ function barReporter(io: CliIo): ProgressReporter {
       }
     },
     stop() {
-      multibar.stop();
+      if (!stopped) multibar.stop();
+      stopped = true;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import {
   benchmarkFromSpace,
+  createLogger,
   parseSerializedSpace,
   runEnhancementLoop,
   type BenchmarkQuestion,
@@ -50,8 +51,10 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
   const reporter = createProgressReporter(io);
   try {
     const questions = fileQuestions ?? (await loadQuestions(opts.benchmarkSource, conn, opts.config.space_id));
+    // library logs would tear the progress bars apart, so they are on only when asked for
+    const logger = options.logger ?? (io.env.LOG_LEVEL ? createLogger('genie-enhance') : undefined);
     const summary = await runEnhancementLoop(
-      { ...conn, ...(options.logger ? { logger: options.logger } : {}) },
+      { ...conn, ...(logger ? { logger } : {}) },
       { config: opts.config, questions, onEvent: (e) => reporter.onEvent(e) },
     );
     reporter.stop();

@@ -51,11 +51,12 @@ describe('mergeFixes', () => {
   it('skips fixes for tables the space does not have, with the reason', () => {
     const fixes: Fix[] = [
       { kind: 'metadata', table: 'main.shop.ghosts', description: 'x', rationale: 'r' },
+      { kind: 'example_sql', question: 'Ghosts per item', sql: 'SELECT i.item_id, COUNT(*) FROM main.shop.items i JOIN `main`.`shop`.`ghosts` g ON g.item_id = i.item_id GROUP BY 1', rationale: 'r' },
       { kind: 'metric_view', identifier: 'main.shop.m', source: 'main.other.t', dimensions: [], measures: [{ name: 'm', expr: 'COUNT(1)' }], rationale: 'r' },
     ];
     const { applied, skipped, space } = mergeFixes(shopSpace(), fixes);
     expect(applied).toEqual([]);
-    expect(skipped.map((s) => s.reason)).toEqual(['table main.shop.ghosts is not in the space', 'source table main.other.t is not in the space']);
+    expect(skipped.map((s) => s.reason)).toEqual(['table main.shop.ghosts is not in the space', 'example SQL reads main.shop.ghosts, which is not in the space', 'source table main.other.t is not in the space']);
     expect(space).toEqual(mergeFixes(shopSpace(), []).space);
   });
 

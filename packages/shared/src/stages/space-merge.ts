@@ -22,6 +22,11 @@ export function mergeSynonyms(existing: readonly string[], added: readonly strin
   return out;
 }
 
+/** Three-part table names an SQL reads in FROM / JOIN (CTE and subquery names have no dots, so they are left out). */
+export function referencedTables(sql: string): string[] {
+  return [...sql.matchAll(/\b(?:from|join)\s+([`\w]+\.[`\w]+\.[`\w]+)/gi)].map((m) => m[1].replace(/`/g, ''));
+}
+
 function uniqueId(ids: Set<string>, ...parts: string[]): string {
   let id = contentId(...parts);
   for (let salt = 1; ids.has(id); salt++) id = contentId(...parts, String(salt));
@@ -62,7 +67,9 @@ export function mergeFixes(original: SerializedSpace, fixes: readonly Fix[]): Me
   const tables = () => space.data_sources?.tables ?? [];
   const findTable = (name: string) => tables().find((t) => same(t.identifier, name));
 
-  for (const fix of fixes) {
+  // metric views first, so an example SQL may query a view proposed in the same plan
+  const ordered = [...fixes.filter((f) => f.kind === 'metric_view'), ...fixes.filter((f) => f.kind !== 'metric_view')];
+  for (const fix of ordered) {
     switch (fix.kind) {
       case 'metadata': {
         const table = findTable(fix.table);
@@ -83,6 +90,12 @@ export function mergeFixes(original: SerializedSpace, fixes: readonly Fix[]): Me
         break;
       }
       case 'example_sql': {
+        const views = space.data_sources?.metric_views ?? [];
+        const unknown = referencedTables(fix.sql).find((t) => !findTable(t) && !views.some((v) => same(v.identifier, t)));
+        if (unknown) {
+          skipped.push({ fix, reason: `example SQL reads ${unknown}, which is not in the space` });
+          continue;
+        }
         if (countInstructions(space) >= SPACE_LIMITS.instructions) {
           skipped.push({ fix, reason: `the space already has ${SPACE_LIMITS.instructions} instructions` });
           continue;
