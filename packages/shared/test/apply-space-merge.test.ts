@@ -56,7 +56,11 @@ describe('mergeFixes', () => {
     ];
     const { applied, skipped, space } = mergeFixes(shopSpace(), fixes);
     expect(applied).toEqual([]);
-    expect(skipped.map((s) => s.reason)).toEqual(['table main.shop.ghosts is not in the space', 'example SQL reads main.shop.ghosts, which is not in the space', 'source table main.other.t is not in the space']);
+    expect(skipped.map((s) => s.reason)).toEqual([
+      'source table main.other.t is not in the space',
+      'table main.shop.ghosts is not in the space',
+      'example SQL reads main.shop.ghosts, which is not in the space',
+    ]);
     expect(space).toEqual(mergeFixes(shopSpace(), []).space);
   });
 
