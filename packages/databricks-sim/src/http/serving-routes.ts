@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { SqlEngine } from '../catalog.types.ts';
+import { simulatedCompletion, type ChatMessage } from '../model/planner-model.ts';
+import { sendError } from './errors.ts';
+
+/** OpenAI-compatible serving endpoint backed by the simulated planner model. */
+export function registerServingRoutes(app: FastifyInstance, engine: SqlEngine): void {
+  const complete = async (endpoint: string, body: { messages?: ChatMessage[] }) => {
+    const messages = body.messages ?? [];
+    const answer = simulatedCompletion(messages, await engine.catalog(), endpoint);
+    const prompt = messages.reduce((n, m) => n + String(m.content).length, 0);
+    return {
+      id: `chatcmpl-${randomUUID()}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: answer.model,
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: answer.content } }],
+      usage: { prompt_tokens: Math.ceil(prompt / 4), completion_tokens: Math.ceil(answer.content.length / 4), total_tokens: Math.ceil((prompt + answer.content.length) / 4) },
+    };
+  };
+  app.post<{ Body: { model?: string; messages?: ChatMessage[] } }>('/serving-endpoints/chat/completions', async (request, reply) => {
+    if (!Array.isArray(request.body?.messages)) return sendError(reply, 400, 'BAD_REQUEST', 'messages is required');
+    return complete(request.body.model ?? 'endpoint', request.body);
+  });
+  app.post<{ Params: { name: string }; Body: { messages?: ChatMessage[] } }>('/serving-endpoints/:name/invocations', async (request, reply) => {
+    if (!Array.isArray(request.body?.messages)) return sendError(reply, 400, 'BAD_REQUEST', 'messages is required');
+    return complete(request.params.name, request.body);
+  });
+}

@@ -1,0 +1,28 @@
+import { parseSerializedSpace, type SerializedSpace } from '@genie-enhancer/shared';
+
+const byKey = <T>(items: T[] | undefined, key: (t: T) => string) => (items ?? []).every((item, i, all) => i === 0 || key(all[i - 1]) <= key(item));
+
+/** Checks a serialized_space as the real service does (version, ids, sort order); returns the error message or the space. */
+export function validateSerializedSpace(text: string): { space: SerializedSpace } | { error: string } {
+  let space: SerializedSpace;
+  try {
+    space = parseSerializedSpace(text);
+  } catch (error) {
+    return { error: `Invalid serialized_space: ${(error as Error).message.split('\n')[0]}` };
+  }
+  const withIds = [
+    ...(space.instructions?.text_instructions ?? []),
+    ...(space.instructions?.example_question_sqls ?? []),
+    ...(space.instructions?.join_specs ?? []),
+  ];
+  if (new Set(withIds.map((i) => i.id)).size !== withIds.length) return { error: 'Invalid export proto: ids must be unique' };
+  const checks: [boolean, string][] = [
+    [byKey(space.data_sources?.tables, (t) => t.identifier), 'data_sources.tables must be sorted by identifier'],
+    [byKey(space.data_sources?.metric_views, (t) => t.identifier), 'data_sources.metric_views must be sorted by identifier'],
+    [(space.data_sources?.tables ?? []).every((t) => byKey(t.column_configs, (c) => c.column_name)), 'column_configs must be sorted by column_name'],
+    [byKey(space.instructions?.text_instructions, (t) => t.id), 'instructions.text_instructions must be sorted by id'],
+    [byKey(space.instructions?.example_question_sqls, (t) => t.id), 'instructions.example_question_sqls must be sorted by id'],
+  ];
+  const failed = checks.find(([ok]) => !ok);
+  return failed ? { error: `Invalid export proto: ${failed[1]}` } : { space };
+}

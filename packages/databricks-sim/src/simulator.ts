@@ -1,0 +1,99 @@
+import Fastify from 'fastify';
+import type { GenieSpace } from '@genie-enhancer/shared';
+import type { Logger } from '@genie-enhancer/shared';
+import { createSqlEngine, type SimSqlEngine } from './sql/sql-engine.ts';
+import { sendError } from './http/errors.ts';
+import { registerGenieRoutes } from './http/genie-routes.ts';
+import { QuestionRateLimit } from './http/rate-limit.ts';
+import { registerServingRoutes } from './http/serving-routes.ts';
+import { registerSpaceRoutes, SpaceStore } from './http/space-routes.ts';
+import { registerStatementRoutes } from './http/statement-routes.ts';
+
+export interface SimulatorOptions {
+  datasets: string[];
+  port?: number;
+  host?: string;
+  token?: string;
+  /** time a Genie message takes from SUBMITTED to its terminal status */
+  genieLatencyMs?: number;
+  /** Genie question requests per minute (0 = unlimited); over it: 429 + Retry-After */
+  questionsPerMinute?: number;
+  /** fault injection: answer this question request with 429 when it returns true */
+  inject429?: () => boolean;
+  /** fixed "today" for current_date() */
+  today?: string;
+  logger?: Logger;
+}
+
+export type RequestKind = 'genie_question' | 'genie_poll' | 'space_get' | 'space_update' | 'llm' | 'warehouse' | 'other';
+export interface RequestLogEntry { at: number; method: string; path: string; status: number; kind: RequestKind }
+
+export interface Simulator {
+  url: string;
+  host: string;
+  port: number;
+  token: string;
+  warehouseId: string;
+  spaces: (GenieSpace & { serialized_space: string })[];
+  requestLog: RequestLogEntry[];
+  engine: SimSqlEngine;
+  /** current state of a space, as updates left it */
+  getSpace(spaceId: string): (GenieSpace & { serialized_space: string }) | undefined;
+  setQuestionsPerMinute(n: number): void;
+  close(): Promise<void>;
+}
+
+function kindOf(method: string, path: string): RequestKind {
+  if (method === 'POST' && /\/genie\/spaces\/[^/]+\/(start-conversation|conversations\/[^/]+\/messages)$/.test(path)) return 'genie_question';
+  if (path.includes('/conversations/')) return 'genie_poll';
+  if (path.startsWith('/api/2.0/genie/spaces')) return method === 'PATCH' ? 'space_update' : 'space_get';
+  if (path.startsWith('/serving-endpoints')) return 'llm';
+  if (path.startsWith('/api/2.0/sql')) return 'warehouse';
+  return 'other';
+}
+
+/** Starts a local Databricks workspace simulator serving the given dataset folders, one space each. */
+export async function createSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const token = options.token ?? 'dapi-sim-token';
+  const engine = await createSqlEngine({ today: options.today });
+  const spaces = new SpaceStore();
+  for (const dir of options.datasets) spaces.add((await engine.loadDataset(dir)).space);
+  const warehouseId = spaces.list()[0]?.warehouse_id ?? 'sim0000000000000';
+  const limit = new QuestionRateLimit(options.questionsPerMinute ?? 0);
+  const requestLog: RequestLogEntry[] = [];
+  const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024 });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.authorization !== `Bearer ${token}`) return sendError(reply, 401, 'UNAUTHENTICATED', 'Invalid access token.');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const path = request.url.split('?')[0];
+    requestLog.push({ at: Date.now(), method: request.method, path, status: reply.statusCode, kind: kindOf(request.method, path) });
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API found for ${request.method} ${request.url}`));
+  registerSpaceRoutes(app, spaces);
+  registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429 });
+  registerServingRoutes(app, engine);
+  registerStatementRoutes(app, engine, warehouseId);
+
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
+  return {
+    url: `http://${host}:${port}`,
+    host,
+    port,
+    token,
+    warehouseId,
+    spaces: spaces.list(),
+    requestLog,
+    engine,
+    getSpace: (id) => spaces.get(id),
+    setQuestionsPerMinute: (n) => void (limit.perMinute = n),
+    close: async () => {
+      await app.close();
+      await engine.close();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { CatalogSnapshot, CatalogTable, EngineColumn, EngineResult, MetricViewDefinition, SqlEngine } from '../catalog.types.ts';
+import { SimSqlError } from '../catalog.types.ts';
+import { loadDatasetFolder, type LoadedDataset } from '../dataset/load-dataset.ts';
+import { expandMetricViews, parseMetricViewDdl } from './metric-views.ts';
+import { databricksError, duckSchema, translateSql } from './translate.ts';
+
+// Databricks functions DuckDB lacks or spells differently.
+const MACROS = [
+  'CREATE MACRO date_sub(d, n) AS CAST(d AS DATE) - CAST(n AS INTEGER)',
+  'CREATE MACRO date_add(d, n) AS CAST(d AS DATE) + CAST(n AS INTEGER)',
+  'CREATE MACRO add_months(d, n) AS CAST(CAST(d AS DATE) + to_months(CAST(n AS INTEGER)) AS DATE)',
+  'CREATE MACRO nvl(a, b) AS coalesce(a, b)',
+  'CREATE MACRO try_divide(a, b) AS CASE WHEN b = 0 THEN NULL ELSE a / b END',
+];
+
+export interface SimSqlEngine extends SqlEngine {
+  loadDataset(dir: string): Promise<LoadedDataset>;
+}
+
+function databricksType(duck: string): { typeName: string; typeText: string; precision?: number; scale?: number } {
+  const upper = duck.toUpperCase();
+  const decimal = /^DECIMAL\((\d+),\s*(\d+)\)/.exec(upper);
+  if (decimal) return { typeName: 'DECIMAL', typeText: `DECIMAL(${decimal[1]},${decimal[2]})`, precision: Number(decimal[1]), scale: Number(decimal[2]) };
+  const name = upper === 'INTEGER' ? 'INT' : upper === 'HUGEINT' || upper === 'UBIGINT' ? 'BIGINT' : upper === 'VARCHAR' ? 'STRING' : upper.startsWith('TIMESTAMP') ? 'TIMESTAMP' : upper === 'REAL' ? 'FLOAT' : upper;
+  return { typeName: name, typeText: name };
+}
+
+/** The simulated warehouse's SQL engine: Databricks SQL in, an in-memory DuckDB underneath. */
+export async function createSqlEngine(options: { today?: string } = {}): Promise<SimSqlEngine> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection: DuckDBConnection = await instance.connect();
+  if (options.today) {
+    // Fix "today" so relative-date questions are reproducible.
+    MACROS.push(`CREATE OR REPLACE MACRO sim_today() AS DATE '${options.today}'`);
+  }
+  for (const macro of MACROS) await connection.run(macro);
+  const tables = new Map<string, CatalogTable>();
+  const views = new Map<string, MetricViewDefinition>();
+  let snapshot: CatalogSnapshot | undefined;
+
+  async function run(duckSql: string): Promise<EngineResult> {
+    try {
+      const reader = await connection.runAndReadAll(duckSql);
+      const columns: EngineColumn[] = reader.columnNames().map((name, i) => ({ name, ...databricksType(reader.columnTypes()[i].toString()) }));
+      const rows = reader.getRowsJson().map((row) => row.map((v, i) => (v === null ? null : columns[i].typeName === 'DECIMAL' ? String(v) : v)));
+      return { columns, rows };
+    } catch (error) {
+      const mapped = databricksError((error as Error).message);
+      throw new SimSqlError(mapped.errorClass, mapped.detail, mapped.sqlState);
+    }
+  }
+
+  const engine: SimSqlEngine = {
+    async execute(sql) {
+      const view = parseMetricViewDdl(sql);
+      if (view) {
+        if (!tables.has(view.source)) throw new SimSqlError('TABLE_OR_VIEW_NOT_FOUND', `The table or view ${view.source} cannot be found.`, '42P01');
+        views.set(view.identifier, view);
+        snapshot = undefined;
+        return { columns: [], rows: [] };
+      }
+      const expanded = expandMetricViews(sql, [...views.values()], (id) => tables.get(id)?.columns.map((c) => c.name) ?? []);
+      let duckSql = translateSql(expanded);
+      if (options.today) duckSql = duckSql.replace(/\bcurrent_date\b/gi, 'sim_today()');
+      const schema = /^\s*create\s+schema\s+(?:if\s+not\s+exists\s+)?(\w+)__(\w+)/i.exec(duckSql);
+      if (schema) return run(`CREATE SCHEMA IF NOT EXISTS ${schema[1]}__${schema[2]}`);
+      if (/^\s*(create|drop|alter|insert)/i.test(duckSql)) snapshot = undefined;
+      return run(duckSql);
+    },
+    async catalog() {
+      snapshot ??= { tables: [...tables.values()], metricViews: [...views.values()] };
+      return snapshot;
+    },
+    async loadDataset(dir) {
+      const dataset = loadDatasetFolder(dir);
+      for (const table of dataset.tables) {
+        const [catalog, schemaName, name] = table.identifier.split('.');
+        const target = `${duckSchema(catalog, schemaName)}.${name}`;
+        await run(`CREATE SCHEMA IF NOT EXISTS ${duckSchema(catalog, schemaName)}`);
+        const columns = table.columns.map((c) => `'${c.name}': '${translateSql(c.type)}'`).join(', ');
+        await run(`CREATE OR REPLACE TABLE ${target} AS SELECT * FROM read_csv('${table.csvPath.replace(/'/g, "''")}', header = true, nullstr = '', columns = {${columns}})`);
+        const values: Record<string, string[]> = {};
+        for (const column of table.columns.filter((c) => c.type === 'STRING')) {
+          const distinct = await run(`SELECT DISTINCT "${column.name}" FROM ${target} WHERE "${column.name}" IS NOT NULL ORDER BY 1 LIMIT 51`);
+          if (distinct.rows.length <= 50) values[column.name] = distinct.rows.map((r) => String(r[0]));
+        }
+        tables.set(table.identifier, { identifier: table.identifier, columns: table.columns, values });
+      }
+      snapshot = undefined;
+      return dataset;
+    },
+    async close() {
+      connection.closeSync();
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,2 @@
+export * from './result-compare.ts';
+export * from './normalize.ts';

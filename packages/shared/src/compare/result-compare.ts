@@ -1,0 +1,116 @@
+import type { ReasonCode } from '../schemas/index.ts';
+import type { ResultSet } from '../stages/ports.ts';
+import { displayValue, normalizeValue, valueKey, valuesEqual, type Normal, type Tolerance } from './normalize.ts';
+
+export interface CompareOptions {
+  /** check row order (set when the expected SQL's outermost query has ORDER BY) */
+  orderMatters?: boolean;
+  /** columns in the actual result that the expected one lacks: pass (default) or fail */
+  extraColumns?: 'pass' | 'fail';
+  tolerance?: Partial<Tolerance>;
+}
+
+export interface Comparison {
+  match: boolean;
+  reason_code: ReasonCode;
+  reason: string;
+}
+
+const DEFAULT_TOLERANCE: Tolerance = { relative: 1e-6, absolute: 1e-9 };
+
+/** True when the outermost query ends with ORDER BY (ignoring subqueries, strings and comments). */
+export function hasOuterOrderBy(sql: string): boolean {
+  const stripped = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/'(?:[^']|'')*'/g, "''");
+  let depth = 0;
+  let outer = '';
+  for (const ch of stripped) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0) outer += ch;
+  }
+  return /\border\s+by\b/i.test(outer);
+}
+
+type Column = Normal[];
+
+/** Maps each expected column to a distinct actual column holding the same values (order-insensitive). */
+function matchColumns(expected: Column[], actual: Column[], tolerance: Tolerance): number[] | undefined {
+  const signature = (column: Column) => column.map(valueKey).sort().join('\u0001');
+  const actualSignatures = actual.map(signature);
+  const used = new Set<number>();
+  const mapping: number[] = [];
+  for (const column of expected) {
+    const sig = signature(column);
+    let index = actualSignatures.findIndex((s, i) => !used.has(i) && s === sig);
+    if (index < 0) index = actual.findIndex((c, i) => !used.has(i) && sameMultiset(column, c, tolerance));
+    if (index < 0) return undefined;
+    used.add(index);
+    mapping.push(index);
+  }
+  return mapping;
+}
+
+function sameMultiset(a: Column, b: Column, tolerance: Tolerance): boolean {
+  if (a.length !== b.length) return false;
+  const sorted = (c: Column) => [...c].sort((x, y) => valueKey(x).localeCompare(valueKey(y)));
+  const [sa, sb] = [sorted(a), sorted(b)];
+  return sa.every((v, i) => valuesEqual(v, sb[i], tolerance));
+}
+
+const columnsOf = (set: ResultSet): Column[] => set.columns.map((_, c) => set.rows.map((row) => normalizeValue(row[c])));
+
+/**
+ * Execution-accuracy comparison: rows as a multiset, columns matched by content (names and positions ignored),
+ * values normalised by type with a numeric tolerance, NULL equal to NULL; row order only when asked.
+ */
+export function compareResults(expected: ResultSet, actual: ResultSet, options: CompareOptions = {}): Comparison {
+  const tolerance = { ...DEFAULT_TOLERANCE, ...options.tolerance };
+  if (expected.rows.length > 0 && actual.rows.length === 0) return fail('EMPTY_RESULT', `Genie's query returned no rows; expected ${expected.rows.length}.`);
+  const expectedColumns = columnsOf(expected);
+  const actualColumns = columnsOf(actual);
+  if (actualColumns.length < expectedColumns.length) {
+    return fail('RESULT_MISSING_COLUMNS', `Genie's result has ${actualColumns.length} columns; expected ${expectedColumns.length}.`);
+  }
+  if (expected.rows.length !== actual.rows.length) {
+    return expected.rows.length > actual.rows.length
+      ? fail('RESULT_MISSING_ROWS', `Genie's result has ${actual.rows.length} rows; expected ${expected.rows.length}.`)
+      : fail('RESULT_EXTRA_ROWS', `Genie's result has ${actual.rows.length} rows; expected ${expected.rows.length}.`);
+  }
+  const mapping = matchColumns(expectedColumns, actualColumns, tolerance);
+  if (!mapping) return describeValueDifference(expectedColumns, actualColumns, expected);
+  const rowKey = (columns: Column[], indexes: number[], row: number) => indexes.map((c) => valueKey(columns[c][row])).join('\u0001');
+  const identity = expectedColumns.map((_, i) => i);
+  const counts = new Map<string, number>();
+  for (let r = 0; r < expected.rows.length; r++) counts.set(rowKey(expectedColumns, identity, r), (counts.get(rowKey(expectedColumns, identity, r)) ?? 0) + 1);
+  for (let r = 0; r < actual.rows.length; r++) {
+    const key = rowKey(actualColumns, mapping, r);
+    const left = counts.get(key);
+    if (!left) return fail('VALUE_DIFFERENCE', `Row ${r + 1} of Genie's result (${mapping.map((c) => displayValue(actualColumns[c][r])).join(', ')}) is not in the expected result.`);
+    counts.set(key, left - 1);
+  }
+  if (options.orderMatters) {
+    for (let r = 0; r < expected.rows.length; r++) {
+      if (rowKey(expectedColumns, identity, r) !== rowKey(actualColumns, mapping, r)) {
+        return fail('ROW_ORDER_DIFFERENCE', `Same rows, different order: row ${r + 1} differs.`);
+      }
+    }
+  }
+  if (actualColumns.length > expectedColumns.length) {
+    const reason = `Genie's result has ${actualColumns.length - expectedColumns.length} extra column(s); the expected columns all match.`;
+    return options.extraColumns === 'fail' ? fail('RESULT_EXTRA_COLUMNS', reason) : { match: true, reason_code: 'MATCH', reason };
+  }
+  return { match: true, reason_code: 'MATCH', reason: 'Result sets match.' };
+}
+
+function describeValueDifference(expected: Column[], actual: Column[], set: ResultSet): Comparison {
+  if (set.rows.length === 1 && expected.length === 1 && actual.length >= 1) {
+    return fail('SINGLE_CELL_DIFFERENCE', `Expected ${displayValue(expected[0][0])}, Genie returned ${actual.map((c) => displayValue(c[0])).join(', ')}.`);
+  }
+  const first = expected.findIndex((column) => !actual.some((c) => c.length === column.length && c.map(valueKey).sort().join() === column.map(valueKey).sort().join()));
+  const name = set.columns[first]?.name ?? `#${first + 1}`;
+  return fail('VALUE_DIFFERENCE', `No column of Genie's result holds the values of expected column "${name}" (first value ${displayValue(expected[first]?.[0] ?? { kind: 'null' })}).`);
+}
+
+function fail(reason_code: ReasonCode, reason: string): Comparison {
+  return { match: false, reason_code, reason };
+}
