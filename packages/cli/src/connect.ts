@@ -44,7 +44,7 @@ export async function resolveConnectionTarget(opts: RunOptions, env: Record<stri
 /** Opens the real Databricks clients (REST for Genie and the model, the SQL driver for the warehouse). */
 export async function connectDatabricks(target: ConnectionTarget): Promise<Connection> {
   const rest = createRestClient({ host: target.host, token: target.token });
-  const warehouse = await createSqlWarehouseClient({ ...target.warehouse, token: target.token });
+  const warehouse = createSqlWarehouseClient({ rest, warehouseId: target.warehouse.path.split('/').pop()! });
   return {
     genie: createGenieConversationsClient(rest),
     spaces: createGenieSpacesClient(rest),

@@ -49,7 +49,7 @@ export async function runDemo(argv: string[]): Promise<number> {
         ...(file ? ['--benchmarks', file] : ['--space-benchmarks']),
       ],
       io,
-      { caCertPem: sim.caCert, onSummary: (s) => (summary = s) },
+      { onSummary: (s) => (summary = s) },
     );
     for (const loop of summary?.loops ?? []) {
       io.stdout.write(`loop ${loop.loop}: ${pct(loop.score_after ?? loop.score_before)} (${loop.fixes_applied} fixes applied, ${loop.decision})\n`);

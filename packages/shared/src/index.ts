@@ -5,3 +5,5 @@ export * from './stages/ports.ts';
 export * from './compare/index.ts';
 export * from './stages/score.stage.ts';
 export * from './loop/index.ts';
+export * from './clients/index.ts';
+export * from './config/databricks-config.ts';

@@ -1,0 +1,60 @@
+import { RateLimitedError, TimeoutError } from '../errors/index.ts';
+import { sleep } from '../util/retry.ts';
+import type { AskOptions, GenieAnswer, GenieConversations } from '../stages/ports.ts';
+import type { RestClient } from './rest-client.ts';
+
+interface Message {
+  message_id: string;
+  conversation_id: string;
+  status: string;
+  attachments?: { attachment_id: string; query?: { query?: string }; text?: { content?: string } }[];
+  error?: { error?: string; type?: string };
+}
+
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'QUERY_RESULT_EXPIRED']);
+
+export interface GenieConversationsClient extends GenieConversations {
+  followUp(spaceId: string, conversationId: string, question: string, options?: AskOptions): Promise<GenieAnswer>;
+}
+
+/** Genie Conversation API: start a conversation, poll with backoff until a terminal status, read attachments. */
+export function createGenieConversationsClient(rest: RestClient, options: { pollIntervalMs?: { initial: number; max: number } } = {}): GenieConversationsClient {
+  const poll = options.pollIntervalMs ?? { initial: 500, max: 5_000 };
+  const base = (spaceId: string) => `/api/2.0/genie/spaces/${encodeURIComponent(spaceId)}`;
+
+  async function waitFor(spaceId: string, first: Message, deadline: number, opts: AskOptions): Promise<GenieAnswer> {
+    let message = first;
+    let delay = poll.initial;
+    while (!TERMINAL.has(message.status)) {
+      if (Date.now() >= deadline) throw new TimeoutError(`Genie message ${message.message_id}`, opts.timeoutMs ?? 0);
+      await sleep(Math.min(delay * (0.8 + Math.random() * 0.4), Math.max(0, deadline - Date.now())), opts.signal);
+      delay = Math.min(poll.max, delay * 2);
+      message = await rest.request<Message>({ method: 'GET', path: `${base(spaceId)}/conversations/${message.conversation_id}/messages/${message.message_id}`, idempotent: true });
+    }
+    if (message.status === 'FAILED' && /RATE_LIMIT/i.test(message.error?.type ?? '')) throw new RateLimitedError(`Genie: ${message.error?.error ?? 'rate limited'}`, undefined, message.error?.type);
+    const query = message.attachments?.find((a) => a.query)?.query;
+    const text = message.attachments?.find((a) => a.text)?.text;
+    return {
+      conversation_id: message.conversation_id,
+      message_id: message.message_id,
+      status: message.status as GenieAnswer['status'],
+      ...(query?.query ? { sql: query.query } : {}),
+      ...(text?.content ? { text: text.content } : {}),
+      ...(message.error ? { error: message.error.error, error_type: message.error.type } : {}),
+    };
+  }
+
+  return {
+    async ask(spaceId, question, opts = {}) {
+      const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
+      // a 429 is retried by the REST client; other failures of this POST are not repeated (it may have acted)
+      const started = await rest.request<{ message: Message }>({ method: 'POST', path: `${base(spaceId)}/start-conversation`, body: { content: question }, idempotent: false });
+      return waitFor(spaceId, started.message, deadline, opts);
+    },
+    async followUp(spaceId, conversationId, question, opts = {}) {
+      const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
+      const message = await rest.request<Message>({ method: 'POST', path: `${base(spaceId)}/conversations/${conversationId}/messages`, body: { content: question }, idempotent: false });
+      return waitFor(spaceId, message, deadline, opts);
+    },
+  };
+}

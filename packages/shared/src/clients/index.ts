@@ -1,0 +1,5 @@
+export * from './rest-client.ts';
+export * from './genie-conversations.client.ts';
+export * from './genie-spaces.client.ts';
+export * from './chat-model.client.ts';
+export * from './sql-warehouse.client.ts';

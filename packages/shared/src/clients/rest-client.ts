@@ -1,0 +1,75 @@
+import { DatabricksApiError, RateLimitedError, TimeoutError } from '../errors/index.ts';
+import { silentLogger, type Logger } from '../util/logger.ts';
+import { withRetry } from '../util/retry.ts';
+
+export interface RestClientOptions {
+  host: string;
+  token: string;
+  timeoutMs?: number;
+  retry?: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+  logger?: Logger;
+  fetch?: typeof fetch;
+}
+
+export interface RestRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** safe to repeat after the server may have acted; a 429 is always retried (the server did not act) */
+  idempotent: boolean;
+}
+
+export type RestClient = { request<T>(req: RestRequest): Promise<T>; host: string };
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/** Databricks REST calls with bearer auth, a per-attempt timeout, retries with backoff and jitter, typed errors. */
+export function createRestClient(options: RestClientOptions): RestClient {
+  const host = options.host.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? fetch;
+  const logger = options.logger ?? silentLogger;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retry = options.retry ?? { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+  async function once<T>(req: RestRequest): Promise<T> {
+    const url = new URL(host + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: req.method,
+        headers: { authorization: `Bearer ${options.token}`, ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') throw new TimeoutError(`${req.method} ${req.path}`, timeoutMs);
+      throw new DatabricksApiError(`${req.method} ${req.path}: ${(error as Error).message}`, undefined, 'NETWORK_ERROR', { retryable: true, cause: error });
+    }
+    const text = await response.text();
+    if (response.ok) return (text ? JSON.parse(text) : {}) as T;
+    let body: { error_code?: string; message?: string } = {};
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { message: text.slice(0, 200) };
+    }
+    const message = `${req.method} ${req.path} → ${response.status} ${body.error_code ?? ''}: ${body.message ?? response.statusText}`;
+    if (response.status === 429) {
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new RateLimitedError(message, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined, body.error_code);
+    }
+    throw new DatabricksApiError(message, response.status, body.error_code, { retryable: RETRYABLE_STATUS.has(response.status) });
+  }
+
+  return {
+    host,
+    request: <T>(req: RestRequest) =>
+      withRetry(() => once<T>(req), {
+        ...retry,
+        isRetryable: (error) => error instanceof RateLimitedError || (req.idempotent && (error as { retryable?: boolean }).retryable === true),
+        onRetry: ({ attempt, delayMs, error }) => logger.warn({ path: req.path, attempt, delayMs, err: (error as Error).message }, 'retrying Databricks call'),
+      }),
+  };
+}
