@@ -9,3 +9,4 @@ export * from '../stages/space-merge.ts';
 export * from '../stages/metric-view-ddl.ts';
 export * from '../stages/validate.stage.ts';
 export * from '../stages/leakage.ts';
+export * from '../stages/sql-normalise.ts';

@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  benchmarkFromSpace, BenchmarkFile, createChatModelClient, createGenieConversationsClient, createGenieSpacesClient, createRestClient,
+  createSqlWarehouseClient, joinLines, normaliseQuestion, parseSerializedSpace, RunConfig, runEnhancementLoop, normaliseSql, type BenchmarkQuestion,
+} from '@genie-enhancer/shared';
+import { createSimulator } from '@genie-enhancer/databricks-sim';
+import { writeRandomDataset } from './helpers/random-dataset.ts';
+
+const root = join(import.meta.dirname, '..');
+const scratch = mkdtempSync(join(tmpdir(), 'genie-loop-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+
+
+async function runLoop(dataset: string, questions?: BenchmarkQuestion[]) {
+  const sim = await createSimulator({ datasets: [dataset], genieLatencyMs: 15 });
+  try {
+    const space = sim.spaces[0];
+    const benchmark = questions ?? benchmarkFromSpace(parseSerializedSpace(space.serialized_space));
+    const rest = createRestClient({ host: sim.url, token: sim.token });
+    const summary = await runEnhancementLoop(
+      {
+        genie: createGenieConversationsClient(rest, { pollIntervalMs: { initial: 10, max: 50 } }),
+        spaces: createGenieSpacesClient(rest),
+        warehouse: createSqlWarehouseClient({ rest, warehouseId: sim.warehouseId }),
+        model: createChatModelClient({ host: sim.url, token: sim.token, endpoint: 'planner' }),
+      },
+      { config: RunConfig.parse({ space_id: space.space_id, warehouse_id: sim.warehouseId, max_loops: 3, genie_concurrency: 4 }), questions: benchmark },
+    );
+    return { summary, benchmark, finalSpace: parseSerializedSpace(sim.getSpace(space.space_id)!.serialized_space) };
+  } finally {
+    await sim.close();
+  }
+}
+
+/** No example in the space may equal a benchmark question or its expected SQL. */
+function expectNoLeak(space: ReturnType<typeof parseSerializedSpace>, benchmark: BenchmarkQuestion[]) {
+  const questions = new Set(benchmark.map((q) => normaliseQuestion(q.question)));
+  const sqls = new Set(benchmark.map((q) => normaliseSql(q.expected_sql)));
+  for (const example of space.instructions?.example_question_sqls ?? []) {
+    expect(questions.has(normaliseQuestion(joinLines(example.question)))).toBe(false);
+    expect(sqls.has(normaliseSql(joinLines(example.sql)))).toBe(false);
+  }
+}
+
+describe('the loop against the simulator raises the score through its fixes', () => {
+  it('kpi-retail: below 60 % before, at least 90 % after, no benchmark copied into the space', async () => {
+    const file = BenchmarkFile.parse(JSON.parse(readFileSync(join(root, 'benchmarks', 'kpi_benchmark.json'), 'utf8')));
+    const { summary, benchmark, finalSpace } = await runLoop(join(root, 'datasets', 'kpi-retail'), file.questions);
+    expect(summary.initial_score).toBeLessThan(0.6);
+    expect(summary.final_score).toBeGreaterThanOrEqual(0.9);
+    expect(summary.loops.every((l) => l.report.results.length === benchmark.length)).toBe(true);
+    expectNoLeak(finalSpace, benchmark);
+  });
+
+  it('hr-people (its space benchmarks): below 60 % before, at least 90 % after, no leak', async () => {
+    const { summary, benchmark, finalSpace } = await runLoop(join(root, 'datasets', 'hr-people'));
+    expect(benchmark.length).toBeGreaterThanOrEqual(15);
+    expect(summary.initial_score).toBeLessThan(0.6);
+    expect(summary.final_score).toBeGreaterThanOrEqual(0.9);
+    expectNoLeak(finalSpace, benchmark);
+  });
+
+  it.each([11, 12])('a generated dataset with random names (seed %i): the same questions fail before and pass after the fixes', async (seed) => {
+    const { dir } = writeRandomDataset(scratch, seed);
+    const { summary, benchmark, finalSpace } = await runLoop(dir);
+    const before = summary.loops[0].report.results;
+    const after = summary.loops[summary.loops.length - 1].report.results;
+    const fixedIds = after.filter((r) => r.verdict === 'pass').map((r) => r.question_id).filter((id) => before.find((b) => b.question_id === id)?.verdict !== 'pass');
+    expect(summary.final_score).toBeGreaterThan(summary.initial_score);
+    expect(summary.final_score).toBeGreaterThanOrEqual(0.9);
+    expect(fixedIds.length).toBeGreaterThanOrEqual(benchmark.length / 2);
+    expect(summary.loops.slice(1).reduce((n, l) => n + l.fixes_applied, 0)).toBeGreaterThan(0);
+    expectNoLeak(finalSpace, benchmark);
+  });
+});
