@@ -1,0 +1,37 @@
+/** `pnpm sim -- --dataset DIR [--dataset DIR2] [--port 8080] [--qpm 0] [--latency-ms 300] [--token T] [--today YYYY-MM-DD]` */
+import { parseArgs } from 'node:util';
+import { createLogger } from '@genie-enhancer/shared';
+import { createSimulator } from './simulator.ts';
+
+const logger = createLogger('databricks-sim');
+const { values } = parseArgs({
+  options: {
+    dataset: { type: 'string', multiple: true },
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    qpm: { type: 'string', default: '0' },
+    'latency-ms': { type: 'string', default: '300' },
+    token: { type: 'string' },
+    today: { type: 'string' },
+  },
+});
+if (!values.dataset?.length) {
+  process.stderr.write('databricks-sim: --dataset DIR is required (repeatable)\n');
+  process.exit(2);
+}
+const sim = await createSimulator({
+  datasets: values.dataset,
+  port: Number(values.port),
+  host: values.host,
+  questionsPerMinute: Number(values.qpm),
+  genieLatencyMs: Number(values['latency-ms']),
+  token: values.token,
+  today: values.today,
+});
+logger.info({ url: sim.url, token: sim.token, warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => ({ space_id: s.space_id, title: s.title })) }, 'simulator listening');
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'simulator stopping');
+    void sim.close().then(() => process.exit(0));
+  });
+}
