@@ -5,6 +5,7 @@ import { createSimulator } from './simulator.ts';
 
 const logger = createLogger('databricks-sim');
 const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     dataset: { type: 'string', multiple: true },
     port: { type: 'string', default: '8080' },
