@@ -2,8 +2,8 @@ import {
   createChatModelClient,
   createGenieConversationsClient,
   createGenieSpacesClient,
+  createDriverWarehouseClient,
   createRestClient,
-  createSqlWarehouseClient,
   resolveDatabricksConfig,
 } from '@genie-enhancer/shared';
 import { UsageError } from './cli-io.ts';
@@ -44,7 +44,7 @@ export async function resolveConnectionTarget(opts: RunOptions, env: Record<stri
 /** Opens the real Databricks clients (REST for Genie and the model, the SQL driver for the warehouse). */
 export async function connectDatabricks(target: ConnectionTarget): Promise<Connection> {
   const rest = createRestClient({ host: target.host, token: target.token });
-  const warehouse = createSqlWarehouseClient({ rest, warehouseId: target.warehouse.path.split('/').pop()! });
+  const warehouse = createDriverWarehouseClient({ ...target.warehouse, token: target.token });
   return {
     genie: createGenieConversationsClient(rest),
     spaces: createGenieSpacesClient(rest),

@@ -45,11 +45,11 @@ export async function runDemo(argv: string[]): Promise<number> {
         '--token', sim.token,
         '--space-id', space.space_id,
         '--warehouse-id', sim.warehouseId,
-        '--warehouse-port', String(sim.port),
+        '--warehouse-port', String(sim.warehousePort),
         ...(file ? ['--benchmarks', file] : ['--space-benchmarks']),
       ],
       io,
-      { onSummary: (s) => (summary = s) },
+      { caCertPem: sim.caCert, onSummary: (s) => (summary = s) },
     );
     for (const loop of summary?.loops ?? []) {
       io.stdout.write(`loop ${loop.loop}: ${pct(loop.score_after ?? loop.score_before)} (${loop.fixes_applied} fixes applied, ${loop.decision})\n`);

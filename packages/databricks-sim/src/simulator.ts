@@ -1,3 +1,5 @@
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import type { GenieSpace } from '@genie-enhancer/shared';
 import type { Logger } from '@genie-enhancer/shared';
@@ -8,6 +10,8 @@ import { QuestionRateLimit } from './http/rate-limit.ts';
 import { registerServingRoutes } from './http/serving-routes.ts';
 import { registerSpaceRoutes, SpaceStore } from './http/space-routes.ts';
 import { registerStatementRoutes } from './http/statement-routes.ts';
+import { createWarehouseHandler } from './warehouse/thrift-server.ts';
+import { warehouseCertificate } from './warehouse/tls.ts';
 
 export interface SimulatorOptions {
   datasets: string[];
@@ -20,6 +24,8 @@ export interface SimulatorOptions {
   questionsPerMinute?: number;
   /** fault injection: answer this question request with 429 when it returns true */
   inject429?: () => boolean;
+  /** port of the HiveServer2 (Thrift over HTTPS) warehouse endpoint; 0 = random */
+  warehousePort?: number;
   /** fixed "today" for current_date() */
   today?: string;
   logger?: Logger;
@@ -34,6 +40,10 @@ export interface Simulator {
   port: number;
   token: string;
   warehouseId: string;
+  /** HTTPS port and path where the @databricks/sql driver connects; its self-signed CA certificate */
+  warehousePort: number;
+  warehousePath: string;
+  caCert: string;
   spaces: (GenieSpace & { serialized_space: string })[];
   requestLog: RequestLogEntry[];
   engine: SimSqlEngine;
@@ -78,6 +88,9 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
 
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
+  const certificate = await warehouseCertificate();
+  const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine, token, warehouseIds: [warehouseId] }));
+  await new Promise<void>((resolve) => thriftServer.listen(options.warehousePort ?? 0, host, resolve));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
   return {
@@ -86,6 +99,9 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     port,
     token,
     warehouseId,
+    warehousePort: (thriftServer.address() as AddressInfo).port,
+    warehousePath: `/sql/1.0/warehouses/${warehouseId}`,
+    caCert: certificate.cert,
     spaces: spaces.list(),
     requestLog,
     engine,
@@ -93,6 +109,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     setQuestionsPerMinute: (n) => void (limit.perMinute = n),
     close: async () => {
       await app.close();
+      await new Promise((resolve) => thriftServer.close(resolve));
       await engine.close();
     },
   };

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SimSqlError, type EngineColumn, type EngineResult, type SqlEngine } from '../catalog.types.ts';
+import { Int64, TCLIService, thrift, ttypes } from './thrift-runtime.ts';
+
+interface Operation { result?: EngineResult; error?: SimSqlError; fetched: number }
+
+const TYPE_IDS: Record<string, string> = {
+  BOOLEAN: 'BOOLEAN_TYPE', TINYINT: 'TINYINT_TYPE', SMALLINT: 'SMALLINT_TYPE', INT: 'INT_TYPE', BIGINT: 'BIGINT_TYPE', FLOAT: 'FLOAT_TYPE',
+  DOUBLE: 'DOUBLE_TYPE', STRING: 'STRING_TYPE', TIMESTAMP: 'TIMESTAMP_TYPE', DECIMAL: 'DECIMAL_TYPE', DATE: 'DATE_TYPE',
+};
+const ok = () => ({ statusCode: ttypes.TStatusCode.SUCCESS_STATUS });
+const handleId = () => {
+  const bytes = Buffer.alloc(16);
+  Buffer.from(randomUUID().replace(/-/g, ''), 'hex').copy(bytes);
+  return { guid: bytes, secret: Buffer.from(randomUUID().replace(/-/g, ''), 'hex') };
+};
+const key = (handle: { operationId?: { guid: Buffer } }) => handle?.operationId?.guid.toString('hex') ?? '';
+
+function columnDesc(column: EngineColumn, index: number) {
+  const type = ttypes.TTypeId[TYPE_IDS[column.typeName] ?? 'STRING_TYPE'];
+  const qualifiers = column.typeName === 'DECIMAL'
+    ? { qualifiers: { precision: { i32Value: column.precision ?? 38 }, scale: { i32Value: column.scale ?? 0 } } }
+    : undefined;
+  return { columnName: column.name, typeDesc: { types: [{ primitiveEntry: { type, typeQualifiers: qualifiers } }] }, position: index + 1 };
+}
+
+/** One column of a page in HiveServer2's column-based row set: typed values plus a null bitmap (LSB first). */
+function columnValues(column: EngineColumn, values: unknown[]) {
+  const nulls = Buffer.alloc(Math.ceil(values.length / 8));
+  values.forEach((v, i) => { if (v === null || v === undefined) nulls[i >> 3] |= 1 << (i & 7); });
+  const filled = <T>(placeholder: T, map: (v: unknown) => T) => values.map((v) => (v === null || v === undefined ? placeholder : map(v)));
+  switch (column.typeName) {
+    case 'BOOLEAN': return { boolVal: { values: filled(false, Boolean), nulls } };
+    case 'TINYINT': case 'SMALLINT': case 'INT': return { i32Val: { values: filled(0, Number), nulls } };
+    case 'BIGINT': return { i64Val: { values: filled(new Int64(0), (v) => new Int64(Number(v))), nulls } };
+    case 'FLOAT': case 'DOUBLE': return { doubleVal: { values: filled(0, Number), nulls } };
+    default: return { stringVal: { values: filled('', (v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))), nulls } };
+  }
+}
+
+/** HiveServer2 Thrift over HTTP POST, as the official @databricks/sql driver speaks it (column-based results). */
+export function createWarehouseHandler(options: { engine: SqlEngine; token: string; warehouseIds: string[] }) {
+  const operations = new Map<string, Operation>();
+  const handler = {
+    OpenSession: (_req: unknown, cb: (e: null, r: unknown) => void) =>
+      cb(null, new ttypes.TOpenSessionResp({ status: ok(), serverProtocolVersion: ttypes.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8, sessionHandle: { sessionId: handleId() } })),
+    CloseSession: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TCloseSessionResp({ status: ok() })),
+    GetInfo: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TGetInfoResp({ status: ok(), infoValue: { stringValue: 'Simulated Databricks SQL' } })),
+    ExecuteStatement: (req: { statement: string }, cb: (e: null, r: unknown) => void) => {
+      const operationHandle = { operationId: handleId(), operationType: ttypes.TOperationType.EXECUTE_STATEMENT, hasResultSet: true };
+      const operation: Operation = { fetched: 0 };
+      operations.set(key(operationHandle), operation);
+      options.engine.execute(req.statement).then(
+        (result) => {
+          operation.result = result;
+          // A statement without columns (e.g. metric-view DDL) has no result set; the driver would otherwise poll forever.
+          operationHandle.hasResultSet = result.columns.length > 0;
+          cb(null, new ttypes.TExecuteStatementResp({ status: ok(), operationHandle }));
+        },
+        (error: unknown) => {
+          operation.error = error instanceof SimSqlError ? error : new SimSqlError('INTERNAL_ERROR', String(error), 'XX000');
+          cb(null, new ttypes.TExecuteStatementResp({ status: ok(), operationHandle }));
+        },
+      );
+    },
+    GetOperationStatus: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
+      const operation = operations.get(key(req.operationHandle));
+      if (!operation) return cb(null, new ttypes.TGetOperationStatusResp({ status: { statusCode: ttypes.TStatusCode.INVALID_HANDLE_STATUS, errorMessage: 'unknown operation' } }));
+      if (operation.error) {
+        return cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: ttypes.TOperationState.ERROR_STATE, errorMessage: operation.error.message, sqlState: operation.error.sqlState, displayMessage: operation.error.message }));
+      }
+      cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: ttypes.TOperationState.FINISHED_STATE, hasResultSet: (operation.result?.columns.length ?? 0) > 0 }));
+    },
+    GetResultSetMetadata: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
+      const result = operations.get(key(req.operationHandle))?.result ?? { columns: [], rows: [] };
+      cb(null, new ttypes.TGetResultSetMetadataResp({ status: ok(), schema: { columns: result.columns.map(columnDesc) }, resultFormat: ttypes.TSparkRowSetType.COLUMN_BASED_SET }));
+    },
+    FetchResults: (req: { operationHandle: { operationId: { guid: Buffer } }; maxRows: { toNumber?: () => number } | number; orientation: number }, cb: (e: null, r: unknown) => void) => {
+      const operation = operations.get(key(req.operationHandle));
+      const result = operation?.result ?? { columns: [], rows: [] };
+      if (operation && req.orientation === ttypes.TFetchOrientation.FETCH_FIRST) operation.fetched = 0;
+      const max = typeof req.maxRows === 'number' ? req.maxRows : Number(req.maxRows?.toNumber?.() ?? 10_000);
+      const start = operation?.fetched ?? 0;
+      const page = result.rows.slice(start, start + Math.max(1, max));
+      if (operation) operation.fetched = start + page.length;
+      const columns = result.columns.map((c, i) => columnValues(c, page.map((row) => row[i])));
+      cb(null, new ttypes.TFetchResultsResp({ status: ok(), hasMoreRows: start + page.length < result.rows.length, results: { startRowOffset: new Int64(start), rows: [], columns } }));
+    },
+    CancelOperation: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TCancelOperationResp({ status: ok() })),
+    CloseOperation: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
+      operations.delete(key(req.operationHandle));
+      cb(null, new ttypes.TCloseOperationResp({ status: ok() }));
+    },
+  };
+  const processor = new TCLIService.Processor(handler);
+
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const warehouse = /^\/sql\/1\.0\/warehouses\/([^/?]+)/.exec(request.url ?? '');
+    if (request.method !== 'POST' || !warehouse || !options.warehouseIds.includes(warehouse[1])) {
+      response.writeHead(404).end();
+      return;
+    }
+    if (request.headers.authorization !== `Bearer ${options.token}`) {
+      response.writeHead(401).end('Invalid access token.');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const receive = thrift.TBufferedTransport.receiver((transport: { commitPosition(): void }) => {
+        const input = new thrift.TBinaryProtocol(transport);
+        const output = new thrift.TBinaryProtocol(new thrift.TBufferedTransport(undefined, (buffer: Buffer) => {
+          response.writeHead(200, { 'content-type': 'application/x-thrift' });
+          response.end(buffer);
+        }));
+        processor.process(input, output);
+        transport.commitPosition();
+      });
+      receive(Buffer.concat(chunks));
+    });
+  };
+}
