@@ -1,4 +1,8 @@
-/** `pnpm sim -- --dataset DIR [--dataset DIR2] [--port 8080] [--qpm 0] [--latency-ms 300] [--token T] [--today YYYY-MM-DD]` */
+/**
+ * `pnpm sim -- --dataset DIR [--dataset DIR2] [--port 8080] [--warehouse-port 8443] [--ca-cert-out FILE] [--qpm 0]
+ *   [--inject-429 0.0] [--latency-ms 300] [--token T] [--today YYYY-MM-DD]`
+ */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@genie-enhancer/shared';
 import { createSimulator } from './simulator.ts';
@@ -9,6 +13,9 @@ const { values } = parseArgs({
   options: {
     dataset: { type: 'string', multiple: true },
     port: { type: 'string', default: '8080' },
+    'warehouse-port': { type: 'string', default: '8443' },
+    'ca-cert-out': { type: 'string' },
+    'inject-429': { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
     qpm: { type: 'string', default: '0' },
     'latency-ms': { type: 'string', default: '300' },
@@ -23,13 +30,16 @@ if (!values.dataset?.length) {
 const sim = await createSimulator({
   datasets: values.dataset,
   port: Number(values.port),
+  warehousePort: Number(values['warehouse-port']),
+  ...(Number(values['inject-429']) > 0 ? { inject429: () => Math.random() < Number(values['inject-429']) } : {}),
   host: values.host,
   questionsPerMinute: Number(values.qpm),
   genieLatencyMs: Number(values['latency-ms']),
   token: values.token,
   today: values.today,
 });
-logger.info({ url: sim.url, token: sim.token, warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => ({ space_id: s.space_id, title: s.title })) }, 'simulator listening');
+if (values['ca-cert-out']) writeFileSync(values['ca-cert-out'], sim.caCert);
+logger.info({ url: sim.url, warehouse_port: sim.warehousePort, token: sim.token, warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => ({ space_id: s.space_id, title: s.title })) }, 'simulator listening');
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'simulator stopping');

@@ -7,3 +7,4 @@ export * from './stages/score.stage.ts';
 export * from './loop/index.ts';
 export * from './clients/index.ts';
 export * from './config/databricks-config.ts';
+export * from './distributed/index.ts';

@@ -4,3 +4,4 @@ export * from './genie-spaces.client.ts';
 export * from './chat-model.client.ts';
 export * from './sql-warehouse.client.ts';
 export * from './sql-driver-warehouse.client.ts';
+export * from './workspace.ts';

@@ -9,6 +9,8 @@ export interface RestClientOptions {
   retry?: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   logger?: Logger;
   fetch?: typeof fetch;
+  /** false hands every 429 to the caller, e.g. a queue that waits and counts each attempt against a shared limit */
+  retryRateLimited?: boolean;
 }
 
 export interface RestRequest {
@@ -68,7 +70,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     request: <T>(req: RestRequest) =>
       withRetry(() => once<T>(req), {
         ...retry,
-        isRetryable: (error) => error instanceof RateLimitedError || (req.idempotent && (error as { retryable?: boolean }).retryable === true),
+        isRetryable: (error) => (error instanceof RateLimitedError ? options.retryRateLimited !== false : req.idempotent && (error as { retryable?: boolean }).retryable === true),
         onRetry: ({ attempt, delayMs, error }) => logger.warn({ path: req.path, attempt, delayMs, err: (error as Error).message }, 'retrying Databricks call'),
       }),
   };

@@ -9,19 +9,23 @@ export const BenchmarkQuestion = z.strictObject({
 });
 export type BenchmarkQuestion = z.infer<typeof BenchmarkQuestion>;
 
-export const BenchmarkFile = z
-  .strictObject({
-    name: z.string().optional(),
-    description: z.string().optional(),
-    questions: z.array(BenchmarkQuestion).min(1, 'a benchmark needs at least one question'),
-  })
-  .superRefine((file, ctx) => {
+/** At least one question, ids unique (results are keyed by id). */
+export const BenchmarkQuestions = z
+  .array(BenchmarkQuestion)
+  .min(1, 'a benchmark needs at least one question')
+  .superRefine((questions, ctx) => {
     const seen = new Set<string>();
-    file.questions.forEach((q, i) => {
-      if (seen.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate id "${q.id}"` });
+    questions.forEach((q, i) => {
+      if (seen.has(q.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate id "${q.id}"` });
       seen.add(q.id);
     });
   });
+
+export const BenchmarkFile = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  questions: BenchmarkQuestions,
+});
 export type BenchmarkFile = z.infer<typeof BenchmarkFile>;
 
 /** Benchmark questions held in the space's own `benchmarks` section (those with a SQL answer). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BenchmarkQuestion } from './benchmark.schema.ts';
+import { BenchmarkQuestions } from './benchmark.schema.ts';
 
 /** What a user asks for when starting an enhancement run (CLI flags or POST /runs body). */
 export const RunConfig = z.strictObject({
@@ -18,4 +18,20 @@ export const RunConfig = z.strictObject({
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;
 
-export const RunBenchmark = z.array(BenchmarkQuestion).min(1, 'a benchmark needs at least one question');
+export const RunBenchmark = BenchmarkQuestions;
+
+/** POST /runs: a run config plus exactly one benchmark source. */
+export const RunRequest = RunConfig.extend({
+  /** the benchmark inline */
+  questions: BenchmarkQuestions.optional(),
+  /** a benchmark file shipped under benchmarks/, without .json */
+  benchmark_name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').optional(),
+  /** the space's own serialized_space.benchmarks */
+  space_benchmarks: z.literal(true).optional(),
+}).superRefine((body, ctx) => {
+  const sources = [body.questions, body.benchmark_name, body.space_benchmarks].filter((s) => s !== undefined).length;
+  if (sources !== 1) {
+    ctx.addIssue({ code: 'custom', path: ['questions'], message: 'give exactly one of questions, benchmark_name or space_benchmarks' });
+  }
+});
+export type RunRequest = z.infer<typeof RunRequest>;

@@ -93,6 +93,11 @@ export async function scoreBenchmark(deps: ScoreDeps, input: ScoreBenchmarkInput
       }),
     ),
   );
+  return toScoreReport(results);
+}
+
+/** score = passed / total over every question of the pass, whatever its verdict. */
+export function toScoreReport(results: QuestionResult[]): ScoreReport {
   const passed = results.filter((r) => r.verdict === 'pass').length;
   return { score: results.length ? passed / results.length : 0, passed, total: results.length, results };
 }

@@ -1,0 +1,66 @@
+import { silentLogger, type Logger } from '../util/logger.ts';
+import type { ChatModel, GenieSpaces, SqlWarehouse } from '../stages/ports.ts';
+import { createChatModelClient } from './chat-model.client.ts';
+import { createGenieConversationsClient, type GenieConversationsClient } from './genie-conversations.client.ts';
+import { createGenieSpacesClient } from './genie-spaces.client.ts';
+import { createRestClient } from './rest-client.ts';
+import { createDriverWarehouseClient } from './sql-driver-warehouse.client.ts';
+
+/** Where a workspace is and how to reach its SQL warehouses. */
+export interface WorkspaceTarget {
+  /** workspace URL, e.g. https://adb-1.2.azuredatabricks.net */
+  host: string;
+  token: string;
+  /** Thrift port of the SQL warehouses when not the host URL's (443 on Databricks) */
+  warehousePort?: number;
+  /** PEM of a self-signed warehouse certificate (the simulator's) */
+  caCertPem?: string;
+  /** false: a Genie 429 reaches the caller at once (a queue waits and retries under the shared limit) */
+  retryGenieRateLimits?: boolean;
+  logger?: Logger;
+}
+
+/** Every client a run needs; warehouses and models are opened once per id and reused. */
+export interface Workspace {
+  genie: GenieConversationsClient;
+  spaces: GenieSpaces;
+  warehouse(warehouseId: string): SqlWarehouse;
+  model(endpoint: string): ChatModel;
+  close(): Promise<void>;
+}
+
+export function warehouseAddress(target: WorkspaceTarget, warehouseId: string) {
+  const url = new URL(/^https?:\/\//.test(target.host) ? target.host : `https://${target.host}`);
+  return {
+    hostname: url.hostname,
+    port: target.warehousePort ?? (url.port ? Number(url.port) : 443),
+    path: `/sql/1.0/warehouses/${warehouseId}`,
+    ...(target.caCertPem ? { caCertPem: target.caCertPem } : {}),
+  };
+}
+
+export function openWorkspace(target: WorkspaceTarget): Workspace {
+  const logger = target.logger ?? silentLogger;
+  const host = new URL(/^https?:\/\//.test(target.host) ? target.host : `https://${target.host}`).origin;
+  const rest = createRestClient({ host, token: target.token, logger });
+  const genieRest = target.retryGenieRateLimits === false ? createRestClient({ host, token: target.token, logger, retryRateLimited: false }) : rest;
+  const warehouses = new Map<string, SqlWarehouse>();
+  const models = new Map<string, ChatModel>();
+  return {
+    genie: createGenieConversationsClient(genieRest),
+    spaces: createGenieSpacesClient(rest),
+    warehouse(id) {
+      let warehouse = warehouses.get(id);
+      if (!warehouse) warehouses.set(id, (warehouse = createDriverWarehouseClient({ ...warehouseAddress(target, id), token: target.token, logger })));
+      return warehouse;
+    },
+    model(endpoint) {
+      let model = models.get(endpoint);
+      if (!model) models.set(endpoint, (model = createChatModelClient({ host, token: target.token, endpoint })));
+      return model;
+    },
+    async close() {
+      await Promise.all([...warehouses.values()].map((w) => w.close().catch(() => undefined)));
+    },
+  };
+}

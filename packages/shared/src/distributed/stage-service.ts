@@ -1,0 +1,50 @@
+import type { Job } from 'bullmq';
+import { createLogger } from '../util/logger.ts';
+import { GenieRateLimiter, rateLimitedGenie } from './genie-rate-limit.ts';
+import { RunStore } from './run-store.ts';
+import { genieRateLimitSettings, workerSettings } from './service-env.ts';
+import type { StageContext } from './stage-jobs.ts';
+import { chainEnqueuer, closeOnSignals, startStageWorker, workerRedis, workspaceFromEnv, type Env } from './worker-runtime.ts';
+
+export interface StageServiceSpec {
+  /** service name in every log line */
+  name: string;
+  queue: string;
+  defaultConcurrency: number;
+  /** the scorer asks Genie: its questions go through the shared rate limit */
+  asksGenie?: boolean;
+  /** job name → stage function */
+  handlers: Record<string, (ctx: StageContext, data: never) => Promise<unknown>>;
+}
+
+/** Boots one worker service: Redis, run store, workspace clients, the BullMQ worker, graceful shutdown. */
+export async function runStageService(spec: StageServiceSpec, env: Env = process.env) {
+  const logger = createLogger(spec.name, { level: env.LOG_LEVEL ?? 'info' });
+  const settings = workerSettings(env, { concurrency: spec.defaultConcurrency });
+  const connection = workerRedis(env);
+  const store = new RunStore(connection, settings.redisPrefix);
+  const workspace = await workspaceFromEnv(env, logger, { retryGenieRateLimits: !spec.asksGenie });
+  const enqueue = chainEnqueuer(connection, settings.redisPrefix);
+  const genie = spec.asksGenie ? rateLimitedGenie(workspace.genie, new GenieRateLimiter(connection, genieRateLimitSettings(env), settings.redisPrefix)) : undefined;
+  const ctx: StageContext = { store, workspace, enqueue, logger, ...(genie ? { genie } : {}), ...(env.PROMPTS_DIR ? { promptsDir: env.PROMPTS_DIR } : {}) };
+
+  const worker = startStageWorker({
+    queue: spec.queue,
+    connection,
+    prefix: settings.redisPrefix,
+    store,
+    logger,
+    concurrency: settings.concurrency,
+    lockDurationMs: settings.lockDurationMs,
+    stalledIntervalMs: settings.stalledIntervalMs,
+    process: (job: Job) => {
+      const handler = spec.handlers[job.name];
+      if (!handler) throw new Error(`${spec.name} has no handler for job "${job.name}"`);
+      return handler(ctx, job.data as never);
+    },
+  });
+  await worker.waitUntilReady();
+  logger.info({ queue: spec.queue, concurrency: settings.concurrency, pid: process.pid }, 'worker ready');
+  closeOnSignals(logger, [() => worker.close(), () => enqueue.close(), () => workspace.close(), () => connection.quit()]);
+  return worker;
+}

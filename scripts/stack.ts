@@ -1,0 +1,76 @@
+/**
+ * `pnpm stack [-- --scorers 2 --port 3000 --dataset DIR]`: the docker-compose stack as local processes against
+ * REDIS_URL: the API, N scorer workers, a planner and an applier, plus the workspace simulator unless
+ * DATABRICKS_HOST names a real workspace.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createSimulator } from '@genie-enhancer/databricks-sim';
+import { createLogger } from '@genie-enhancer/shared';
+import { spawnService, type ServiceProcess } from './service-processes.ts';
+
+const logger = createLogger('stack');
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    scorers: { type: 'string', default: '2' },
+    port: { type: 'string', default: '3000' },
+    dataset: { type: 'string', multiple: true },
+    'sim-port': { type: 'string', default: '8080' },
+    /** the simulator's Genie limit, and the workers' shared limit */
+    qpm: { type: 'string', default: '120' },
+  },
+});
+const scorers = Number(values.scorers);
+if (!Number.isInteger(scorers) || scorers < 1) {
+  process.stderr.write(`stack: --scorers must be a whole number ≥ 1, got "${values.scorers}"\n`);
+  process.exit(2);
+}
+
+const env: Record<string, string | undefined> = {
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  PORT: values.port,
+  GENIE_QUESTIONS_PER_MINUTE: process.env.GENIE_QUESTIONS_PER_MINUTE ?? (process.env.DATABRICKS_HOST ? undefined : values.qpm),
+  GENIE_MAX_IN_FLIGHT: process.env.GENIE_MAX_IN_FLIGHT ?? (process.env.DATABRICKS_HOST ? undefined : '8'),
+};
+let closeSim = async () => {};
+if (!process.env.DATABRICKS_HOST) {
+  const sim = await createSimulator({
+    datasets: values.dataset?.length ? values.dataset : [join(import.meta.dirname, '..', 'datasets', 'kpi-retail')],
+    port: Number(values['sim-port']),
+    questionsPerMinute: Number(values.qpm),
+    genieLatencyMs: 300,
+  });
+  const caFile = join(mkdtempSync(join(tmpdir(), 'genie-sim-')), 'warehouse-ca.pem');
+  writeFileSync(caFile, sim.caCert);
+  Object.assign(env, {
+    DATABRICKS_HOST: sim.url, DATABRICKS_TOKEN: sim.token,
+    DATABRICKS_WAREHOUSE_PORT: String(sim.warehousePort), DATABRICKS_CA_CERT_FILE: caFile,
+  });
+  closeSim = () => sim.close();
+  logger.info({ url: sim.url, warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => s.space_id) }, 'simulator started');
+}
+
+const echo = (name: string, line: string) => process.stdout.write(`${name.padEnd(10)} ${line}\n`);
+const services: ServiceProcess[] = [
+  spawnService('api', 'api', env, echo),
+  ...Array.from({ length: scorers }, (_, i) => spawnService('scorer', `scorer-${i + 1}`, env, echo)),
+  spawnService('planner', 'planner', env, echo),
+  spawnService('applier', 'applier', env, echo),
+];
+logger.info({ api: `http://127.0.0.1:${values.port}`, board: `http://127.0.0.1:${values.port}/admin/queues`, scorers }, 'stack starting');
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stack stopping');
+  await Promise.all(services.map((s) => s.stop()));
+  await closeSim();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));
+for (const s of services) s.child.once('exit', (code, signal) => !stopping && logger.error({ service: s.name, code, signal }, 'service exited'));

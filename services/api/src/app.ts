@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { FlowProducer, Queue } from 'bullmq';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { ALL_QUEUES, DatabricksApiError, RunRequest, RunStore, scoringPassFlow, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
+import { BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
+import { runDetail, runFixes, runQuestions } from './run-views.ts';
+
+export interface ApiOptions {
+  redis: Redis;
+  logger: Logger;
+  benchmarksDir: string;
+  redisPrefix?: string;
+  /** the workspace's space API, for runs on the space's own benchmarks */
+  spaces?: () => Promise<GenieSpaces>;
+}
+
+const RunParams = z.object({ id: z.string().min(1) });
+const notFound = (id: string) => ({ error: 'NOT_FOUND', message: `no run ${id}` });
+
+/** The REST API: start and watch runs, Bull Board, OpenAPI at /docs. Nothing here runs a stage. */
+export async function buildApi(options: ApiOptions) {
+  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, genReqId: () => randomUUID() }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const prefix = options.redisPrefix ?? 'ge';
+  const store = new RunStore(options.redis, prefix);
+  const queues = ALL_QUEUES.map((name) => new Queue(name, { connection: options.redis, prefix }));
+  const flows = new FlowProducer({ connection: options.redis, prefix });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => ({ path: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'), message: v.message }));
+      return reply.code(400).send({ error: 'INVALID_REQUEST', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues });
+    }
+    if (error instanceof BenchmarkSourceError) {
+      return reply.code(400).send({ error: 'INVALID_REQUEST', message: `body.${error.field}: ${error.message}`, issues: [{ path: `body.${error.field}`, message: error.message }] });
+    }
+    if (error instanceof DatabricksApiError) {
+      return reply.code(502).send({ error: 'DATABRICKS_ERROR', message: error.message });
+    }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(status).send({ error: status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST', message: (error as Error).message });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'genie-enhancer', description: 'Improve a Genie space against a benchmark, in loops.', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const board = new FastifyAdapter();
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: board });
+  board.setBasePath('/admin/queues');
+  await app.register(board.registerPlugin(), { prefix: '/admin/queues' });
+
+  app.post('/runs', {
+    schema: {
+      summary: 'Start an enhancement run (202); the Idempotency-Key header returns the run it already started',
+      body: RunRequest,
+      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).loose(),
+    },
+  }, async (request, reply) => {
+    const body = request.body;
+    const { questions, source } = await resolveBenchmark(body, { benchmarksDir: options.benchmarksDir, ...(options.spaces ? { spaces: options.spaces } : {}) });
+    const { questions: _q, benchmark_name: _b, space_benchmarks: _s, ...config } = body;
+    const idempotencyKey = request.headers['idempotency-key'];
+    const { run, created } = await store.create({ runId: randomUUID(), config, questions, source, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    if (created) {
+      try {
+        await flows.add(scoringPassFlow(run.run_id, 0, questions.length));
+      } catch (error) {
+        await store.fail(run.run_id, `could not enqueue: ${(error as Error).message}`);
+        throw error;
+      }
+      request.log.info({ run_id: run.run_id, questions: questions.length, source }, 'run enqueued');
+    }
+    return reply.code(created ? 202 : 200).send({ run_id: run.run_id, status: run.status, created, links: { self: `/runs/${run.run_id}` } });
+  });
+
+  app.get('/runs', { schema: { summary: 'Recent runs, newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
+    async (request) => ({ runs: await store.list(request.query.limit) }));
+
+  app.get('/runs/:id', { schema: { summary: 'Status, loop, score per loop, stage timings', params: RunParams } }, async (request, reply) =>
+    (await runDetail(store, request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));
+
+  app.get('/runs/:id/questions', { schema: { summary: 'Per-question outcome of every scoring pass', params: RunParams } }, async (request, reply) =>
+    (await runQuestions(store, request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));
+
+  app.get('/runs/:id/fixes', { schema: { summary: 'Fixes per loop: proposed, rejected, applied, skipped', params: RunParams } }, async (request, reply) =>
+    (await runFixes(store, request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));
+
+  app.post('/runs/:id/cancel', { schema: { summary: 'Cancel a queued or running run', params: RunParams } }, async (request, reply) => {
+    const run = await store.get(request.params.id);
+    if (!run) return reply.code(404).send(notFound(request.params.id));
+    if (!(await store.cancel(run.run_id))) return reply.code(409).send({ error: 'NOT_ACTIVE', message: `run ${run.run_id} is already ${run.status}` });
+    request.log.info({ run_id: run.run_id }, 'run cancelled');
+    return { run_id: run.run_id, status: 'cancelled' };
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await options.redis.ping();
+      return { status: 'ready', redis: 'ok' };
+    } catch (error) {
+      return reply.code(503).send({ status: 'not_ready', redis: (error as Error).message });
+    }
+  });
+
+  app.addHook('onClose', async () => {
+    await Promise.all([...queues.map((q) => q.close()), flows.close()]);
+  });
+  return app;
+}

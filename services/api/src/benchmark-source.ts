@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { benchmarkFromSpace, BenchmarkFile, parseSerializedSpace, type BenchmarkQuestion, type GenieSpaces, type RunRequest } from '@genie-enhancer/shared';
+
+/** A benchmark that cannot be resolved: answered 400 with the field it came from. */
+export class BenchmarkSourceError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+/** The questions of a run: inline, a file under benchmarks/, or the space's own benchmarks section. */
+export async function resolveBenchmark(
+  body: RunRequest,
+  options: { benchmarksDir: string; spaces?: () => Promise<GenieSpaces> },
+): Promise<{ questions: BenchmarkQuestion[]; source: string }> {
+  if (body.questions) return { questions: body.questions, source: 'inline' };
+  if (body.benchmark_name) {
+    const file = join(options.benchmarksDir, `${body.benchmark_name}.json`);
+    const text = await readFile(file, 'utf8').catch(() => {
+      throw new BenchmarkSourceError('benchmark_name', `no benchmark named "${body.benchmark_name}" under benchmarks/`);
+    });
+    const parsed = BenchmarkFile.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new BenchmarkSourceError('benchmark_name', `benchmarks/${body.benchmark_name}.json is not a valid benchmark file`);
+    return { questions: parsed.data.questions, source: `file:${body.benchmark_name}` };
+  }
+  if (!options.spaces) throw new BenchmarkSourceError('space_benchmarks', 'this API has no workspace connection (set DATABRICKS_HOST and DATABRICKS_TOKEN)');
+  const space = await (await options.spaces()).get(body.space_id);
+  const questions = benchmarkFromSpace(parseSerializedSpace(space.serialized_space));
+  if (questions.length === 0) throw new BenchmarkSourceError('space_benchmarks', 'the space has no benchmark question with a SQL answer');
+  return { questions, source: 'space' };
+}
