@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
+import { ALL_QUEUES, createGenieSpacesClient, createRestClient, silentLogger } from '@genie-enhancer/shared';
+import { testRedis, type TestRedis } from '../../../tests/helpers/test-redis.ts';
+import { buildApi } from '../src/app.ts';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const QUESTION = { id: 'q1', question: 'How many stores are there?', expected_sql: 'SELECT COUNT(*) FROM main.retail.stores' };
+
+describe('REST API (Fastify, real Redis)', () => {
+  let t: TestRedis;
+  let sim: Simulator;
+  let app: Awaited<ReturnType<typeof buildApi>>;
+  let queues: Queue[];
+  const valid = () => ({ space_id: sim.spaces[0].space_id, warehouse_id: sim.warehouseId, questions: [QUESTION] });
+  const jobsEnqueued = async () => (await Promise.all(queues.map((q) => q.getJobCountByTypes('waiting', 'waiting-children', 'active', 'delayed', 'prioritized')))).reduce((a, b) => a + b, 0);
+
+  beforeAll(async () => {
+    t = await testRedis('api');
+    sim = await createSimulator({ datasets: [join(root, 'datasets', 'kpi-retail')] });
+    const spaces = createGenieSpacesClient(createRestClient({ host: sim.url, token: sim.token }));
+    app = await buildApi({ redis: t.redis, logger: silentLogger, benchmarksDir: join(root, 'benchmarks'), redisPrefix: t.prefix, spaces: async () => spaces });
+    queues = ALL_QUEUES.map((name) => new Queue(name, { connection: t.redis, prefix: t.prefix }));
+  });
+  afterAll(async () => {
+    await Promise.all(queues.map((q) => q.close()));
+    await app.close();
+    await sim.close();
+    await t.cleanup();
+  });
+
+  it.each([
+    ['missing space id', (b: Record<string, unknown>) => ({ ...b, space_id: undefined }), 'body.space_id'],
+    ['target score 1.5', (b: Record<string, unknown>) => ({ ...b, target_score: 1.5 }), 'body.target_score'],
+    ['empty benchmark', (b: Record<string, unknown>) => ({ ...b, questions: [] }), 'body.questions'],
+    ['max_loops as a string', (b: Record<string, unknown>) => ({ ...b, max_loops: 'three' }), 'body.max_loops'],
+    ['a question without expected SQL', (b: Record<string, unknown>) => ({ ...b, questions: [{ id: 'x', question: 'q' }] }), 'body.questions.0.expected_sql'],
+    ['duplicate question ids', (b: Record<string, unknown>) => ({ ...b, questions: [QUESTION, QUESTION] }), 'body.questions.1.id'],
+    ['two benchmark sources', (b: Record<string, unknown>) => ({ ...b, benchmark_name: 'kpi_benchmark' }), 'body.questions'],
+    ['an unknown benchmark name', (b: Record<string, unknown>) => ({ ...b, questions: undefined, benchmark_name: 'nope' }), 'body.benchmark_name'],
+  ])('answers 400 naming the field for %s, and enqueues nothing', async (_name, mutate, field) => {
+    const response = await app.inject({ method: 'POST', url: '/runs', payload: mutate(valid()) });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.issues.map((i: { path: string }) => i.path)).toContain(field);
+    expect(body.message).toContain(field);
+    expect(await jobsEnqueued()).toBe(0);
+    expect((await app.inject({ method: 'GET', url: '/runs' })).json().runs).toHaveLength(0);
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const response = await app.inject({ method: 'POST', url: '/runs', headers: { 'content-type': 'application/json' }, payload: '{"space_id":' });
+    expect(response.statusCode).toBe(400);
+    expect(await jobsEnqueued()).toBe(0);
+  });
+
+  it('starts a run once per Idempotency-Key: the first POST enqueues, a repeat answers the same run', async () => {
+    const headers = { 'idempotency-key': 'same-request-1' };
+    const first = await app.inject({ method: 'POST', url: '/runs', payload: valid(), headers });
+    expect(first.statusCode).toBe(202);
+    const again = await app.inject({ method: 'POST', url: '/runs', payload: valid(), headers });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().run_id).toBe(first.json().run_id);
+    // one flow: the plan job waiting for its children, the pass job waiting for the one question
+    expect(await queues[ALL_QUEUES.indexOf('genie-plan')].getJobCountByTypes('waiting-children')).toBe(1);
+    expect(await jobsEnqueued()).toBe(3);
+
+    const run = (await app.inject({ method: 'GET', url: `/runs/${first.json().run_id}` })).json();
+    expect(run).toMatchObject({ status: 'queued', question_count: 1, benchmark_source: 'inline', loop: 0, config: { target_score: 0.9, max_loops: 3 } });
+    const cancel = await app.inject({ method: 'POST', url: `/runs/${run.run_id}/cancel` });
+    expect(cancel.json()).toEqual({ run_id: run.run_id, status: 'cancelled' });
+    expect((await app.inject({ method: 'POST', url: `/runs/${run.run_id}/cancel` })).statusCode).toBe(409);
+  });
+
+  it("takes the benchmark from a shipped file or from the space's own benchmarks section", async () => {
+    const fromFile = await app.inject({ method: 'POST', url: '/runs', payload: { ...valid(), questions: undefined, benchmark_name: 'kpi_benchmark' } });
+    expect(fromFile.statusCode).toBe(202);
+    expect((await app.inject({ method: 'GET', url: `/runs/${fromFile.json().run_id}` })).json()).toMatchObject({ benchmark_source: 'file:kpi_benchmark', question_count: 30 });
+
+    const fromSpace = await app.inject({ method: 'POST', url: '/runs', payload: { ...valid(), questions: undefined, space_benchmarks: true } });
+    expect(fromSpace.statusCode).toBe(202);
+    const run = (await app.inject({ method: 'GET', url: `/runs/${fromSpace.json().run_id}` })).json();
+    expect(run.benchmark_source).toBe('space');
+    expect(run.question_count).toBeGreaterThan(0);
+  });
+
+  it('answers 404 for an unknown run on every run route', async () => {
+    for (const url of ['/runs/nope', '/runs/nope/questions', '/runs/nope/fixes']) {
+      expect((await app.inject({ method: 'GET', url })).statusCode).toBe(404);
+    }
+    expect((await app.inject({ method: 'POST', url: '/runs/nope/cancel' })).statusCode).toBe(404);
+  });
+
+  it('serves Bull Board at /admin/queues with every stage queue, health, readiness and the OpenAPI document', async () => {
+    const board = await app.inject({ method: 'GET', url: '/admin/queues' });
+    expect(board.statusCode).toBe(200);
+    expect(board.headers['content-type']).toContain('text/html');
+    const listed = (await app.inject({ method: 'GET', url: '/admin/queues/api/queues' })).json();
+    expect(listed.queues.map((q: { name: string }) => q.name).sort()).toEqual([...ALL_QUEUES].sort());
+
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ status: 'ready' });
+    const openapi = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/runs', '/runs/{id}', '/runs/{id}/questions', '/runs/{id}/fixes', '/runs/{id}/cancel']));
+  });
+});

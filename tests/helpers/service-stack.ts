@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Simulator } from '@genie-enhancer/databricks-sim';
+import { spawnService, type ServiceKind, type ServiceProcess } from '../../scripts/service-processes.ts';
+import type { TestRedis } from './test-redis.ts';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+export interface ServiceStack {
+  api: string;
+  processes: ServiceProcess[];
+  /** starts one more service process on the same Redis and workspace */
+  add(kind: ServiceKind, name: string, env?: Record<string, string>): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+/** The services as separate processes against the test's Redis prefix and an in-process simulator. */
+export async function startServiceStack(sim: Simulator, redis: TestRedis, options: { scorers: number; env?: Record<string, string> }): Promise<ServiceStack> {
+  const caFile = join(mkdtempSync(join(tmpdir(), 'genie-test-')), 'ca.pem');
+  writeFileSync(caFile, sim.caCert);
+  const port = await freePort();
+  const env = {
+    REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, LOG_LEVEL: 'info', PORT: String(port), HOST: '127.0.0.1',
+    DATABRICKS_HOST: sim.url, DATABRICKS_TOKEN: sim.token, DATABRICKS_WAREHOUSE_PORT: String(sim.warehousePort), DATABRICKS_CA_CERT_FILE: caFile,
+    DATABRICKS_CONFIG_FILE: join(tmpdir(), 'no-databrickscfg'),
+    ...options.env,
+  };
+  const processes: ServiceProcess[] = [];
+  const add = async (kind: ServiceKind, name: string, extra: Record<string, string> = {}) => {
+    const p = spawnService(kind, name, { ...env, ...extra });
+    processes.push(p);
+    await p.waitForLine(kind === 'api' ? /Server listening/ : /worker ready/, 60_000);
+    return p;
+  };
+  await Promise.all([
+    add('api', 'api'),
+    ...Array.from({ length: options.scorers }, (_, i) => add('scorer', `scorer-${i + 1}`)),
+    add('planner', 'planner'),
+    add('applier', 'applier'),
+  ]);
+  return {
+    api: `http://127.0.0.1:${port}`,
+    processes,
+    add,
+    stop: async () => void (await Promise.all(processes.map((p) => p.stop(5_000)))),
+  };
+}
+
+/** Polls GET /runs/:id until the run leaves queued/running. */
+export async function waitForRun(api: string, runId: string, timeoutMs: number): Promise<Record<string, any>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await (await fetch(`${api}/runs/${runId}`)).json();
+    if (!['queued', 'running'].includes(run.status)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function postRun(api: string, body: unknown): Promise<string> {
+  const response = await fetch(`${api}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await response.json();
+  if (response.status !== 202) throw new Error(`POST /runs → ${response.status}: ${JSON.stringify(json)}`);
+  return json.run_id;
+}
