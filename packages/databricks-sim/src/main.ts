@@ -1,5 +1,5 @@
 /**
- * `pnpm sim -- --dataset DIR [--dataset DIR2] [--port 8080] [--warehouse-port 8443] [--ca-cert-out FILE] [--qpm 0]
+ * `pnpm sim -- --dataset DIR [--dataset DIR2] [--port 8080] [--warehouse-port 8443] [--ca-cert-out FILE] [--cert-host NAME] [--qpm 0]
  *   [--inject-429 0.0] [--latency-ms 300] [--token T] [--today YYYY-MM-DD]`
  */
 import { writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8080' },
     'warehouse-port': { type: 'string', default: '8443' },
     'ca-cert-out': { type: 'string' },
+    'cert-host': { type: 'string', multiple: true },
     'inject-429': { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
     qpm: { type: 'string', default: '0' },
@@ -31,6 +32,7 @@ const sim = await createSimulator({
   datasets: values.dataset,
   port: Number(values.port),
   warehousePort: Number(values['warehouse-port']),
+  ...(values['cert-host'] ? { certificateHostNames: values['cert-host'] } : {}),
   ...(Number(values['inject-429']) > 0 ? { inject429: () => Math.random() < Number(values['inject-429']) } : {}),
   host: values.host,
   questionsPerMinute: Number(values.qpm),

@@ -26,6 +26,8 @@ export interface SimulatorOptions {
   inject429?: () => boolean;
   /** port of the HiveServer2 (Thrift over HTTPS) warehouse endpoint; 0 = random */
   warehousePort?: number;
+  /** host names, besides localhost, that the warehouse certificate must be valid for */
+  certificateHostNames?: string[];
   /** fixed "today" for current_date() */
   today?: string;
   logger?: Logger;
@@ -88,7 +90,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
 
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
-  const certificate = await warehouseCertificate();
+  const certificate = await warehouseCertificate(options.certificateHostNames);
   const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine, token, warehouseIds: [warehouseId] }));
   await new Promise<void>((resolve) => thriftServer.listen(options.warehousePort ?? 0, host, resolve));
   const address = app.server.address();

@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { SERVICE_ENTRY } from '../scripts/service-processes.ts';
+
+const root = join(import.meta.dirname, '..');
+
+// No Docker engine here, so the compose file is checked for what would break `docker compose up --scale` silently.
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, any> };
+  const command = (name: string) => [compose.services[name].command].flat().join(' ');
+
+  it('has redis, the simulator, the API and the three workers, each started from a file that exists', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'applier-worker', 'planner-worker', 'redis', 'scorer-worker', 'simulator']);
+    expect(command('api')).toContain(SERVICE_ENTRY.api);
+    expect(command('scorer-worker')).toContain(SERVICE_ENTRY.scorer);
+    expect(command('planner-worker')).toContain(SERVICE_ENTRY.planner);
+    expect(command('applier-worker')).toContain(SERVICE_ENTRY.applier);
+    for (const file of Object.values(SERVICE_ENTRY)) expect(existsSync(join(root, file)), file).toBe(true);
+    for (const dataset of command('simulator').match(/datasets\/[\w-]+/g) ?? []) expect(existsSync(join(root, dataset)), dataset).toBe(true);
+  });
+
+  it('lets scorer-worker scale: no container name or host port, the shared Redis and the simulator certificate', () => {
+    const scorer = compose.services['scorer-worker'];
+    expect(scorer.container_name).toBeUndefined();
+    expect(scorer.ports).toBeUndefined();
+    expect(scorer.environment.REDIS_URL).toBe('redis://redis:6379');
+    expect(scorer.environment.DATABRICKS_CA_CERT_FILE).toContain('/certs/warehouse-ca.pem');
+    expect(command('simulator')).toMatch(/--cert-host simulator/);
+    expect(command('simulator')).toMatch(/--ca-cert-out \/certs\/warehouse-ca\.pem/);
+  });
+});
