@@ -5,21 +5,11 @@ import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim'
 import { BenchmarkFile } from '@genie-enhancer/shared';
 import { postRun, startServiceStack, waitForRun, type ServiceStack } from './helpers/service-stack.ts';
 import { testRedis, type TestRedis } from './helpers/test-redis.ts';
+import { busiestWindow } from './helpers/busiest-window.ts';
 
 const root = join(import.meta.dirname, '..');
 const PER_MINUTE = 10;
 const questions = BenchmarkFile.parse(JSON.parse(readFileSync(join(root, 'benchmarks', 'kpi_benchmark.json'), 'utf8'))).questions.slice(0, 12);
-
-/** Largest number of timestamps inside any window [t, t + windowMs). */
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 // Takes a little over a minute on purpose: the limit is per minute, and a shorter window would prove less.
 describe('one global Genie rate limit across 3 scorer processes', () => {

@@ -2,17 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenieRateLimiter, RateLimitedError, rateLimitedGenie, type GenieConversations } from '@genie-enhancer/shared';
 import { testRedis, type TestRedis } from './helpers/test-redis.ts';
-
-/** Largest number of timestamps inside any window [t, t + windowMs). */
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
+import { busiestWindow } from './helpers/busiest-window.ts';
 
 describe('the Genie rate limit shared through Redis', () => {
   let t: TestRedis;
