@@ -15,6 +15,8 @@ describe('compareResults (execution accuracy)', () => {
     { name: 'float tolerance: 0.1+0.2 vs 0.3', expected: set(['a'], [[0.3]]), actual: set(['a'], [[0.1 + 0.2]]), match: true, code: 'MATCH' },
     { name: 'float tolerance: relative 1e-7 passes', expected: set(['a'], [[1000000]]), actual: set(['a'], [[1000000.1]]), match: true, code: 'MATCH' },
     { name: 'float tolerance: relative 1e-3 fails', expected: set(['a'], [[1000]]), actual: set(['a'], [[1001]]), match: false, code: 'SINGLE_CELL_DIFFERENCE' },
+    { name: 'float tolerance: relative 4e-6 fails (beyond 1e-6)', expected: set(['a'], [[100], [200]]), actual: set(['a'], [[100.0004], [200]]), match: false, code: 'VALUE_DIFFERENCE' },
+    { name: 'float tolerance holds across a rounding boundary', expected: set(['k', 'a'], [['x', 1.2345650001], ['y', 2]]), actual: set(['k', 'a'], [['y', 2], ['x', 1.2345649999]]), match: true, code: 'MATCH' },
     { name: 'NULL equals NULL', expected: set(['a', 'b'], [[null, 1]]), actual: set(['a', 'b'], [[null, 1]]), match: true, code: 'MATCH' },
     { name: 'NULL differs from 0', expected: set(['a'], [[null]]), actual: set(['a'], [[0]]), match: false, code: 'SINGLE_CELL_DIFFERENCE' },
     { name: '1 vs 1.0 vs "1" vs 1n vs "1.00"', expected: set(['a', 'b', 'c'], [[1, '1.00', 1n]]), actual: set(['a', 'b', 'c'], [['1.0', 1, '1']]), match: true, code: 'MATCH' },
@@ -31,6 +33,12 @@ describe('compareResults (execution accuracy)', () => {
     expect(result.reason_code).toBe(code);
     expect(result.match).toBe(match);
     expect(result.reason.length).toBeGreaterThan(0);
+  });
+
+  it('a wider tolerance, when given, is the one applied', () => {
+    const [expected, actual] = [set(['a'], [[100], [200]]), set(['a'], [[100.004], [200]])];
+    expect(compareResults(expected, actual).match).toBe(false);
+    expect(compareResults(expected, actual, { tolerance: { relative: 1e-4 } }).match).toBe(true);
   });
 
   it('extra columns fail when configured so', () => {

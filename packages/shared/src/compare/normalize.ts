@@ -38,7 +38,7 @@ export function valuesEqual(a: Normal, b: Normal, tolerance: Tolerance): boolean
   return (a as { value: unknown }).value === (b as { value: unknown }).value;
 }
 
-/** A hash key that is equal for values equal within tolerance (numbers rounded to 6 significant digits). */
+/** A hash key for bucketing: numbers rounded to 6 significant digits; equality itself is `valuesEqual`. */
 export function valueKey(v: Normal): string {
   switch (v.kind) {
     case 'null':

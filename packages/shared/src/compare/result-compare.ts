@@ -78,21 +78,14 @@ export function compareResults(expected: ResultSet, actual: ResultSet, options: 
   }
   const mapping = matchColumns(expectedColumns, actualColumns, tolerance);
   if (!mapping) return describeValueDifference(expectedColumns, actualColumns, expected);
-  const rowKey = (columns: Column[], indexes: number[], row: number) => indexes.map((c) => valueKey(columns[c][row])).join('\u0001');
-  const identity = expectedColumns.map((_, i) => i);
-  const counts = new Map<string, number>();
-  for (let r = 0; r < expected.rows.length; r++) counts.set(rowKey(expectedColumns, identity, r), (counts.get(rowKey(expectedColumns, identity, r)) ?? 0) + 1);
-  for (let r = 0; r < actual.rows.length; r++) {
-    const key = rowKey(actualColumns, mapping, r);
-    const left = counts.get(key);
-    if (!left) return fail('VALUE_DIFFERENCE', `Row ${r + 1} of Genie's result (${mapping.map((c) => displayValue(actualColumns[c][r])).join(', ')}) is not in the expected result.`);
-    counts.set(key, left - 1);
+  const rowEqual = (e: number, a: number) => expectedColumns.every((column, c) => valuesEqual(column[e], actualColumns[mapping[c]][a], tolerance));
+  const missing = firstUnmatchedRow(expectedColumns, actualColumns, mapping, expected.rows.length, rowEqual);
+  if (missing >= 0) {
+    return fail('VALUE_DIFFERENCE', `Row ${missing + 1} of Genie's result (${mapping.map((c) => displayValue(actualColumns[c][missing])).join(', ')}) is not in the expected result.`);
   }
   if (options.orderMatters) {
     for (let r = 0; r < expected.rows.length; r++) {
-      if (rowKey(expectedColumns, identity, r) !== rowKey(actualColumns, mapping, r)) {
-        return fail('ROW_ORDER_DIFFERENCE', `Same rows, different order: row ${r + 1} differs.`);
-      }
+      if (!rowEqual(r, r)) return fail('ROW_ORDER_DIFFERENCE', `Same rows, different order: row ${r + 1} differs.`);
     }
   }
   if (actualColumns.length > expectedColumns.length) {
@@ -100,6 +93,48 @@ export function compareResults(expected: ResultSet, actual: ResultSet, options: 
     return options.extraColumns === 'fail' ? fail('RESULT_EXTRA_COLUMNS', reason) : { match: true, reason_code: 'MATCH', reason };
   }
   return { match: true, reason_code: 'MATCH', reason: 'Result sets match.' };
+}
+
+const rowKey = (columns: Column[], indexes: number[], row: number) => indexes.map((c) => valueKey(columns[c][row])).join('\u0001');
+
+// Beyond this many leftover comparisons the tolerant pass is skipped and the rows count as different.
+const MAX_TOLERANT_COMPARISONS = 50_000_000;
+
+/**
+ * Pairs every actual row with a distinct expected row equal within tolerance (rows as a multiset); returns the
+ * first actual row left without a partner, or -1. Rows are bucketed by a rounded key first; values within
+ * tolerance that round to different keys are then paired one by one.
+ */
+function firstUnmatchedRow(expected: Column[], actual: Column[], mapping: number[], rows: number, rowEqual: (e: number, a: number) => boolean): number {
+  const identity = expected.map((_, i) => i);
+  const buckets = new Map<string, number[]>();
+  for (let e = 0; e < rows; e++) {
+    const key = rowKey(expected, identity, e);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(e);
+    else buckets.set(key, [e]);
+  }
+  const used = new Uint8Array(rows);
+  const leftovers: number[] = [];
+  for (let a = 0; a < rows; a++) {
+    const bucket = buckets.get(rowKey(actual, mapping, a)) ?? [];
+    const at = bucket.findIndex((e) => rowEqual(e, a));
+    if (at < 0) {
+      leftovers.push(a);
+      continue;
+    }
+    used[bucket[at]] = 1;
+    bucket[at] = bucket[bucket.length - 1];
+    bucket.pop();
+  }
+  if (leftovers.length * rows > MAX_TOLERANT_COMPARISONS) return leftovers[0];
+  for (const a of leftovers) {
+    let partner = -1;
+    for (let e = 0; e < rows && partner < 0; e++) if (!used[e] && rowEqual(e, a)) partner = e;
+    if (partner < 0) return a;
+    used[partner] = 1;
+  }
+  return -1;
 }
 
 function describeValueDifference(expected: Column[], actual: Column[], set: ResultSet): Comparison {
