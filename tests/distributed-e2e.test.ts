@@ -86,4 +86,22 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
     const survivors = stack.processes.filter((p) => p.name.startsWith('scorer') && p !== victim);
     expect(survivors.some((p) => p.lines.some((l) => l.includes(orphan) && l.includes('job done')))).toBe(true);
   }, 150_000);
+
+  it('drains a scorer on SIGTERM: its current job finishes, the process exits 0, the run completes', async () => {
+    const space = sim.spaces.find((s) => s.title === 'Retail KPIs')!;
+    const drained = await stack.add('scorer', 'scorer-drained', { WORKER_CONCURRENCY: '2' });
+    const questions = kpiBenchmark.slice(0, 10);
+    const runId = await postRun(stack.api, { space_id: space.space_id, warehouse_id: sim.warehouseId, questions, target_score: 0.05 });
+
+    const started = JSON.parse(await drained.waitForLine(/"job":"score-question".*"job started"/, 60_000)).job_id as string;
+    const exited = new Promise<number | null>((resolve) => drained.child.once('exit', (code) => resolve(code)));
+    drained.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(drained.lines.some((l) => l.includes(started) && l.includes('job done'))).toBe(true);
+    expect(drained.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+
+    const run = await waitForRun(stack.api, runId, 60_000);
+    expect(run.status).toBe('completed');
+    expectOneResultPerQuestionPerLoop(await (await fetch(`${stack.api}/runs/${runId}/questions`)).json(), questions.map((q) => q.id));
+  }, 120_000);
 });

@@ -52,6 +52,25 @@ describe('the Genie rate limit shared through Redis', () => {
     expect(peak).toBe(2);
   });
 
+  it("holds each run to its own concurrency (1 = one question at a time) under the global cap", async () => {
+    const prefix = `${t.prefix}:perrun`;
+    const limiter = limiterFor({ perMinute: 0, maxInFlight: 10 }, prefix);
+    const peaks: Record<string, { now: number; peak: number }> = { sequential: { now: 0, peak: 0 }, batched: { now: 0, peak: 0 } };
+    const genieOf = (run: 'sequential' | 'batched', maxInFlight: number) => rateLimitedGenie({
+      async ask() {
+        const p = peaks[run];
+        p.peak = Math.max(p.peak, ++p.now);
+        await new Promise((r) => setTimeout(r, 30));
+        p.now--;
+        return { conversation_id: 'c', message_id: 'm', status: 'COMPLETED' };
+      },
+    }, limiter, { runId: run, maxInFlight });
+    const [sequential, batched] = [genieOf('sequential', 1), genieOf('batched', 3)];
+    await Promise.all(Array.from({ length: 8 }, (_, i) => [sequential.ask('s', `a${i}`), batched.ask('s', `b${i}`)]).flat());
+    expect(peaks.sequential.peak).toBe(1);
+    expect(peaks.batched.peak).toBe(3);
+  });
+
   it('frees the in-flight slot when Genie answers 429, so the retry can take a new one', async () => {
     const prefix = `${t.prefix}:429`;
     const limiter = limiterFor({ perMinute: 0, maxInFlight: 1 }, prefix);

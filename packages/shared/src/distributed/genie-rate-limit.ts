@@ -16,26 +16,37 @@ export interface GenieRateLimitConfig {
   leaseMs?: number;
 }
 
-// One atomic step on two sorted sets, timed by the Redis clock so every process agrees:
-// KEYS[1] = start times in the sliding window, KEYS[2] = in-flight leases (score = lease expiry).
+// One atomic step on sorted sets, timed by the Redis clock so every process agrees:
+// KEYS[1] = start times in the sliding window, KEYS[2] = in-flight leases (score = lease expiry),
+// KEYS[3] = the in-flight leases of one run (its own concurrency). ARGV[6] = that run's cap, 0 = none.
 // Returns 0 when the slot was taken, else the milliseconds worth waiting before asking again.
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local max, window, maxInFlight, lease = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local max, window, maxInFlight, lease, runMax = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[6])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 if maxInFlight > 0 and redis.call('ZCARD', KEYS[2]) >= maxInFlight then return 100 end
+if runMax > 0 and redis.call('ZCARD', KEYS[3]) >= runMax then return 100 end
 if max > 0 and redis.call('ZCARD', KEYS[1]) >= max then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   return math.max(1, tonumber(oldest[2]) + window - now)
 end
 redis.call('ZADD', KEYS[1], now, ARGV[5])
 redis.call('PEXPIRE', KEYS[1], window)
-redis.call('ZADD', KEYS[2], now + lease, ARGV[5])
-redis.call('PEXPIRE', KEYS[2], lease)
+for i = 2, 3 do
+  redis.call('ZADD', KEYS[i], now + lease, ARGV[5])
+  redis.call('PEXPIRE', KEYS[i], lease)
+end
 return 0
 `;
+
+/** A run's own share of the limit: at most maxInFlight of its questions open at once (1 = one by one). */
+export interface RunScope {
+  runId: string;
+  maxInFlight: number;
+}
 
 /** One Genie rate limit (questions per sliding minute and conversations in flight) shared through Redis. */
 export class GenieRateLimiter {
@@ -52,25 +63,31 @@ export class GenieRateLimiter {
   }
 
   /** Waits for a slot; returns the function that frees the in-flight part of it. */
-  async acquire(signal?: AbortSignal): Promise<() => Promise<void>> {
+  async acquire(options: { signal?: AbortSignal; run?: RunScope } = {}): Promise<() => Promise<void>> {
     const member = randomUUID();
     const window = (this.config.windowMs ?? 60_000) + (this.config.safetyMarginMs ?? 1_000);
+    const runKey = `${this.inFlightKey}:${options.run?.runId ?? 'none'}`;
     for (;;) {
       const waitMs = Number(
-        await this.redis.eval(ACQUIRE, 2, this.windowKey, this.inFlightKey, this.config.perMinute, window, this.config.maxInFlight, this.config.leaseMs ?? 600_000, member),
+        await this.redis.eval(
+          ACQUIRE, 3, this.windowKey, this.inFlightKey, runKey,
+          this.config.perMinute, window, this.config.maxInFlight, this.config.leaseMs ?? 600_000, member, options.run?.maxInFlight ?? 0,
+        ),
       );
-      if (waitMs === 0) return async () => void (await this.redis.zrem(this.inFlightKey, member));
+      if (waitMs === 0) {
+        return async () => void (await this.redis.multi().zrem(this.inFlightKey, member).zrem(runKey, member).exec());
+      }
       // jitter spreads the waiting processes so they do not all ask again in the same millisecond
-      await sleep(Math.min(waitMs, 5_000) + Math.random() * 50, signal);
+      await sleep(Math.min(waitMs, 5_000) + Math.random() * 50, options.signal);
     }
   }
 }
 
 /** Genie whose every question first takes a slot of the shared limit (each retry of a 429 takes a new one). */
-export function rateLimitedGenie(genie: GenieConversations, limiter: GenieRateLimiter): GenieConversations {
+export function rateLimitedGenie(genie: GenieConversations, limiter: GenieRateLimiter, run?: RunScope): GenieConversations {
   return {
     async ask(spaceId, question, options) {
-      const release = await limiter.acquire(options?.signal);
+      const release = await limiter.acquire({ ...(options?.signal ? { signal: options.signal } : {}), ...(run ? { run } : {}) });
       try {
         return await genie.ask(spaceId, question, options);
       } finally {

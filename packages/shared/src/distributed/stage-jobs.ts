@@ -15,8 +15,8 @@ import type { PassSummary, RunRecord, RunStore } from './run-store.ts';
 export interface StageContext {
   store: RunStore;
   workspace: Workspace;
-  /** Genie behind the shared rate limit (the scorer's) */
-  genie?: GenieConversations;
+  /** Genie behind the shared rate limit and the run's own concurrency (the scorer's) */
+  genieFor?: (run: RunRecord) => GenieConversations;
   /** next steps of the chain */
   enqueue: {
     apply(data: ApplyJobData): Promise<void>;
@@ -45,7 +45,7 @@ export async function scoreQuestionJob(ctx: StageContext, data: QuestionJobData)
   await ctx.store.markRunning(data.run_id, data.pass);
   await ctx.store.stageStarted(data.run_id, data.pass, 'score');
   const result = await scoreQuestion(
-    { genie: ctx.genie ?? ctx.workspace.genie, warehouse: ctx.workspace.warehouse(run.config.warehouse_id), logger: ctx.logger },
+    { genie: ctx.genieFor?.(run) ?? ctx.workspace.genie, warehouse: ctx.workspace.warehouse(run.config.warehouse_id), logger: ctx.logger },
     { spaceId: run.config.space_id, question, timeoutMs: run.config.question_timeout_s * 1000 },
   );
   await ctx.store.saveResult(data.run_id, data.pass, result);

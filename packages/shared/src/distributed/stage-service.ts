@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { createLogger } from '../util/logger.ts';
 import { GenieRateLimiter, rateLimitedGenie } from './genie-rate-limit.ts';
-import { RunStore } from './run-store.ts';
+import { RunStore, type RunRecord } from './run-store.ts';
 import { genieRateLimitSettings, workerSettings } from './service-env.ts';
 import type { StageContext } from './stage-jobs.ts';
 import { chainEnqueuer, closeOnSignals, startStageWorker, workerRedis, workspaceFromEnv, type Env } from './worker-runtime.ts';
@@ -25,8 +25,10 @@ export async function runStageService(spec: StageServiceSpec, env: Env = process
   const store = new RunStore(connection, settings.redisPrefix);
   const workspace = await workspaceFromEnv(env, logger, { retryGenieRateLimits: !spec.asksGenie });
   const enqueue = chainEnqueuer(connection, settings.redisPrefix);
-  const genie = spec.asksGenie ? rateLimitedGenie(workspace.genie, new GenieRateLimiter(connection, genieRateLimitSettings(env), settings.redisPrefix)) : undefined;
-  const ctx: StageContext = { store, workspace, enqueue, logger, ...(genie ? { genie } : {}), ...(env.PROMPTS_DIR ? { promptsDir: env.PROMPTS_DIR } : {}) };
+  const limiter = spec.asksGenie ? new GenieRateLimiter(connection, genieRateLimitSettings(env), settings.redisPrefix) : undefined;
+  // the run's genie_concurrency (1 with batch: false) caps its own questions in flight, under the global limit
+  const genieFor = limiter && ((run: RunRecord) => rateLimitedGenie(workspace.genie, limiter, { runId: run.run_id, maxInFlight: run.config.batch ? run.config.genie_concurrency : 1 }));
+  const ctx: StageContext = { store, workspace, enqueue, logger, ...(genieFor ? { genieFor } : {}), ...(env.PROMPTS_DIR ? { promptsDir: env.PROMPTS_DIR } : {}) };
 
   const worker = startStageWorker({
     queue: spec.queue,
