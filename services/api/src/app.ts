@@ -9,7 +9,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { ALL_QUEUES, DatabricksApiError, RunRequest, RunStore, scoringPassFlow, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
+import { ALL_QUEUES, DatabricksApiError, IdempotencyConflictError, RunRequest, RunStore, scoringPassFlow, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
 import { BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
 import { runDetail, runFixes, runQuestions } from './run-views.ts';
 
@@ -42,6 +42,9 @@ export async function buildApi(options: ApiOptions) {
     }
     if (error instanceof BenchmarkSourceError) {
       return reply.code(400).send({ error: 'INVALID_REQUEST', message: `body.${error.field}: ${error.message}`, issues: [{ path: `body.${error.field}`, message: error.message }] });
+    }
+    if (error instanceof IdempotencyConflictError) {
+      return reply.code(409).send({ error: 'CONFLICT', message: error.message });
     }
     if (error instanceof DatabricksApiError) {
       return reply.code(502).send({ error: 'DATABRICKS_ERROR', message: error.message });
@@ -79,6 +82,7 @@ export async function buildApi(options: ApiOptions) {
         await flows.add(scoringPassFlow(run.run_id, 0, questions.length));
       } catch (error) {
         await store.fail(run.run_id, `could not enqueue: ${(error as Error).message}`);
+        if (idempotencyKey) await store.forgetIdempotencyKey(idempotencyKey);
         throw error;
       }
       request.log.info({ run_id: run.run_id, questions: questions.length, source }, 'run enqueued');

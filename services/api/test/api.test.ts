@@ -74,6 +74,15 @@ describe('REST API (Fastify, real Redis)', () => {
     expect((await app.inject({ method: 'POST', url: `/runs/${run.run_id}/cancel` })).statusCode).toBe(409);
   });
 
+  it('starts one run when requests with the same Idempotency-Key arrive at once', async () => {
+    const headers = { 'idempotency-key': 'concurrent-1' };
+    const before = await jobsEnqueued();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => app.inject({ method: 'POST', url: '/runs', payload: valid(), headers })));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 202]);
+    expect(new Set(answers.map((a) => a.json().run_id)).size).toBe(1);
+    expect(await jobsEnqueued()).toBe(before + 3);
+  });
+
   it("takes the benchmark from a shipped file or from the space's own benchmarks section", async () => {
     const fromFile = await app.inject({ method: 'POST', url: '/runs', payload: { ...valid(), questions: undefined, benchmark_name: 'kpi_benchmark' } });
     expect(fromFile.statusCode).toBe(202);

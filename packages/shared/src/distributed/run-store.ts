@@ -34,6 +34,14 @@ export interface ApplyRecord { applied: Fix[]; skipped: RejectedFix[]; metric_vi
 export interface LoopState { loop: number; pass?: PassSummary; plan?: PlanRecord; apply?: ApplyRecord }
 export interface StageTiming { loop: number; stage: StageName; started_at: string; ended_at?: string; duration_ms?: number }
 
+/** Another request with the same Idempotency-Key is still starting its run. */
+export class IdempotencyConflictError extends Error {
+  readonly statusCode = 409;
+  constructor(key: string) {
+    super(`a request with Idempotency-Key "${key}" is still being processed; retry shortly`);
+  }
+}
+
 const ACTIVE: RunStatus[] = ['queued', 'running'];
 const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
 
@@ -59,11 +67,14 @@ export class RunStore {
   async create(input: { runId: string; config: RunConfig; questions: BenchmarkQuestion[]; source: string; idempotencyKey?: string }): Promise<{ run: RunRecord; created: boolean }> {
     if (input.idempotencyKey) {
       const idem = this.key('idempotency', input.idempotencyKey);
-      const taken = await this.redis.set(idem, input.runId, 'EX', 24 * 3600, 'NX');
-      if (taken !== 'OK') {
-        const existing = await this.get((await this.redis.get(idem)) ?? '');
-        if (existing) return { run: existing, created: false };
-        await this.redis.set(idem, input.runId, 'EX', 24 * 3600);
+      if ((await this.redis.set(idem, input.runId, 'EX', 24 * 3600, 'NX')) !== 'OK') {
+        // the request that took the key may still be writing its run
+        for (let i = 0; i < 40; i++) {
+          const existing = await this.get((await this.redis.get(idem)) ?? '');
+          if (existing) return { run: existing, created: false };
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        throw new IdempotencyConflictError(input.idempotencyKey);
       }
     }
     const now = new Date().toISOString();
@@ -78,6 +89,11 @@ export class RunStore {
       .zadd(this.key('runs'), Date.now(), input.runId)
       .exec();
     return { run, created: true };
+  }
+
+  /** Lets a key be used again, when the run it named could not be started. */
+  async forgetIdempotencyKey(key: string): Promise<void> {
+    await this.redis.del(this.key('idempotency', key));
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {

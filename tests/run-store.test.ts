@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IdempotencyConflictError, RunConfig, RunStore } from '@genie-enhancer/shared';
+import { testRedis, type TestRedis } from './helpers/test-redis.ts';
+
+const config = RunConfig.parse({ space_id: 's', warehouse_id: 'w' });
+const questions = [{ id: 'q1', question: 'How many?', expected_sql: 'SELECT 1' }];
+
+describe('run store idempotency (real Redis)', () => {
+  let t: TestRedis;
+  let store: RunStore;
+  beforeAll(async () => {
+    t = await testRedis('store');
+    store = new RunStore(t.redis, t.prefix);
+  });
+  afterAll(async () => t.cleanup());
+
+  it('waits for the run a concurrent request is still writing, and answers that run', async () => {
+    // the other request has taken the key but not yet written its run
+    await t.redis.set(`${t.prefix}:idempotency:k-wait`, 'run-a');
+    setTimeout(() => void store.create({ runId: 'run-a', config, questions, source: 'inline' }), 150);
+    const second = await store.create({ runId: 'run-b', config, questions, source: 'inline', idempotencyKey: 'k-wait' });
+    expect(second).toMatchObject({ created: false, run: { run_id: 'run-a' } });
+    expect(await store.get('run-b')).toBeUndefined();
+  });
+
+  it('refuses with a conflict, creating nothing, when the run behind a taken key never appears', async () => {
+    await t.redis.set(`${t.prefix}:idempotency:k-stuck`, 'run-never');
+    await expect(store.create({ runId: 'run-c', config, questions, source: 'inline', idempotencyKey: 'k-stuck' })).rejects.toBeInstanceOf(IdempotencyConflictError);
+    expect(await store.get('run-c')).toBeUndefined();
+  });
+
+  it('lets a key be used again after its run could not be started', async () => {
+    const first = await store.create({ runId: 'run-d', config, questions, source: 'inline', idempotencyKey: 'k-retry' });
+    expect(first.created).toBe(true);
+    await store.forgetIdempotencyKey('k-retry');
+    expect((await store.create({ runId: 'run-e', config, questions, source: 'inline', idempotencyKey: 'k-retry' })).run.run_id).toBe('run-e');
+  });
+});
