@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { benchmarkFromSpace, BenchmarkFile, parseSerializedSpace, type BenchmarkQuestion, type GenieSpaces, type RunRequest } from '@genie-enhancer/shared';
+import { benchmarkFromSpace, BenchmarkFile, InputError, parseSerializedSpace, type BenchmarkQuestion, type GenieSpaces, type RunRequest } from '@genie-enhancer/shared';
 
 /** A benchmark that cannot be resolved: answered 400 with the field it came from. */
 export class BenchmarkSourceError extends Error {
@@ -24,8 +24,12 @@ export async function resolveBenchmark(
     if (!parsed.success) throw new BenchmarkSourceError('benchmark_name', `benchmarks/${body.benchmark_name}.json is not a valid benchmark file`);
     return { questions: parsed.data.questions, source: `file:${body.benchmark_name}` };
   }
-  if (!options.spaces) throw new BenchmarkSourceError('space_benchmarks', 'this API has no workspace connection (set DATABRICKS_HOST and DATABRICKS_TOKEN)');
-  const space = await (await options.spaces()).get(body.space_id);
+  const noWorkspace = 'this API has no workspace connection (set DATABRICKS_HOST and DATABRICKS_TOKEN)';
+  if (!options.spaces) throw new BenchmarkSourceError('space_benchmarks', noWorkspace);
+  const spaces = await options.spaces().catch((error: unknown) => {
+    throw error instanceof InputError ? new BenchmarkSourceError('space_benchmarks', `${noWorkspace}: ${error.message}`) : error;
+  });
+  const space = await spaces.get(body.space_id);
   const questions = benchmarkFromSpace(parseSerializedSpace(space.serialized_space));
   if (questions.length === 0) throw new BenchmarkSourceError('space_benchmarks', 'the space has no benchmark question with a SQL answer');
   return { questions, source: 'space' };

@@ -4,15 +4,24 @@ import { buildApi } from './app.ts';
 
 const env = process.env;
 const logger = createLogger('api', { level: env.LOG_LEVEL ?? 'info' });
-const redis = producerRedis(env);
-redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
-let spaces: Promise<GenieSpaces> | undefined;
-const app = await buildApi({
-  redis,
-  logger,
-  benchmarksDir: env.BENCHMARKS_DIR ?? fileURLToPath(new URL('../../../benchmarks/', import.meta.url)),
-  ...(env.REDIS_KEY_PREFIX ? { redisPrefix: env.REDIS_KEY_PREFIX } : {}),
-  spaces: () => (spaces ??= workspaceFromEnv(env, logger).then((w) => w.spaces)),
-});
-await app.listen({ port: Number(env.PORT ?? 3000), host: env.HOST ?? '0.0.0.0' });
-closeOnSignals(logger, [() => app.close(), () => redis.quit()]);
+try {
+  const redis = producerRedis(env);
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
+  let spaces: Promise<GenieSpaces> | undefined;
+  const app = await buildApi({
+    redis,
+    logger,
+    benchmarksDir: env.BENCHMARKS_DIR ?? fileURLToPath(new URL('../../../benchmarks/', import.meta.url)),
+    ...(env.REDIS_KEY_PREFIX ? { redisPrefix: env.REDIS_KEY_PREFIX } : {}),
+    // opened on first use; a failure is not cached, so fixing the environment needs no restart of callers
+    spaces: () => (spaces ??= workspaceFromEnv(env, logger).then((w) => w.spaces, (error: unknown) => {
+      spaces = undefined;
+      throw error;
+    })),
+  });
+  await app.listen({ port: Number(env.PORT ?? 3000), host: env.HOST ?? '0.0.0.0' });
+  closeOnSignals(logger, [() => app.close(), () => redis.quit()]);
+} catch (error) {
+  logger.fatal({ err: (error as Error).message }, 'cannot start');
+  process.exit(1);
+}

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { createLogger } from '../util/logger.ts';
+import { createLogger, type Logger } from '../util/logger.ts';
 import { GenieRateLimiter, rateLimitedGenie } from './genie-rate-limit.ts';
 import { RunStore, type RunRecord } from './run-store.ts';
 import { genieRateLimitSettings, workerSettings } from './service-env.ts';
@@ -20,6 +20,16 @@ export interface StageServiceSpec {
 /** Boots one worker service: Redis, run store, workspace clients, the BullMQ worker, graceful shutdown. */
 export async function runStageService(spec: StageServiceSpec, env: Env = process.env) {
   const logger = createLogger(spec.name, { level: env.LOG_LEVEL ?? 'info' });
+  try {
+    return await startService(spec, env, logger);
+  } catch (error) {
+    // a bad setting or an unreachable dependency at start: one line naming it, then a non-zero exit
+    logger.fatal({ err: (error as Error).message }, 'cannot start');
+    process.exit(1);
+  }
+}
+
+async function startService(spec: StageServiceSpec, env: Env, logger: Logger) {
   const settings = workerSettings(env, { concurrency: spec.defaultConcurrency });
   const connection = workerRedis(env);
   const store = new RunStore(connection, settings.redisPrefix);
