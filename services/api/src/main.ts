@@ -13,7 +13,7 @@ try {
     logger,
     benchmarksDir: env.BENCHMARKS_DIR ?? fileURLToPath(new URL('../../../benchmarks/', import.meta.url)),
     ...(env.REDIS_KEY_PREFIX ? { redisPrefix: env.REDIS_KEY_PREFIX } : {}),
-    // opened on first use; a failure is not cached, so fixing the environment needs no restart of callers
+    // opened on first use; a failure is not cached, the next request tries again
     spaces: () => (spaces ??= workspaceFromEnv(env, logger).then((w) => w.spaces, (error: unknown) => {
       spaces = undefined;
       throw error;
