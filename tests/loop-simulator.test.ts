@@ -4,16 +4,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   benchmarkFromSpace, BenchmarkFile, createChatModelClient, createGenieConversationsClient, createGenieSpacesClient, createRestClient,
-  createSqlWarehouseClient, joinLines, normaliseQuestion, parseSerializedSpace, RunConfig, runEnhancementLoop, normaliseSql, type BenchmarkQuestion,
+  createSqlWarehouseClient, parseSerializedSpace, RunConfig, runEnhancementLoop, type BenchmarkQuestion,
 } from '@genie-enhancer/shared';
 import { createSimulator } from '@genie-enhancer/databricks-sim';
+import { expectNoLeak } from './helpers/leakage.ts';
 import { writeRandomDataset } from './helpers/random-dataset.ts';
 
 const root = join(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'genie-loop-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-
 
 async function runLoop(dataset: string, questions?: BenchmarkQuestion[]) {
   const sim = await createSimulator({ datasets: [dataset], genieLatencyMs: 15 });
@@ -33,16 +32,6 @@ async function runLoop(dataset: string, questions?: BenchmarkQuestion[]) {
     return { summary, benchmark, finalSpace: parseSerializedSpace(sim.getSpace(space.space_id)!.serialized_space) };
   } finally {
     await sim.close();
-  }
-}
-
-/** No example in the space may equal a benchmark question or its expected SQL. */
-function expectNoLeak(space: ReturnType<typeof parseSerializedSpace>, benchmark: BenchmarkQuestion[]) {
-  const questions = new Set(benchmark.map((q) => normaliseQuestion(q.question)));
-  const sqls = new Set(benchmark.map((q) => normaliseSql(q.expected_sql)));
-  for (const example of space.instructions?.example_question_sqls ?? []) {
-    expect(questions.has(normaliseQuestion(joinLines(example.question)))).toBe(false);
-    expect(sqls.has(normaliseSql(joinLines(example.sql)))).toBe(false);
   }
 }
 

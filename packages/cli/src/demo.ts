@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSimulator } from '@genie-enhancer/databricks-sim';
-import type { RunSummary } from '@genie-enhancer/shared';
-import { processIo } from './cli-io.ts';
+import type { RunSummary, SpaceWithConfig } from '@genie-enhancer/shared';
+import { processIo, type CliIo } from './cli-io.ts';
 import { runCli } from './main.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -28,9 +28,15 @@ function datasetArg(argv: string[]): string {
 
 const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
 
+export interface DemoHooks {
+  io?: CliIo;
+  /** the spaces as the demo leaves them, read just before the simulator stops */
+  onSpacesLeft?: (spaces: SpaceWithConfig[]) => void;
+}
+
 /** `pnpm demo [-- --dataset DIR]`: the whole `genie-enhance run` against an in-process simulator. */
-export async function runDemo(argv: string[]): Promise<number> {
-  const io = processIo();
+export async function runDemo(argv: string[], hooks: DemoHooks = {}): Promise<number> {
+  const io = hooks.io ?? processIo();
   const dataset = datasetArg(argv);
   const sim = await createSimulator({ datasets: [dataset], genieLatencyMs: 20 });
   try {
@@ -54,6 +60,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     for (const loop of summary?.loops ?? []) {
       io.stdout.write(`loop ${loop.loop}: ${pct(loop.score_after ?? loop.score_before)} (${loop.fixes_applied} fixes applied, ${loop.decision})\n`);
     }
+    hooks.onSpacesLeft?.(sim.spaces.map((s) => sim.getSpace(s.space_id)!));
     return code;
   } finally {
     await sim.close();
