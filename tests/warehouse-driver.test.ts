@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDriverWarehouseClient, SqlExecutionError, type SqlWarehouse } from '@genie-enhancer/shared';
+import { createDriverWarehouseClient, DatabricksApiError, SqlExecutionError, TimeoutError, type SqlWarehouse } from '@genie-enhancer/shared';
 import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
 
 describe('the official @databricks/sql driver against the simulated warehouse (Thrift over HTTPS)', () => {
@@ -54,9 +54,34 @@ $$`);
     expect((error as Error).message).toMatch(/UNRESOLVED_COLUMN/);
   });
 
-  it('refuses a wrong token', async () => {
+  it('refuses a wrong token with a typed, non-retryable error', async () => {
     const wrong = createDriverWarehouseClient({ hostname: '127.0.0.1', port: sim.warehousePort, path: sim.warehousePath, token: 'wrong', caCertPem: sim.caCert });
-    await expect(wrong.query('SELECT 1')).rejects.toThrow();
+    const error = await wrong.query('SELECT 1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabricksApiError);
+    expect(error).toMatchObject({ errorCode: 'PERMISSION_DENIED', retryable: false });
     await wrong.close().catch(() => undefined);
+  });
+
+  it('cancels a statement that runs past its timeout and reports a TimeoutError', async () => {
+    const error = await warehouse.query('SELECT COUNT(*) FROM main.retail.orders a, main.retail.orders b, main.retail.orders c', { timeoutMs: 50 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    // the session stays usable
+    expect((await warehouse.query('SELECT 1 AS one')).rows).toEqual([[1]]);
+  });
+
+  it('reconnects once an unreachable warehouse comes up, instead of keeping the failed connection', async () => {
+    const port = sim.warehousePort + 1;
+    const late = createDriverWarehouseClient({ hostname: '127.0.0.1', port, path: sim.warehousePath, token: sim.token, caCertPem: sim.caCert });
+    const error = await late.query('SELECT 1').catch((e: unknown) => e);
+    expect(error).toMatchObject({ errorCode: 'WAREHOUSE_UNAVAILABLE', retryable: true });
+    const second = await createSimulator({ datasets: [join(import.meta.dirname, '..', 'datasets', 'kpi-retail')], warehousePort: port });
+    try {
+      const fresh = createDriverWarehouseClient({ hostname: '127.0.0.1', port, path: second.warehousePath, token: second.token, caCertPem: second.caCert });
+      expect((await fresh.query('SELECT 1 AS one')).rows).toEqual([[1]]);
+      await fresh.close();
+    } finally {
+      await late.close().catch(() => undefined);
+      await second.close();
+    }
   });
 });

@@ -57,7 +57,7 @@ export interface EngineResult {
 /** The SQL engine behind the simulated warehouse: Databricks SQL in, DuckDB underneath. */
 export interface SqlEngine {
   /** Runs one Databricks SQL statement; throws SimSqlError with a Databricks-style message. */
-  execute(sql: string): Promise<EngineResult>;
+  execute(sql: string, options?: { signal?: AbortSignal }): Promise<EngineResult>;
   catalog(): Promise<CatalogSnapshot>;
   close(): Promise<void>;
 }

@@ -29,30 +29,39 @@ function databricksType(duck: string): { typeName: string; typeText: string; pre
 /** The simulated warehouse's SQL engine: Databricks SQL in, an in-memory DuckDB underneath. */
 export async function createSqlEngine(options: { today?: string } = {}): Promise<SimSqlEngine> {
   const instance = await DuckDBInstance.create(':memory:');
-  const connection: DuckDBConnection = await instance.connect();
-  if (options.today) {
-    // Fix "today" so relative-date questions are reproducible.
-    MACROS.push(`CREATE OR REPLACE MACRO sim_today() AS DATE '${options.today}'`);
-  }
-  for (const macro of MACROS) await connection.run(macro);
+  const setup: DuckDBConnection = await instance.connect();
+  // a fixed "today" makes relative-date questions reproducible
+  const macros = options.today ? [...MACROS, `CREATE OR REPLACE MACRO sim_today() AS DATE '${options.today}'`] : MACROS;
+  for (const macro of macros) await setup.run(macro);
+  setup.closeSync();
   const tables = new Map<string, CatalogTable>();
   const views = new Map<string, MetricViewDefinition>();
   let snapshot: CatalogSnapshot | undefined;
 
-  async function run(duckSql: string): Promise<EngineResult> {
+  // One connection per statement, as a warehouse runs statements side by side; a cancel interrupts only its own.
+  async function run(duckSql: string, signal?: AbortSignal): Promise<EngineResult> {
+    const connection = await instance.connect();
+    const interrupt = () => connection.interrupt();
+    signal?.addEventListener('abort', interrupt, { once: true });
     try {
+      if (signal?.aborted) throw new SimSqlError('OPERATION_CANCELED', 'The statement was canceled.', '57014');
       const reader = await connection.runAndReadAll(duckSql);
       const columns: EngineColumn[] = reader.columnNames().map((name, i) => ({ name, ...databricksType(reader.columnTypes()[i].toString()) }));
       const rows = reader.getRowsJson().map((row) => row.map((v, i) => (v === null ? null : columns[i].typeName === 'DECIMAL' ? String(v) : v)));
       return { columns, rows };
     } catch (error) {
+      if (error instanceof SimSqlError) throw error;
+      if (signal?.aborted) throw new SimSqlError('OPERATION_CANCELED', 'The statement was canceled.', '57014');
       const mapped = databricksError((error as Error).message);
       throw new SimSqlError(mapped.errorClass, mapped.detail, mapped.sqlState);
+    } finally {
+      signal?.removeEventListener('abort', interrupt);
+      connection.closeSync();
     }
   }
 
   const engine: SimSqlEngine = {
-    async execute(sql) {
+    async execute(sql, executeOptions = {}) {
       const view = parseMetricViewDdl(sql);
       if (view) {
         if (!tables.has(view.source)) throw new SimSqlError('TABLE_OR_VIEW_NOT_FOUND', `The table or view ${view.source} cannot be found.`, '42P01');
@@ -66,7 +75,7 @@ export async function createSqlEngine(options: { today?: string } = {}): Promise
       const schema = /^\s*create\s+schema\s+(?:if\s+not\s+exists\s+)?(\w+)__(\w+)/i.exec(duckSql);
       if (schema) return run(`CREATE SCHEMA IF NOT EXISTS ${schema[1]}__${schema[2]}`);
       if (/^\s*(create|drop|alter|insert)/i.test(duckSql)) snapshot = undefined;
-      return run(duckSql);
+      return run(duckSql, executeOptions.signal);
     },
     async catalog() {
       snapshot ??= { tables: [...tables.values()], metricViews: [...views.values()] };
@@ -91,7 +100,7 @@ export async function createSqlEngine(options: { today?: string } = {}): Promise
       return dataset;
     },
     async close() {
-      connection.closeSync();
+      instance.closeSync();
     },
   };
   return engine;

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SimSqlError, type EngineColumn, type EngineResult, type SqlEngine } from '../catalog.types.ts';
 import { Int64, TCLIService, thrift, ttypes } from './thrift-runtime.ts';
 
-interface Operation { result?: EngineResult; error?: SimSqlError; fetched: number }
+interface Operation { state: 'running' | 'finished' | 'failed' | 'canceled'; result?: EngineResult; error?: SimSqlError; fetched: number; abort: AbortController }
 
 const TYPE_IDS: Record<string, string> = {
   BOOLEAN: 'BOOLEAN_TYPE', TINYINT: 'TINYINT_TYPE', SMALLINT: 'SMALLINT_TYPE', INT: 'INT_TYPE', BIGINT: 'BIGINT_TYPE', FLOAT: 'FLOAT_TYPE',
@@ -47,30 +47,40 @@ export function createWarehouseHandler(options: { engine: SqlEngine; token: stri
       cb(null, new ttypes.TOpenSessionResp({ status: ok(), serverProtocolVersion: ttypes.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8, sessionHandle: { sessionId: handleId() } })),
     CloseSession: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TCloseSessionResp({ status: ok() })),
     GetInfo: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TGetInfoResp({ status: ok(), infoValue: { stringValue: 'Simulated Databricks SQL' } })),
+    // runAsync as on Databricks: the handle comes back at once and the driver polls the status while the SQL runs
     ExecuteStatement: (req: { statement: string }, cb: (e: null, r: unknown) => void) => {
       const operationHandle = { operationId: handleId(), operationType: ttypes.TOperationType.EXECUTE_STATEMENT, hasResultSet: true };
-      const operation: Operation = { fetched: 0 };
+      const operation: Operation = { state: 'running', fetched: 0, abort: new AbortController() };
       operations.set(key(operationHandle), operation);
-      options.engine.execute(req.statement).then(
+      options.engine.execute(req.statement, { signal: operation.abort.signal }).then(
         (result) => {
+          if (operation.state !== 'running') return;
           operation.result = result;
-          // A statement without columns (e.g. metric-view DDL) has no result set; the driver would otherwise poll forever.
-          operationHandle.hasResultSet = result.columns.length > 0;
-          cb(null, new ttypes.TExecuteStatementResp({ status: ok(), operationHandle }));
+          operation.state = 'finished';
         },
         (error: unknown) => {
+          if (operation.state !== 'running') return;
           operation.error = error instanceof SimSqlError ? error : new SimSqlError('INTERNAL_ERROR', String(error), 'XX000');
-          cb(null, new ttypes.TExecuteStatementResp({ status: ok(), operationHandle }));
+          operation.state = 'failed';
         },
       );
+      cb(null, new ttypes.TExecuteStatementResp({ status: ok(), operationHandle }));
     },
     GetOperationStatus: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
       const operation = operations.get(key(req.operationHandle));
       if (!operation) return cb(null, new ttypes.TGetOperationStatusResp({ status: { statusCode: ttypes.TStatusCode.INVALID_HANDLE_STATUS, errorMessage: 'unknown operation' } }));
-      if (operation.error) {
-        return cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: ttypes.TOperationState.ERROR_STATE, errorMessage: operation.error.message, sqlState: operation.error.sqlState, displayMessage: operation.error.message }));
+      const { TOperationState } = ttypes;
+      switch (operation.state) {
+        case 'running':
+          return cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.RUNNING_STATE }));
+        case 'canceled':
+          return cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.CANCELED_STATE }));
+        case 'failed':
+          return cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.ERROR_STATE, errorMessage: operation.error!.message, sqlState: operation.error!.sqlState, displayMessage: operation.error!.message }));
+        case 'finished':
+          // a statement without columns (DDL) has no result set; the driver would otherwise ask for rows forever
+          return cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.FINISHED_STATE, hasResultSet: (operation.result?.columns.length ?? 0) > 0 }));
       }
-      cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: ttypes.TOperationState.FINISHED_STATE, hasResultSet: (operation.result?.columns.length ?? 0) > 0 }));
     },
     GetResultSetMetadata: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
       const result = operations.get(key(req.operationHandle))?.result ?? { columns: [], rows: [] };
@@ -87,8 +97,16 @@ export function createWarehouseHandler(options: { engine: SqlEngine; token: stri
       const columns = result.columns.map((c, i) => columnValues(c, page.map((row) => row[i])));
       cb(null, new ttypes.TFetchResultsResp({ status: ok(), hasMoreRows: start + page.length < result.rows.length, results: { startRowOffset: new Int64(start), rows: [], columns } }));
     },
-    CancelOperation: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TCancelOperationResp({ status: ok() })),
+    CancelOperation: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
+      const operation = operations.get(key(req.operationHandle));
+      if (operation?.state === 'running') {
+        operation.state = 'canceled';
+        operation.abort.abort();
+      }
+      cb(null, new ttypes.TCancelOperationResp({ status: ok() }));
+    },
     CloseOperation: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
+      operations.get(key(req.operationHandle))?.abort.abort();
       operations.delete(key(req.operationHandle));
       cb(null, new ttypes.TCloseOperationResp({ status: ok() }));
     },

@@ -1,6 +1,6 @@
 import { DBSQLClient } from '@databricks/sql';
 import thriftTypes from '@databricks/sql/thrift/TCLIService_types.js';
-import { SqlExecutionError, TimeoutError } from '../errors/index.ts';
+import { DatabricksApiError, SqlExecutionError, TimeoutError } from '../errors/index.ts';
 import type { ResultSet, SqlWarehouse } from '../stages/ports.ts';
 import { withRetry } from '../util/retry.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
@@ -31,24 +31,36 @@ export function createDriverWarehouseClient(options: DriverWarehouseOptions): Sq
   const open = () =>
     (session ??= client
       .connect({ host: options.hostname, port: options.port ?? 443, path: options.path, token: options.token, ...(options.caCertPem ? { customCaCert: Buffer.from(options.caCertPem) } : {}), telemetryEnabled: false } as never)
-      .then((c) => c.openSession()));
+      .then((c) => c.openSession())
+      .catch((error: unknown) => {
+        session = undefined; // the next attempt connects again (a warehouse may still be starting)
+        throw error;
+      }));
+
+  /** SQL errors (the statement ran and failed) are final; anything else is the warehouse being unreachable. */
+  function typed(error: unknown, timeoutMs: number): Error {
+    const e = error as { message?: string; errorCode?: string; response?: { sqlState?: string; errorMessage?: string } };
+    if (e.errorCode === 'CANCELED') return new TimeoutError('SQL statement', timeoutMs);
+    if (e.errorCode !== undefined && e.response !== undefined) return new SqlExecutionError(e.message ?? String(error), e.response.sqlState, { cause: error });
+    session = undefined;
+    const denied = /\b(401|403)\b|unauthori[sz]ed|forbidden|invalid access token/i.test(e.message ?? '');
+    return new DatabricksApiError(`SQL warehouse ${options.path}: ${e.message ?? String(error)}`, undefined, denied ? 'PERMISSION_DENIED' : 'WAREHOUSE_UNAVAILABLE', { retryable: !denied, cause: error });
+  }
 
   async function once(sql: string, timeoutMs: number): Promise<ResultSet> {
-    const s = await open();
-    const operation = await s.executeStatement(sql, { runAsync: true });
-    const timer = setTimeout(() => void operation.cancel().catch(() => undefined), timeoutMs);
+    let operation: Awaited<ReturnType<Awaited<ReturnType<typeof open>>['executeStatement']>> | undefined;
+    const timer = setTimeout(() => void operation?.cancel().catch(() => undefined), timeoutMs);
     try {
+      operation = await (await open()).executeStatement(sql, { runAsync: true });
       const rows = (await operation.fetchAll()) as Record<string, unknown>[];
       const schema = await operation.getSchema();
       const columns = (schema?.columns ?? []).map((c) => ({ name: c.columnName, type: typeName(c.typeDesc.types[0]?.primitiveEntry?.type) }));
       return { columns, rows: rows.map((row) => columns.map((c) => row[c.name] ?? null)) };
     } catch (error) {
-      const e = error as { message?: string; sqlState?: string; name?: string };
-      if (/cancel/i.test(e.message ?? '')) throw new TimeoutError('SQL statement', timeoutMs);
-      throw new SqlExecutionError(e.message ?? String(error), e.sqlState, { cause: error });
+      throw typed(error, timeoutMs);
     } finally {
       clearTimeout(timer);
-      await operation.close().catch(() => undefined);
+      await operation?.close().catch(() => undefined);
     }
   }
 
@@ -57,7 +69,7 @@ export function createDriverWarehouseClient(options: DriverWarehouseOptions): Sq
       const timeoutMs = opts.timeoutMs ?? 120_000;
       return withRetry(() => once(sql, timeoutMs), {
         attempts: READ_ONLY.test(sql) ? 3 : 1, baseDelayMs: 500, maxDelayMs: 5_000,
-        isRetryable: (error) => !(error instanceof SqlExecutionError) && !(error instanceof TimeoutError),
+        isRetryable: (error) => error instanceof DatabricksApiError && error.retryable,
       });
     },
     async close() {
