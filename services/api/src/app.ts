@@ -10,7 +10,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ALL_QUEUES, DatabricksApiError, IdempotencyConflictError, RunRequest, RunStore, scoringPassFlow, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
-import { BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
+import { assertSpaceExists, BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
 import { runDetail, runFixes, runQuestions } from './run-views.ts';
 
 export interface ApiOptions {
@@ -73,6 +73,7 @@ export async function buildApi(options: ApiOptions) {
     },
   }, async (request, reply) => {
     const body = request.body;
+    await assertSpaceExists(body.space_id, options.spaces);
     const { questions, source } = await resolveBenchmark(body, { benchmarksDir: options.benchmarksDir, ...(options.spaces ? { spaces: options.spaces } : {}) });
     const { questions: _q, benchmark_name: _b, space_benchmarks: _s, ...config } = body;
     const idempotencyKey = request.headers['idempotency-key'];

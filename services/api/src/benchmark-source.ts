@@ -1,11 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { benchmarkFromSpace, BenchmarkFile, InputError, parseSerializedSpace, type BenchmarkQuestion, type GenieSpaces, type RunRequest } from '@genie-enhancer/shared';
+import { benchmarkFromSpace, BenchmarkFile, DatabricksApiError, InputError, parseSerializedSpace, type BenchmarkQuestion, type GenieSpaces, type RunRequest } from '@genie-enhancer/shared';
 
-/** A benchmark that cannot be resolved: answered 400 with the field it came from. */
+/** A run input the workspace or the files contradict: answered 400 with the field it came from. */
 export class BenchmarkSourceError extends Error {
   constructor(readonly field: string, message: string) {
     super(message);
+  }
+}
+
+/** Fails with a 400 naming space_id when the workspace does not know the space (checked when a workspace is configured). */
+export async function assertSpaceExists(spaceId: string, spaces?: () => Promise<GenieSpaces>): Promise<void> {
+  if (!spaces) return;
+  const client = await spaces().catch(() => undefined);
+  if (!client) return; // no workspace configured: the workers will report it
+  try {
+    await client.get(spaceId);
+  } catch (error) {
+    if (error instanceof DatabricksApiError && (error.status === 404 || error.status === 403)) {
+      throw new BenchmarkSourceError('space_id', `the workspace has no Genie space "${spaceId}" you can read (${error.status})`);
+    }
+    throw error;
   }
 }
 
