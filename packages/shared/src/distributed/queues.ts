@@ -47,7 +47,8 @@ export function scoringPassFlow(runId: string, pass: number, questionCount: numb
       name: JOB.pass,
       queueName: QUEUES.score,
       data,
-      opts: { ...STAGE_JOB_OPTIONS, jobId: jobIds.pass(runId, pass) },
+      // a pass that fails for good fails its plan job too, instead of leaving it waiting for ever
+      opts: { ...STAGE_JOB_OPTIONS, jobId: jobIds.pass(runId, pass), failParentOnFailure: true },
       children: Array.from({ length: questionCount }, (_, index) => ({
         name: JOB.question,
         queueName: QUEUES.score,
