@@ -1,4 +1,4 @@
-import { openWorkspace, resolveDatabricksConfig, type WorkspaceTarget } from '@genie-enhancer/shared';
+import { openWorkspace, resolveDatabricksConfig, workspaceUrl, type WorkspaceTarget } from '@genie-enhancer/shared';
 import { UsageError } from './cli-io.ts';
 import type { Connection } from './run-command.ts';
 import type { RunOptions } from './run-options.ts';
@@ -18,7 +18,7 @@ export async function resolveConnectionTarget(opts: RunOptions, env: Record<stri
     throw new UsageError(`--host/--token: ${(error as Error).message.split('\n')[0]}`);
   }
   return {
-    host: new URL(/^https?:\/\//.test(resolved.host) ? resolved.host : `https://${resolved.host}`).origin,
+    host: workspaceUrl(resolved.host).origin,
     token: resolved.token,
     ...(opts.warehousePort !== undefined ? { warehousePort: opts.warehousePort } : {}),
     ...(caCertPem ? { caCertPem } : {}),

@@ -29,8 +29,13 @@ export interface Workspace {
   close(): Promise<void>;
 }
 
+/** A workspace host as users write it (`adb-1.2.azuredatabricks.net` or a full URL) as a URL; https by default. */
+export function workspaceUrl(host: string): URL {
+  return new URL(/^https?:\/\//.test(host) ? host : `https://${host}`);
+}
+
 export function warehouseAddress(target: WorkspaceTarget, warehouseId: string) {
-  const url = new URL(/^https?:\/\//.test(target.host) ? target.host : `https://${target.host}`);
+  const url = workspaceUrl(target.host);
   return {
     hostname: url.hostname,
     port: target.warehousePort ?? (url.port ? Number(url.port) : 443),
@@ -41,7 +46,7 @@ export function warehouseAddress(target: WorkspaceTarget, warehouseId: string) {
 
 export function openWorkspace(target: WorkspaceTarget): Workspace {
   const logger = target.logger ?? silentLogger;
-  const host = new URL(/^https?:\/\//.test(target.host) ? target.host : `https://${target.host}`).origin;
+  const host = workspaceUrl(target.host).origin;
   const rest = createRestClient({ host, token: target.token, logger });
   const genieRest = target.retryGenieRateLimits === false ? createRestClient({ host, token: target.token, logger, retryRateLimited: false }) : rest;
   const warehouses = new Map<string, SqlWarehouse>();
