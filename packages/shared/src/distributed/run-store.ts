@@ -42,7 +42,8 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
-const ACTIVE: RunStatus[] = ['queued', 'running'];
+/** A run still to be worked on: queued or running. */
+export const isActiveStatus = (status: string | null | undefined): boolean => status === 'queued' || status === 'running';
 const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
 
 /**
@@ -116,7 +117,7 @@ export class RunStore {
   }
 
   async isActive(runId: string): Promise<boolean> {
-    return ACTIVE.includes((await this.redis.hget(this.key('run', runId), 'status')) as RunStatus);
+    return isActiveStatus(await this.redis.hget(this.key('run', runId), 'status'));
   }
 
   async questions(runId: string): Promise<BenchmarkQuestion[]> {
@@ -150,6 +151,10 @@ export class RunStore {
   /** HSET keeps exactly one result per question and pass, however often a job is retried. */
   async saveResult(runId: string, pass: number, result: QuestionResult): Promise<void> {
     await this.redis.hset(this.key('run', runId, 'pass', pass), result.question_id, JSON.stringify(result));
+  }
+
+  async result(runId: string, pass: number, questionId: string): Promise<QuestionResult | undefined> {
+    return json<QuestionResult>(await this.redis.hget(this.key('run', runId, 'pass', pass), questionId));
   }
 
   async passResults(runId: string, pass: number): Promise<Map<string, QuestionResult>> {

@@ -9,7 +9,7 @@ import { validate } from '../stages/validate.stage.ts';
 import type { Workspace } from '../clients/workspace.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ApplyJobData, PassJobData, QuestionJobData } from './queues.ts';
-import type { PassSummary, RunRecord, RunStore } from './run-store.ts';
+import { isActiveStatus, type PassSummary, type RunRecord, type RunStore } from './run-store.ts';
 
 /** What a stage job needs; the worker services build it once per process. */
 export interface StageContext {
@@ -30,7 +30,7 @@ export type JobOutcome = { skipped: string } | Record<string, unknown>;
 
 async function activeRun(ctx: StageContext, runId: string): Promise<RunRecord | undefined> {
   const run = await ctx.store.get(runId);
-  return run && (run.status === 'queued' || run.status === 'running') ? run : undefined;
+  return run && isActiveStatus(run.status) ? run : undefined;
 }
 
 /** Scorer: one benchmark question of one pass. A RateLimitedError escapes so the queue can wait without losing it. */
@@ -39,7 +39,7 @@ export async function scoreQuestionJob(ctx: StageContext, data: QuestionJobData)
   if (!run) return { skipped: 'run is not active' };
   const question = (await ctx.store.questions(data.run_id))[data.index];
   if (!question) return { skipped: `no question at index ${data.index}` };
-  const done = (await ctx.store.passResults(data.run_id, data.pass)).get(question.id);
+  const done = await ctx.store.result(data.run_id, data.pass, question.id);
   if (done) return { question_id: question.id, verdict: done.verdict, reused: true };
 
   await ctx.store.markRunning(data.run_id, data.pass);
