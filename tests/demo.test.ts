@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDemo } from '../packages/cli/src/demo.ts';
+import { runDemo } from '../scripts/demo.ts';
 import { BenchmarkFile, benchmarkFromSpace, parseSerializedSpace, type SpaceWithConfig } from '@genie-enhancer/shared';
 import { expectNoLeak } from './helpers/leakage.ts';
 

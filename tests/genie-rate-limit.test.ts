@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GenieRateLimiter, RateLimitedError, rateLimitedGenie, type GenieConversations } from '@genie-enhancer/shared';
+import { GenieRateLimiter, rateLimitedGenie } from '@genie-enhancer/queue-runtime';
+import { RateLimitedError, type GenieConversations } from '@genie-enhancer/shared';
 import { testRedis, type TestRedis } from './helpers/test-redis.ts';
 import { busiestWindow } from './helpers/busiest-window.ts';
 

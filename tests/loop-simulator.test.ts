@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   benchmarkFromSpace, BenchmarkFile, createChatModelClient, createGenieConversationsClient, createGenieSpacesClient, createRestClient,
-  createSqlWarehouseClient, parseSerializedSpace, RunConfig, runEnhancementLoop, type BenchmarkQuestion,
+  createSqlWarehouseClient, parseSerializedSpace, RunConfig, runInline, type BenchmarkQuestion,
 } from '@genie-enhancer/shared';
 import { createSimulator } from '@genie-enhancer/databricks-sim';
 import { expectNoLeak } from './helpers/leakage.ts';
@@ -20,7 +20,7 @@ async function runLoop(dataset: string, questions?: BenchmarkQuestion[]) {
     const space = sim.spaces[0];
     const benchmark = questions ?? benchmarkFromSpace(parseSerializedSpace(space.serialized_space));
     const rest = createRestClient({ host: sim.url, token: sim.token });
-    const summary = await runEnhancementLoop(
+    const summary = await runInline(
       {
         genie: createGenieConversationsClient(rest, { pollIntervalMs: { initial: 10, max: 50 } }),
         spaces: createGenieSpacesClient(rest),
@@ -41,7 +41,7 @@ describe('the loop against the simulator raises the score through its fixes', ()
     const { summary, benchmark, finalSpace } = await runLoop(join(root, 'datasets', 'kpi-retail'), file.questions);
     expect(summary.initial_score).toBeLessThan(0.6);
     expect(summary.final_score).toBeGreaterThanOrEqual(0.9);
-    expect(summary.loops.every((l) => l.report.results.length === benchmark.length)).toBe(true);
+    expect(summary.reports.every((r) => r.results.length === benchmark.length)).toBe(true);
     expectNoLeak(finalSpace, benchmark);
   });
 
@@ -56,10 +56,10 @@ describe('the loop against the simulator raises the score through its fixes', ()
   it.each([11, 12])('a generated dataset with random names (seed %i): the same questions fail before and pass after the fixes', async (seed) => {
     const { dir } = writeRandomDataset(scratch, seed);
     const { summary, benchmark, finalSpace } = await runLoop(dir);
-    const before = summary.loops[0].report.results;
-    const after = summary.loops[summary.loops.length - 1].report.results;
+    const before = summary.reports[0].results;
+    const after = summary.reports.at(-1)!.results;
     const fixedIds = after.filter((r) => r.verdict === 'pass').map((r) => r.question_id).filter((id) => before.find((b) => b.question_id === id)?.verdict !== 'pass');
-    expect(summary.final_score).toBeGreaterThan(summary.initial_score);
+    expect(summary.final_score).toBeGreaterThan(summary.initial_score!);
     expect(summary.final_score).toBeGreaterThanOrEqual(0.9);
     expect(fixedIds.length).toBeGreaterThanOrEqual(benchmark.length / 2);
     expect(summary.loops.slice(1).reduce((n, l) => n + l.fixes_applied, 0)).toBeGreaterThan(0);

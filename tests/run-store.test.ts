@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdempotencyConflictError, RunConfig, RunStore } from '@genie-enhancer/shared';
+import { IdempotencyConflictError, RunStore } from '@genie-enhancer/queue-runtime';
+import { RunConfig } from '@genie-enhancer/shared';
 import { testRedis, type TestRedis } from './helpers/test-redis.ts';
 
 const config = RunConfig.parse({ space_id: 's', warehouse_id: 'w' });
@@ -19,7 +20,7 @@ describe('run store idempotency (real Redis)', () => {
     await t.redis.set(`${t.prefix}:idempotency:k-wait`, 'run-a');
     setTimeout(() => void store.create({ runId: 'run-a', config, questions, source: 'inline' }), 150);
     const second = await store.create({ runId: 'run-b', config, questions, source: 'inline', idempotencyKey: 'k-wait' });
-    expect(second).toMatchObject({ created: false, run: { run_id: 'run-a' } });
+    expect(second).toMatchObject({ created: false, run: { state: { run_id: 'run-a' } } });
     expect(await store.get('run-b')).toBeUndefined();
   });
 
@@ -33,6 +34,6 @@ describe('run store idempotency (real Redis)', () => {
     const first = await store.create({ runId: 'run-d', config, questions, source: 'inline', idempotencyKey: 'k-retry' });
     expect(first.created).toBe(true);
     await store.forgetIdempotencyKey('k-retry');
-    expect((await store.create({ runId: 'run-e', config, questions, source: 'inline', idempotencyKey: 'k-retry' })).run.run_id).toBe('run-e');
+    expect((await store.create({ runId: 'run-e', config, questions, source: 'inline', idempotencyKey: 'k-retry' })).run.state.run_id).toBe('run-e');
   });
 });

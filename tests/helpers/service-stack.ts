@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Simulator } from '@genie-enhancer/databricks-sim';
-import { isActiveStatus } from '@genie-enhancer/shared';
+
 import { spawnService, type ServiceKind, type ServiceProcess } from '../../scripts/service-processes.ts';
 import type { TestRedis } from './test-redis.ts';
 
@@ -60,7 +60,7 @@ export async function waitForRun(api: string, runId: string, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await (await fetch(`${api}/runs/${runId}`)).json();
-    if (!isActiveStatus(run.status)) return run;
+    if (run.status !== 'queued' && run.status !== 'running') return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -4,7 +4,7 @@ import { processIo, UsageError, type CliIo } from './cli-io.ts';
 import { runRunCommand, type RunCliOptions } from './run-command.ts';
 import type { RunFlags } from './run-options.ts';
 
-export type { CliIo } from './cli-io.ts';
+export { processIo, type CliIo } from './cli-io.ts';
 export type { RunCliOptions } from './run-command.ts';
 
 function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>): Command {
@@ -53,7 +53,7 @@ export async function runCli(argv: string[], io: CliIo = processIo(), options: R
       return 2;
     }
     io.stderr.write(`error: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);
-    return 1;
+    return 3;
   }
 }
 

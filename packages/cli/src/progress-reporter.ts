@@ -1,13 +1,13 @@
 import cliProgress from 'cli-progress';
-import type { LoopEvent } from '@genie-enhancer/shared';
+import type { RunProgress } from '@genie-enhancer/shared';
 import type { CliIo } from './cli-io.ts';
 
 export interface ProgressReporter {
-  onEvent(event: LoopEvent): void;
+  onEvent(event: RunProgress): void;
   stop(): void;
 }
 
-const STAGE_LABEL = { score: 'score', plan: 'plan ', apply: 'apply' } as const;
+const STAGE_LABEL = { preflight: 'check', score: 'score', plan: 'plan ', apply: 'apply' } as const;
 
 /** A bar per stage on a TTY; otherwise one line per finished stage, so logs and CI output stay readable. */
 export function createProgressReporter(io: CliIo): ProgressReporter {

@@ -3,11 +3,11 @@ import {
   benchmarkFromSpace,
   createLogger,
   parseSerializedSpace,
-  runEnhancementLoop,
+  runInline,
   type BenchmarkQuestion,
+  type InlineDeps,
+  type InlineRunResult,
   type Logger,
-  type LoopDeps,
-  type RunSummary,
 } from '@genie-enhancer/shared';
 import { readBenchmarkFile } from './benchmark-file.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
@@ -17,7 +17,7 @@ import { parseRunOptions, type RunFlags } from './run-options.ts';
 import { renderSummaryTable } from './summary-table.ts';
 
 /** Open clients for one run. */
-export type Connection = Omit<LoopDeps, 'logger'> & { close(): Promise<void> };
+export type Connection = Omit<InlineDeps, 'logger'> & { close(): Promise<void> };
 
 /** Programmatic overrides, for the demo and tests; `genie-enhance run` uses none of them. */
 export interface RunCliOptions {
@@ -25,7 +25,7 @@ export interface RunCliOptions {
   caCertPem?: string;
   connect?: (target: ConnectionTarget) => Promise<Connection>;
   logger?: Logger;
-  onSummary?: (summary: RunSummary) => void;
+  onSummary?: (summary: InlineRunResult) => void;
 }
 
 async function loadQuestions(source: { file: string } | { space: true }, conn: Connection, spaceId: string): Promise<BenchmarkQuestion[]> {
@@ -34,6 +34,9 @@ async function loadQuestions(source: { file: string } | { space: true }, conn: C
   if (questions.length === 0) throw new UsageError('--space-benchmarks: the space has no benchmark question with a SQL answer');
   return questions;
 }
+
+/** Exit codes of `genie-enhance run` (README): 2 is bad input, reported by main. */
+export const EXIT = { targetReached: 0, targetMissed: 1, badInput: 2, failed: 3 } as const;
 
 /** `genie-enhance run`: validate flags, connect, run the loop with progress, print the summary; returns the exit code. */
 export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliOptions = {}): Promise<number> {
@@ -53,14 +56,19 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
     const questions = fileQuestions ?? (await loadQuestions(opts.benchmarkSource, conn, opts.config.space_id));
     // library logs would tear the progress bars apart, so they are on only when asked for
     const logger = options.logger ?? (io.env.LOG_LEVEL ? createLogger('genie-enhance') : undefined);
-    const summary = await runEnhancementLoop(
+    const summary = await runInline(
       { ...conn, ...(logger ? { logger } : {}) },
-      { config: opts.config, questions, onEvent: (e) => reporter.onEvent(e) },
+      { config: opts.config, questions, onProgress: (e) => reporter.onEvent(e) },
     );
     reporter.stop();
     options.onSummary?.(summary);
-    io.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummaryTable(summary));
-    return summary.target_reached ? 0 : 1;
+    const { state: _state, ...shown } = summary;
+    io.stdout.write(opts.json ? `${JSON.stringify(shown, null, 2)}\n` : renderSummaryTable(summary));
+    if (summary.status === 'failed') {
+      io.stderr.write(`error: run failed: ${summary.error}\n`);
+      return EXIT.failed;
+    }
+    return summary.target_reached ? EXIT.targetReached : EXIT.targetMissed;
   } finally {
     reporter.stop();
     await conn.close();

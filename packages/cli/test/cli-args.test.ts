@@ -47,7 +47,7 @@ describe('genie-enhance run: input errors', () => {
     expect(r.stderr).toBe('error: --space-id (or GENIE_SPACE_ID): space_id is required\n');
     const withEnv = await run(argv, { GENIE_SPACE_ID: 's1', DATABRICKS_HOST: 'https://h', DATABRICKS_TOKEN: 't' });
     expect(withEnv.stderr).toMatch(/must not connect/);
-    expect(withEnv.code).toBe(1);
+    expect(withEnv.code).toBe(3);
   });
 
   it('requires a benchmark source', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChatModel, GenieConversations, GenieSpaces, RunSummary, SqlWarehouse } from '@genie-enhancer/shared';
+import type { ChatModel, GenieConversations, GenieSpaces, InlineRunResult, SqlWarehouse } from '@genie-enhancer/shared';
 import { runCli, type CliIo } from '../src/main.ts';
 
 const hex = (n: number) => n.toString(16).padStart(32, '0');
@@ -71,10 +71,10 @@ describe('genie-enhance run', () => {
 
   it('exits 1 when the target is not reached, and --json prints the summary', async () => {
     const c = capture();
-    let seen: RunSummary | undefined;
+    let seen: InlineRunResult | undefined;
     const code = await runCli([...base, '--space-benchmarks', '--json', '--max-loops', '1'], c.io, { connect: fakeConnection({ fixable: false }).connect, onSummary: (s) => (seen = s) });
     expect(code).toBe(1);
-    const summary = JSON.parse(c.out()) as RunSummary;
+    const summary = JSON.parse(c.out()) as InlineRunResult;
     expect(summary.loops.map((l) => l.decision)).toEqual(['next_loop', 'max_loops']);
     expect(summary.final_score).toBe(0.5);
     expect(seen?.run_id).toBe(summary.run_id);

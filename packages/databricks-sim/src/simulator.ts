@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   warehousePort?: number;
   /** host names, besides localhost, that the warehouse certificate must be valid for */
   certificateHostNames?: string[];
+  /** names of the serving endpoints that exist (default: any name) */
+  servingEndpoints?: string[];
   /** fixed "today" for current_date() */
   today?: string;
   logger?: Logger;
@@ -59,7 +61,7 @@ function kindOf(method: string, path: string): RequestKind {
   if (method === 'POST' && /\/genie\/spaces\/[^/]+\/(start-conversation|conversations\/[^/]+\/messages)$/.test(path)) return 'genie_question';
   if (path.includes('/conversations/')) return 'genie_poll';
   if (path.startsWith('/api/2.0/genie/spaces')) return method === 'PATCH' ? 'space_update' : 'space_get';
-  if (path.startsWith('/serving-endpoints')) return 'llm';
+  if (path.startsWith('/serving-endpoints') || path.startsWith('/api/2.0/serving-endpoints')) return 'llm';
   if (path.startsWith('/api/2.0/sql')) return 'warehouse';
   return 'other';
 }
@@ -85,7 +87,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API found for ${request.method} ${request.url}`));
   registerSpaceRoutes(app, spaces);
   registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429 });
-  registerServingRoutes(app, engine);
+  registerServingRoutes(app, engine, options.servingEndpoints);
   registerStatementRoutes(app, engine, warehouseId);
 
   const host = options.host ?? '127.0.0.1';

@@ -4,14 +4,15 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { FlowProducer, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { ALL_QUEUES, DatabricksApiError, IdempotencyConflictError, RunRequest, RunStore, scoringPassFlow, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
+import { ALL_QUEUES, createDispatcher, IdempotencyConflictError, RunStore } from '@genie-enhancer/queue-runtime';
+import { DatabricksApiError, RunRequest, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
 import { assertSpaceExists, BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
-import { runDetail, runFixes, runQuestions } from './run-views.ts';
+import { runDetail, runFixes, runQuestions, runSummary } from './run-views.ts';
 
 export interface ApiOptions {
   redis: Redis;
@@ -33,7 +34,7 @@ export async function buildApi(options: ApiOptions) {
   const prefix = options.redisPrefix ?? 'ge';
   const store = new RunStore(options.redis, prefix);
   const queues = ALL_QUEUES.map((name) => new Queue(name, { connection: options.redis, prefix }));
-  const flows = new FlowProducer({ connection: options.redis, prefix });
+  const dispatcher = createDispatcher(options.redis, prefix);
 
   app.setErrorHandler((error, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -77,22 +78,23 @@ export async function buildApi(options: ApiOptions) {
     const { questions, source } = await resolveBenchmark(body, { benchmarksDir: options.benchmarksDir, ...(options.spaces ? { spaces: options.spaces } : {}) });
     const { questions: _q, benchmark_name: _b, space_benchmarks: _s, ...config } = body;
     const idempotencyKey = request.headers['idempotency-key'];
-    const { run, created } = await store.create({ runId: randomUUID(), config, questions, source, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    const { run, created, step } = await store.create({ runId: randomUUID(), config, questions, source, ...(idempotencyKey ? { idempotencyKey } : {}) });
     if (created) {
       try {
-        await flows.add(scoringPassFlow(run.run_id, 0, questions.length));
+        await dispatcher.dispatch(step.state, step.commands);
       } catch (error) {
-        await store.fail(run.run_id, `could not enqueue: ${(error as Error).message}`);
+        await store.transition(run.state.run_id, { type: 'stage_failed', stage: 'preflight', reason: `could not enqueue: ${(error as Error).message}` });
         if (idempotencyKey) await store.forgetIdempotencyKey(idempotencyKey);
         throw error;
       }
-      request.log.info({ run_id: run.run_id, questions: questions.length, source }, 'run enqueued');
+      request.log.info({ run_id: run.state.run_id, questions: questions.length, source }, 'run enqueued');
     }
-    return reply.code(created ? 202 : 200).send({ run_id: run.run_id, status: run.status, created, links: { self: `/runs/${run.run_id}` } });
+    const { run_id, status } = run.state;
+    return reply.code(created ? 202 : 200).send({ run_id, status, created, links: { self: `/runs/${run_id}` } });
   });
 
   app.get('/runs', { schema: { summary: 'Recent runs, newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
-    async (request) => ({ runs: await store.list(request.query.limit) }));
+    async (request) => ({ runs: (await store.list(request.query.limit)).map(runSummary) }));
 
   app.get('/runs/:id', { schema: { summary: 'Status, loop, score per loop, stage timings', params: RunParams } }, async (request, reply) =>
     (await runDetail(store, request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));
@@ -104,11 +106,11 @@ export async function buildApi(options: ApiOptions) {
     (await runFixes(store, request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));
 
   app.post('/runs/:id/cancel', { schema: { summary: 'Cancel a queued or running run', params: RunParams } }, async (request, reply) => {
-    const run = await store.get(request.params.id);
-    if (!run) return reply.code(404).send(notFound(request.params.id));
-    if (!(await store.cancel(run.run_id))) return reply.code(409).send({ error: 'NOT_ACTIVE', message: `run ${run.run_id} is already ${run.status}` });
-    request.log.info({ run_id: run.run_id }, 'run cancelled');
-    return { run_id: run.run_id, status: 'cancelled' };
+    const step = await store.transition(request.params.id, { type: 'cancel_requested' });
+    if (!step) return reply.code(404).send(notFound(request.params.id));
+    if (step.ignored) return reply.code(409).send({ error: 'NOT_ACTIVE', message: `run ${request.params.id} is already ${step.state.status}` });
+    request.log.info({ run_id: request.params.id }, 'run cancelled');
+    return { run_id: request.params.id, status: step.state.status };
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -122,7 +124,7 @@ export async function buildApi(options: ApiOptions) {
   });
 
   app.addHook('onClose', async () => {
-    await Promise.all([...queues.map((q) => q.close()), flows.close()]);
+    await Promise.all([...queues.map((q) => q.close()), dispatcher.close()]);
   });
   return app;
 }

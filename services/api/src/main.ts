@@ -1,25 +1,27 @@
 import { fileURLToPath } from 'node:url';
-import { closeOnSignals, createLogger, producerRedis, workspaceFromEnv, type GenieSpaces } from '@genie-enhancer/shared';
+import { ApiConfig, closeOnSignals, parseServiceConfig, producerRedis, workspaceFromConfig } from '@genie-enhancer/queue-runtime';
+import { createLogger, type GenieSpaces } from '@genie-enhancer/shared';
 import { buildApi } from './app.ts';
 
-const env = process.env;
-const logger = createLogger('api', { level: env.LOG_LEVEL ?? 'info' });
+let logger = createLogger('api');
 try {
-  const redis = producerRedis(env);
+  const config = parseServiceConfig(ApiConfig, process.env);
+  logger = createLogger('api', { level: config.LOG_LEVEL });
+  const redis = producerRedis(config);
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
   let spaces: Promise<GenieSpaces> | undefined;
   const app = await buildApi({
     redis,
     logger,
-    benchmarksDir: env.BENCHMARKS_DIR ?? fileURLToPath(new URL('../../../benchmarks/', import.meta.url)),
-    ...(env.REDIS_KEY_PREFIX ? { redisPrefix: env.REDIS_KEY_PREFIX } : {}),
+    benchmarksDir: config.BENCHMARKS_DIR ?? fileURLToPath(new URL('../../../benchmarks/', import.meta.url)),
+    redisPrefix: config.REDIS_KEY_PREFIX,
     // opened on first use; a failure is not cached, the next request tries again
-    spaces: () => (spaces ??= workspaceFromEnv(env, logger).then((w) => w.spaces, (error: unknown) => {
+    spaces: () => (spaces ??= workspaceFromConfig(config, logger).then((w) => w.spaces, (error: unknown) => {
       spaces = undefined;
       throw error;
     })),
   });
-  await app.listen({ port: Number(env.PORT ?? 3000), host: env.HOST ?? '0.0.0.0' });
+  await app.listen({ port: config.PORT, host: config.HOST });
   closeOnSignals(logger, [() => app.close(), () => redis.quit()]);
 } catch (error) {
   logger.fatal({ err: (error as Error).message }, 'cannot start');

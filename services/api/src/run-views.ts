@@ -1,21 +1,25 @@
-import { countByKind, type LoopState, type RunStore } from '@genie-enhancer/shared';
+import { runView } from '@genie-enhancer/shared';
+import type { RunStore, StoredRun } from '@genie-enhancer/queue-runtime';
 
-/** Loop k as the API shows it: the scores around it, the fixes it applied, the decision it led to. */
-function loopView(loop: LoopState, previous: LoopState | undefined) {
-  const applied = loop.apply?.applied ?? [];
+/** A run in lists: who, what, where it stands. */
+export function runSummary(run: StoredRun) {
+  const { state } = run;
+  const view = runView(state);
   return {
-    loop: loop.loop,
-    score_before: loop.loop === 0 ? loop.pass?.score ?? null : previous?.pass?.score ?? null,
-    score_after: loop.loop === 0 ? null : loop.pass?.score ?? null,
-    passed: loop.pass?.passed ?? null,
-    total: loop.pass?.total ?? null,
-    fixes_proposed: loop.plan?.proposed.length ?? 0,
-    fixes_applied: applied.length,
-    fixes_rejected: (loop.plan?.rejected.length ?? 0) + (loop.apply?.skipped.length ?? 0),
-    fixes_by_kind: countByKind(applied),
-    fixed: loop.pass?.fixed ?? [],
-    regressed: loop.pass?.regressed ?? [],
-    decision: loop.pass?.decision ?? null,
+    run_id: state.run_id,
+    status: state.status,
+    phase: state.phase,
+    loop: state.loop,
+    created_at: run.created_at,
+    updated_at: run.updated_at,
+    config: state.config,
+    benchmark_source: run.benchmark_source,
+    question_count: state.question_count,
+    ...(state.decision ? { decision: state.decision } : {}),
+    ...(state.target_reached !== undefined ? { target_reached: state.target_reached } : {}),
+    ...(state.error ? { error: state.error } : {}),
+    initial_score: view.initial_score,
+    final_score: view.final_score,
   };
 }
 
@@ -23,22 +27,17 @@ function loopView(loop: LoopState, previous: LoopState | undefined) {
 export async function runDetail(store: RunStore, runId: string) {
   const run = await store.get(runId);
   if (!run) return undefined;
-  const [loops, timings] = await Promise.all([store.loops(runId), store.timings(runId)]);
-  return {
-    ...run,
-    scores: loops.filter((l) => l.pass).map((l) => ({ loop: l.loop, score: l.pass!.score, passed: l.pass!.passed, total: l.pass!.total })),
-    loops: loops.map((l, i) => loopView(l, loops[i - 1])),
-    timings,
-  };
+  const { scores, loops } = runView(run.state);
+  return { ...runSummary(run), scores, loops, timings: await store.timings(runId) };
 }
 
 /** GET /runs/:id/questions: every question's outcome in every scoring pass. */
 export async function runQuestions(store: RunStore, runId: string) {
-  const run = await store.get(runId);
-  if (!run) return undefined;
+  const state = await store.state(runId);
+  if (!state) return undefined;
   const questions = await store.questions(runId);
   const loops = [];
-  for (let pass = 0; pass <= run.loop; pass++) {
+  for (let pass = 0; pass <= state.loop; pass++) {
     const results = await store.passResults(runId, pass);
     if (results.size === 0) continue;
     loops.push({ loop: pass, results: questions.flatMap((q) => (results.has(q.id) ? [results.get(q.id)!] : [])) });
@@ -48,11 +47,11 @@ export async function runQuestions(store: RunStore, runId: string) {
 
 /** GET /runs/:id/fixes: per loop, what the planner proposed and rejected and what the applier applied or skipped. */
 export async function runFixes(store: RunStore, runId: string) {
-  if (!(await store.get(runId))) return undefined;
-  const loops = (await store.loops(runId)).filter((l) => l.plan);
+  const state = await store.state(runId);
+  if (!state) return undefined;
   return {
     run_id: runId,
-    loops: loops.map((l) => ({
+    loops: state.loops.filter((l) => l.plan).map((l) => ({
       loop: l.loop,
       proposed: l.plan!.proposed,
       rejected: l.plan!.rejected,

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
-import { ALL_QUEUES, createGenieSpacesClient, createRestClient, silentLogger } from '@genie-enhancer/shared';
+import { ALL_QUEUES } from '@genie-enhancer/queue-runtime';
+import { createGenieSpacesClient, createRestClient, silentLogger } from '@genie-enhancer/shared';
 import { testRedis, type TestRedis } from '../../../tests/helpers/test-redis.ts';
 import { buildApi } from '../src/app.ts';
 

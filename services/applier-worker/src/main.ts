@@ -1,3 +1,3 @@
-import { applyJob, JOB, QUEUES, runStageService } from '@genie-enhancer/shared';
+import { QUEUES, runStageService } from '@genie-enhancer/queue-runtime';
 
-await runStageService({ name: 'applier-worker', queue: QUEUES.apply, defaultConcurrency: 1, handlers: { [JOB.apply]: applyJob } });
+await runStageService({ name: 'applier-worker', queue: QUEUES.apply, defaultConcurrency: 1 }, process.env);

@@ -1,3 +1,4 @@
-import { JOB, planJob, QUEUES, runStageService } from '@genie-enhancer/shared';
+import { QUEUES, runStageService } from '@genie-enhancer/queue-runtime';
 
-await runStageService({ name: 'planner-worker', queue: QUEUES.plan, defaultConcurrency: 2, handlers: { [JOB.plan]: planJob } });
+// preflight checks and plans: both talk to the workspace, neither asks Genie
+await runStageService({ name: 'planner-worker', queue: QUEUES.plan, defaultConcurrency: 2 }, process.env);

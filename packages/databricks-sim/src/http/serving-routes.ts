@@ -5,7 +5,14 @@ import { simulatedCompletion, type ChatMessage } from '../model/planner-model.ts
 import { sendError } from './errors.ts';
 
 /** OpenAI-compatible serving endpoint backed by the simulated planner model. */
-export function registerServingRoutes(app: FastifyInstance, engine: SqlEngine): void {
+export function registerServingRoutes(app: FastifyInstance, engine: SqlEngine, endpoints?: readonly string[]): void {
+  const exists = (name: string) => endpoints === undefined || endpoints.includes(name);
+  // GET /api/2.0/serving-endpoints/{name}, as far as a readiness check reads it
+  app.get<{ Params: { name: string } }>('/api/2.0/serving-endpoints/:name', async (request, reply) => {
+    const { name } = request.params;
+    if (!exists(name)) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', `Endpoint with name '${name}' does not exist.`);
+    return { name, state: { ready: 'READY', config_update: 'NOT_UPDATING' }, task: 'llm/v1/chat', endpoint_type: 'FOUNDATION_MODEL_API' };
+  });
   const complete = async (endpoint: string, body: { messages?: ChatMessage[] }) => {
     const messages = body.messages ?? [];
     const answer = simulatedCompletion(messages, await engine.catalog(), endpoint);
@@ -18,7 +25,9 @@ export function registerServingRoutes(app: FastifyInstance, engine: SqlEngine): 
   };
   app.post<{ Body: { model?: string; messages?: ChatMessage[] } }>('/serving-endpoints/chat/completions', async (request, reply) => {
     if (!Array.isArray(request.body?.messages)) return sendError(reply, 400, 'BAD_REQUEST', 'messages is required');
-    return complete(request.body.model ?? 'endpoint', request.body);
+    const name = request.body.model ?? 'endpoint';
+    if (!exists(name)) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', `Endpoint with name '${name}' does not exist.`);
+    return complete(name, request.body);
   });
   app.post<{ Params: { name: string }; Body: { messages?: ChatMessage[] } }>('/serving-endpoints/:name/invocations', async (request, reply) => {
     if (!Array.isArray(request.body?.messages)) return sendError(reply, 400, 'BAD_REQUEST', 'messages is required');

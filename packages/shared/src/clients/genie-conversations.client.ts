@@ -1,4 +1,4 @@
-import { RateLimitedError, TimeoutError } from '../errors/index.ts';
+import { QuestionTimeoutError, RateLimitedError } from '../errors/index.ts';
 import { sleep } from '../util/retry.ts';
 import type { AskOptions, GenieAnswer, GenieConversations } from '../stages/ports.ts';
 import type { RestClient } from './rest-client.ts';
@@ -26,7 +26,7 @@ export function createGenieConversationsClient(rest: RestClient, options: { poll
     let message = first;
     let delay = poll.initial;
     while (!TERMINAL.has(message.status)) {
-      if (Date.now() >= deadline) throw new TimeoutError(`Genie message ${message.message_id}`, opts.timeoutMs ?? 0);
+      if (Date.now() >= deadline) throw new QuestionTimeoutError(`Genie message ${message.message_id}`, opts.timeoutMs ?? 0);
       await sleep(Math.min(delay * (0.8 + Math.random() * 0.4), Math.max(0, deadline - Date.now())), opts.signal);
       delay = Math.min(poll.max, delay * 2);
       message = await rest.request<Message>({ method: 'GET', path: `${base(spaceId)}/conversations/${message.conversation_id}/messages/${message.message_id}`, idempotent: true });

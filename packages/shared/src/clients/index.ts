@@ -5,3 +5,4 @@ export * from './chat-model.client.ts';
 export * from './sql-warehouse.client.ts';
 export * from './sql-driver-warehouse.client.ts';
 export * from './workspace.ts';
+export * from './serving-endpoints.client.ts';

@@ -4,6 +4,7 @@ import { createChatModelClient } from './chat-model.client.ts';
 import { createGenieConversationsClient, type GenieConversationsClient } from './genie-conversations.client.ts';
 import { createGenieSpacesClient } from './genie-spaces.client.ts';
 import { createRestClient } from './rest-client.ts';
+import { checkServingEndpoint } from './serving-endpoints.client.ts';
 import { createDriverWarehouseClient } from './sql-driver-warehouse.client.ts';
 
 /** Where a workspace is and how to reach its SQL warehouses. */
@@ -61,7 +62,7 @@ export function openWorkspace(target: WorkspaceTarget): Workspace {
     },
     model(endpoint) {
       let model = models.get(endpoint);
-      if (!model) models.set(endpoint, (model = createChatModelClient({ host, token: target.token, endpoint })));
+      if (!model) models.set(endpoint, (model = { ...createChatModelClient({ host, token: target.token, endpoint }), checkReady: () => checkServingEndpoint(rest, endpoint) }));
       return model;
     },
     async close() {

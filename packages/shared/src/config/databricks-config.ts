@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { InputError } from '../errors/index.ts';
 
 /** Host and token from flags, then DATABRICKS_HOST / DATABRICKS_TOKEN, then a ~/.databrickscfg profile. */
-export async function resolveDatabricksConfig(input: { host?: string; token?: string; profile?: string; env?: Record<string, string | undefined> }): Promise<{ host: string; token: string }> {
-  const env = input.env ?? process.env;
+export async function resolveDatabricksConfig(input: { host?: string; token?: string; profile?: string; env: Record<string, string | undefined> }): Promise<{ host: string; token: string }> {
+  const env = input.env;
   let host = input.host ?? env.DATABRICKS_HOST;
   let token = input.token ?? env.DATABRICKS_TOKEN;
   const profileName = input.profile ?? env.DATABRICKS_CONFIG_PROFILE ?? 'DEFAULT';

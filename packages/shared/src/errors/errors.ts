@@ -52,3 +52,13 @@ export class PlannerOutputError extends GenieEnhancerError {
 
 /** Bad user input: a flag, a config value, a benchmark file. The message names the field. */
 export class InputError extends GenieEnhancerError {}
+
+/** Genie did not answer one question before its deadline: a verdict on that question, not an outage. */
+export class QuestionTimeoutError extends TimeoutError {}
+
+/** The run's workspace, warehouse or planner endpoint is not usable; the message names each problem. */
+export class PreflightError extends GenieEnhancerError {
+  constructor(readonly problems: string[]) {
+    super(`preflight failed: ${problems.join('; ')}`);
+  }
+}

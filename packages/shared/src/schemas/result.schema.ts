@@ -79,18 +79,3 @@ export type ApplyResult = z.infer<typeof ApplyResult>;
 
 export const LoopDecision = z.enum(['target_reached', 'next_loop', 'no_progress', 'max_loops', 'no_fixes']);
 export type LoopDecision = z.infer<typeof LoopDecision>;
-
-export const QuestionChange = z.object({
-  question_id: z.string(),
-  before: Verdict,
-  after: Verdict,
-});
-
-export const ValidateResult = z.object({
-  decision: LoopDecision,
-  score_before: z.number(),
-  score_after: z.number(),
-  fixed: z.array(z.string()),
-  regressed: z.array(z.string()),
-});
-export type ValidateResult = z.infer<typeof ValidateResult>;

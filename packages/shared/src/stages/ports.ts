@@ -71,4 +71,6 @@ export interface ChatResponse {
 /** The planner's LLM (a Databricks serving endpoint through the openai client). */
 export interface ChatModel {
   complete(request: ChatRequest): Promise<ChatResponse>;
+  /** throws when the endpoint does not exist or is not ready to serve; absent = nothing to check */
+  checkReady?(): Promise<void>;
 }

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { PROMPTS_DIR } from '@genie-enhancer/prompts';
 
-/** The repository's `prompts/` folder, resolved from this file so it works from any working directory. */
-export const DEFAULT_PROMPTS_DIR = fileURLToPath(new URL('../../../../prompts/', import.meta.url));
+export const DEFAULT_PROMPTS_DIR = PROMPTS_DIR;
 
 /** Replaces every `{{name}}` with `vars[name]`; a placeholder without a value is an error, not an empty string. */
 export function renderTemplate(template: string, vars: Record<string, string>): string {

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { compareResults, hasOuterOrderBy, type CompareOptions } from '../compare/index.ts';
-import { RateLimitedError, TimeoutError } from '../errors/index.ts';
+import { isInfrastructureError, QuestionTimeoutError, RateLimitedError, SqlExecutionError, TimeoutError } from '../errors/index.ts';
 import type { BenchmarkQuestion, QuestionResult, ScoreReport } from '../schemas/index.ts';
 import { withRetry } from '../util/retry.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
@@ -37,11 +37,13 @@ export async function scoreQuestion(deps: ScoreDeps, input: ScoreQuestionInput):
     settle(deps.warehouse.query(question.expected_sql, { timeoutMs: input.timeoutMs })),
     settle(deps.genie.ask(input.spaceId, question.question, { timeoutMs: input.timeoutMs })),
   ]);
-  if (!answer.ok && answer.error instanceof RateLimitedError) throw answer.error;
+  if (!answer.ok && (answer.error instanceof RateLimitedError || isInfrastructureError(answer.error))) throw answer.error;
+  // only a real SQL error of the expected SQL blames the benchmark; an outage fails the job instead
+  if (!expected.ok && !(expected.error instanceof SqlExecutionError)) throw expected.error;
   if (!expected.ok) return done({ verdict: 'error', reason_code: 'BENCHMARK_SQL_ERROR', reason: `The expected SQL failed: ${message(expected.error)}` });
   if (expected.value.rows.length === 0) return done({ verdict: 'error', reason_code: 'EMPTY_GOOD_SQL', reason: 'The expected SQL returns no rows; fix the benchmark.' });
   if (!answer.ok) {
-    if (answer.error instanceof TimeoutError) return done({ verdict: 'timeout', reason_code: 'GENIE_TIMEOUT', reason: message(answer.error) });
+    if (answer.error instanceof QuestionTimeoutError) return done({ verdict: 'timeout', reason_code: 'GENIE_TIMEOUT', reason: message(answer.error) });
     return done({ verdict: 'error', reason_code: 'INTERNAL_ERROR', reason: message(answer.error) });
   }
   return done(await judgeAnswer(deps, answer.value, expected.value, input));
@@ -57,6 +59,7 @@ async function judgeAnswer(deps: ScoreDeps, answer: GenieAnswer, expected: Resul
   try {
     actual = await deps.warehouse.query(answer.sql, { timeoutMs: input.timeoutMs });
   } catch (error) {
+    if (isInfrastructureError(error) && !(error instanceof TimeoutError)) throw error;
     return { ...ids, verdict: 'fail' as const, reason_code: 'GENIE_SQL_ERROR' as const, reason: `Genie's SQL failed: ${message(error)}` };
   }
   const comparison = compareResults(expected, actual, { orderMatters: hasOuterOrderBy(input.question.expected_sql), ...input.compare });

@@ -2,10 +2,10 @@ import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
-/** The project's pino logger: JSON lines on stderr, one event per line; level from LOG_LEVEL. */
+/** The project's pino logger: JSON lines on stderr, one event per line; level `info` unless given. */
 export function createLogger(name: string, options: LoggerOptions = {}): Logger {
   return pino(
-    { name, level: process.env.LOG_LEVEL ?? 'info', base: { service: name }, ...options },
+    { name, level: 'info', base: { service: name }, ...options },
     pino.destination({ fd: 2, sync: false }),
   );
 }

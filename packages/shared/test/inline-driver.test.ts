@@ -9,7 +9,7 @@ import {
   type GenieSpaces,
   type SqlWarehouse,
 } from '../src/index.ts';
-import { runEnhancementLoop, type LoopEvent } from '../src/loop/index.ts';
+import { runInline, type RunProgress } from '../src/run/index.ts';
 import { shopSpace } from './apply-fixtures.ts';
 
 const questions: BenchmarkQuestion[] = [
@@ -42,7 +42,7 @@ function world(options: { fixable: string[]; alwaysRight: string[] }) {
   const warehouse: SqlWarehouse = {
     query: async (sql) => {
       if (sql.startsWith('DESCRIBE TABLE')) return { columns: [{ name: 'col_name', type: 'STRING' }, { name: 'data_type', type: 'STRING' }], rows: [['net_amt', 'decimal(10,2)'], ['', ''], ['# Partition Information', '']] };
-      const n = /SELECT (\d+) AS n/.exec(sql);
+      const n = /^SELECT (\d+)(?: AS n)?$/.exec(sql);
       if (!n) throw new Error(`unexpected SQL ${sql}`);
       return { columns: [{ name: 'n', type: 'INT' }], rows: [[Number(n[1])]] };
     },
@@ -61,11 +61,11 @@ function world(options: { fixable: string[]; alwaysRight: string[] }) {
 
 const config = RunConfig.parse({ space_id: 's1', warehouse_id: 'w1', target_score: 0.9, max_loops: 3, batch: false, question_timeout_s: 5 });
 
-describe('runEnhancementLoop', () => {
+describe('runInline (the engine driven in memory)', () => {
   it('plans on failures, applies, re-scores, and stops when the score stops rising', async () => {
     const w = world({ alwaysRight: ['q1'], fixable: ['q2'] });
-    const events: LoopEvent[] = [];
-    const summary = await runEnhancementLoop(w, { config, questions, onEvent: (e) => events.push(e) });
+    const events: RunProgress[] = [];
+    const summary = await runInline(w, { config, questions, onProgress: (e) => events.push(e) });
 
     expect(summary.loops.map((l) => l.decision)).toEqual(['next_loop', 'next_loop', 'no_progress']);
     expect(summary.initial_score).toBeCloseTo(1 / 3);
@@ -82,12 +82,12 @@ describe('runEnhancementLoop', () => {
     expect(w.requests[0].user).toContain('"type": "decimal(10,2)"');
     const scoreProgress = events.filter((e) => e.type === 'stage_progress' && e.loop === 0);
     expect(scoreProgress.map((e) => (e.type === 'stage_progress' ? e.done : 0))).toEqual([1, 2, 3]);
-    expect(events.filter((e) => e.type === 'loop_end').map((e) => e.loop)).toEqual([0, 1, 2]);
+    expect(events.filter((e) => e.type === 'stage_end' && e.stage === 'score').map((e) => e.loop)).toEqual([0, 1, 2]);
   });
 
   it('reaches the target and stops', async () => {
     const w = world({ alwaysRight: ['q1'], fixable: ['q2', 'q3'] });
-    const summary = await runEnhancementLoop(w, { config, questions });
+    const summary = await runInline(w, { config, questions });
     expect(summary.loops.map((l) => l.decision)).toEqual(['next_loop', 'target_reached']);
     expect(summary.target_reached).toBe(true);
     expect(summary.final_score).toBe(1);
@@ -95,7 +95,7 @@ describe('runEnhancementLoop', () => {
 
   it('does not plan when the baseline already reaches the target', async () => {
     const w = world({ alwaysRight: ['q1', 'q2', 'q3'], fixable: [] });
-    const summary = await runEnhancementLoop(w, { config, questions });
+    const summary = await runInline(w, { config, questions });
     expect(summary.loops).toHaveLength(1);
     expect(summary.decision).toBe('target_reached');
     expect(w.requests).toEqual([]);
@@ -108,9 +108,9 @@ describe('runEnhancementLoop', () => {
       w.requests.push(request);
       return { content: JSON.stringify({ analysis: 'nothing general to add', fixes: [] }), model: 'fake' };
     };
-    const summary = await runEnhancementLoop(w, { config, questions });
+    const summary = await runInline(w, { config, questions });
     expect(summary.loops.map((l) => l.decision)).toEqual(['next_loop', 'no_fixes']);
-    expect(summary.loops[1].score_after).toBeUndefined();
+    expect(summary.loops[1].score_after).toBeNull();
     expect(summary.final_score).toBeCloseTo(1 / 3);
     expect(w.patches).toEqual([]);
     expect(summary.backups).toEqual([]);

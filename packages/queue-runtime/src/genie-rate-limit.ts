@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { GenieConversations } from '../stages/ports.ts';
-import { sleep } from '../util/retry.ts';
+import { sleep, type GenieConversations } from '@genie-enhancer/shared';
 
 export interface GenieRateLimitConfig {
   /** Genie questions started per window, across every process; 0 = unlimited */

@@ -2,11 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSimulator } from '@genie-enhancer/databricks-sim';
-import type { RunSummary, SpaceWithConfig } from '@genie-enhancer/shared';
-import { processIo, type CliIo } from './cli-io.ts';
-import { runCli } from './main.ts';
+import type { InlineRunResult, SpaceWithConfig } from '@genie-enhancer/shared';
+import { processIo, runCli, type CliIo } from '@genie-enhancer/cli';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 
 /** A benchmark file under benchmarks/ whose `name` is the dataset's folder name, if any. */
 function benchmarkFileFor(dataset: string): string | undefined {
@@ -43,7 +42,7 @@ export async function runDemo(argv: string[], hooks: DemoHooks = {}): Promise<nu
     const space = sim.spaces[0];
     const file = benchmarkFileFor(basename(dataset));
     io.stderr.write(`demo: simulator on ${sim.url}, space ${space.space_id}, benchmark ${file ?? 'from the space'}\n`);
-    let summary: RunSummary | undefined;
+    let summary: InlineRunResult | undefined;
     const code = await runCli(
       [
         'run',
@@ -58,7 +57,7 @@ export async function runDemo(argv: string[], hooks: DemoHooks = {}): Promise<nu
       { caCertPem: sim.caCert, onSummary: (s) => (summary = s) },
     );
     for (const loop of summary?.loops ?? []) {
-      io.stdout.write(`loop ${loop.loop}: ${pct(loop.score_after ?? loop.score_before)} (${loop.fixes_applied} fixes applied, ${loop.decision})\n`);
+      io.stdout.write(`loop ${loop.loop}: ${pct(loop.score_after ?? loop.score_before ?? 0)} (${loop.fixes_applied} fixes applied, ${loop.decision ?? '-'})\n`);
     }
     hooks.onSpacesLeft?.(sim.spaces.map((s) => sim.getSpace(s.space_id)!));
     return code;

@@ -1,0 +1,159 @@
+import type { Redis } from 'ioredis';
+import { isActive, nextStep, startRun, type BenchmarkQuestion, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
+
+export type StageName = 'preflight' | 'score' | 'plan' | 'apply';
+
+/** A run as stored: the engine's state plus when and from what it was started. */
+export interface StoredRun {
+  state: RunState;
+  created_at: string;
+  updated_at: string;
+  /** where the questions came from: "inline", "file:<name>" or "space" */
+  benchmark_source: string;
+}
+
+export interface StageTiming { loop: number; stage: StageName; started_at: string; ended_at?: string; duration_ms?: number }
+
+/** Another request with the same Idempotency-Key is still starting its run. */
+export class IdempotencyConflictError extends Error {
+  readonly statusCode = 409;
+  constructor(key: string) {
+    super(`a request with Idempotency-Key "${key}" is still being processed; retry shortly`);
+  }
+}
+
+const COMPARE_AND_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`;
+
+const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
+
+/**
+ * Runs in Redis, so any API or worker process can answer or continue one. Key layout (prefix `ge`):
+ *   ge:runs                          ZSET run ids by creation time
+ *   ge:run:<id>                      STRING JSON StoredRun: the engine's RunState, changed only through transition()
+ *   ge:run:<id>:questions            STRING JSON benchmark questions, in job-index order
+ *   ge:run:<id>:pass:<k>             HASH question_id → QuestionResult JSON of scoring pass k (one per question)
+ *   ge:run:<id>:backup:<k>           STRING serialized_space before loop k's update
+ *   ge:run:<id>:timings              HASH "<k>.<stage>" → StageTiming JSON
+ *   ge:idempotency:<key>             STRING run id, 24 h
+ */
+export class RunStore {
+  constructor(
+    readonly redis: Redis,
+    readonly prefix = 'ge',
+  ) {}
+
+  private key = (...parts: (string | number)[]) => [this.prefix, ...parts].join(':');
+
+  /** Creates the run unless the idempotency key already names one; returns that run then (and no commands). */
+  async create(input: { runId: string; config: RunConfig; questions: BenchmarkQuestion[]; source: string; idempotencyKey?: string }): Promise<{ run: StoredRun; created: boolean; step: Step }> {
+    if (input.idempotencyKey) {
+      const idem = this.key('idempotency', input.idempotencyKey);
+      if ((await this.redis.set(idem, input.runId, 'EX', 24 * 3600, 'NX')) !== 'OK') {
+        // the request that took the key may still be writing its run
+        for (let i = 0; i < 40; i++) {
+          const existing = await this.get((await this.redis.get(idem)) ?? '');
+          if (existing) return { run: existing, created: false, step: { state: existing.state, commands: [] } };
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        throw new IdempotencyConflictError(input.idempotencyKey);
+      }
+    }
+    const now = new Date().toISOString();
+    const step = startRun(input.runId, input.config, input.questions.length);
+    const run: StoredRun = { state: step.state, created_at: now, updated_at: now, benchmark_source: input.source };
+    await this.redis
+      .multi()
+      .set(this.key('run', input.runId, 'questions'), JSON.stringify(input.questions))
+      .set(this.key('run', input.runId), JSON.stringify(run))
+      .zadd(this.key('runs'), Date.now(), input.runId)
+      .exec();
+    return { run, created: true, step };
+  }
+
+  /** Lets a key be used again, when the run it named could not be started. */
+  async forgetIdempotencyKey(key: string): Promise<void> {
+    await this.redis.del(this.key('idempotency', key));
+  }
+
+  async get(runId: string): Promise<StoredRun | undefined> {
+    return json<StoredRun>(await this.redis.get(this.key('run', runId)));
+  }
+
+  async state(runId: string): Promise<RunState | undefined> {
+    return (await this.get(runId))?.state;
+  }
+
+  /**
+   * Applies one event through the engine atomically: a compare-and-set on the stored JSON (a concurrent change
+   * makes this read and decide again), so a cancel and a stage result never overwrite each other. WATCH would not
+   * do: jobs of one process share a connection, and EXEC drops every WATCH on it.
+   */
+  async transition(runId: string, event: RunEvent): Promise<Step | undefined> {
+    const key = this.key('run', runId);
+    for (;;) {
+      const text = await this.redis.get(key);
+      const run = json<StoredRun>(text);
+      if (!run) return undefined;
+      const step = nextStep(run.state, event);
+      if (step.ignored) return step;
+      const updated: StoredRun = { ...run, state: step.state, updated_at: new Date().toISOString() };
+      if (Number(await this.redis.eval(COMPARE_AND_SET, 1, key, text!, JSON.stringify(updated))) === 1) return step;
+    }
+  }
+
+  /** Newest first. */
+  async list(limit = 50): Promise<StoredRun[]> {
+    const ids = await this.redis.zrevrange(this.key('runs'), 0, limit - 1);
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is StoredRun => r !== undefined);
+  }
+
+  async isActive(runId: string): Promise<boolean> {
+    const state = await this.state(runId);
+    return state !== undefined && isActive(state);
+  }
+
+  async questions(runId: string): Promise<BenchmarkQuestion[]> {
+    return json<BenchmarkQuestion[]>(await this.redis.get(this.key('run', runId, 'questions'))) ?? [];
+  }
+
+  /** HSET keeps exactly one result per question and pass, however often a job is retried. */
+  async saveResult(runId: string, pass: number, result: QuestionResult): Promise<void> {
+    await this.redis.hset(this.key('run', runId, 'pass', pass), result.question_id, JSON.stringify(result));
+  }
+
+  async result(runId: string, pass: number, questionId: string): Promise<QuestionResult | undefined> {
+    return json<QuestionResult>(await this.redis.hget(this.key('run', runId, 'pass', pass), questionId));
+  }
+
+  async passResults(runId: string, pass: number): Promise<Map<string, QuestionResult>> {
+    const h = await this.redis.hgetall(this.key('run', runId, 'pass', pass));
+    return new Map(Object.entries(h).map(([id, text]) => [id, JSON.parse(text) as QuestionResult]));
+  }
+
+  async saveBackup(runId: string, loop: number, serializedSpace: string): Promise<void> {
+    await this.redis.set(this.key('run', runId, 'backup', loop), serializedSpace);
+  }
+
+  async backup(runId: string, loop: number): Promise<string | undefined> {
+    return (await this.redis.get(this.key('run', runId, 'backup', loop))) ?? undefined;
+  }
+
+  async stageStarted(runId: string, loop: number, stage: StageName): Promise<void> {
+    const timing: StageTiming = { loop, stage, started_at: new Date().toISOString() };
+    await this.redis.hsetnx(this.key('run', runId, 'timings'), `${loop}.${stage}`, JSON.stringify(timing));
+  }
+
+  async stageEnded(runId: string, loop: number, stage: StageName): Promise<void> {
+    const field = `${loop}.${stage}`;
+    const started = json<StageTiming>(await this.redis.hget(this.key('run', runId, 'timings'), field));
+    const ended = new Date();
+    const startedAt = started?.started_at ?? ended.toISOString();
+    const timing: StageTiming = { loop, stage, started_at: startedAt, ended_at: ended.toISOString(), duration_ms: ended.getTime() - Date.parse(startedAt) };
+    await this.redis.hset(this.key('run', runId, 'timings'), field, JSON.stringify(timing));
+  }
+
+  async timings(runId: string): Promise<StageTiming[]> {
+    const h = await this.redis.hgetall(this.key('run', runId, 'timings'));
+    return Object.values(h).map((t) => JSON.parse(t) as StageTiming).sort((a, b) => a.loop - b.loop || a.started_at.localeCompare(b.started_at));
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { GenieRateLimitConfig } from './genie-rate-limit.ts';
+
+export type Env = Record<string, string | undefined>;
+
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const optional = z.string().min(1).optional();
+// an empty variable is taken as unset, as shells and compose files often leave them
+const blankAsUnset = (env: Env): Env => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+
+/** What every service reads: Redis, logging and the workspace (host/token, or a ~/.databrickscfg profile). */
+const Common = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  /** prefix of every Redis key: queues, runs, rate limit; lets stacks share one Redis */
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w{}-]+$/, 'letters, digits, _, -, { and } only').default('ge'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABRICKS_HOST: optional,
+  DATABRICKS_TOKEN: optional,
+  DATABRICKS_CONFIG_PROFILE: optional,
+  DATABRICKS_CONFIG_FILE: optional,
+  /** Thrift port of the SQL warehouses when not the host's (the simulator's) */
+  DATABRICKS_WAREHOUSE_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** PEM file of a self-signed warehouse certificate (the simulator's) */
+  DATABRICKS_CA_CERT_FILE: optional,
+});
+
+export const WorkerConfig = Common.extend({
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
+  /** a lapsed lock (killed process) is noticed after this long */
+  WORKER_LOCK_DURATION_MS: count(30_000),
+  WORKER_STALLED_INTERVAL_MS: count(30_000),
+  /** planner prompt templates other than the packaged ones */
+  PROMPTS_DIR: optional,
+});
+export type WorkerConfig = z.infer<typeof WorkerConfig>;
+
+export const ScorerConfig = WorkerConfig.extend({
+  /** Genie questions started per sliding minute, across every scorer; 0 = unlimited */
+  GENIE_QUESTIONS_PER_MINUTE: count(5),
+  /** Genie conversations in flight at once, across every scorer; 0 = unlimited */
+  GENIE_MAX_IN_FLIGHT: count(3),
+  GENIE_RATE_SAFETY_MARGIN_MS: count(1_000),
+  GENIE_IN_FLIGHT_LEASE_MS: count(600_000),
+});
+export type ScorerConfig = z.infer<typeof ScorerConfig>;
+
+export const ApiConfig = Common.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** all interfaces only when asked (HOST=0.0.0.0) */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** where `benchmark_name` files are read from (default: the repository's benchmarks/) */
+  BENCHMARKS_DIR: optional,
+});
+export type ApiConfig = z.infer<typeof ApiConfig>;
+
+/** A bad environment: every bad key in one message. */
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid environment: ${issues.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses a service's environment once, at start-up; nothing else reads process.env. */
+export function parseServiceConfig<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
+  const parsed = schema.safeParse(blankAsUnset(env));
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+}
+
+export function genieRateLimitSettings(config: ScorerConfig): GenieRateLimitConfig {
+  return {
+    perMinute: config.GENIE_QUESTIONS_PER_MINUTE,
+    maxInFlight: config.GENIE_MAX_IN_FLIGHT,
+    safetyMarginMs: config.GENIE_RATE_SAFETY_MARGIN_MS,
+    leaseMs: config.GENIE_IN_FLIGHT_LEASE_MS,
+  };
+}

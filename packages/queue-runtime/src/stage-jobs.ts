@@ -1,0 +1,142 @@
+import {
+  applyLoop,
+  commandsFor,
+  describeFailure,
+  outcomesOf,
+  planLoop,
+  preflight,
+  PreflightError,
+  scoreQuestion,
+  toScoreReport,
+  type GenieConversations,
+  type Logger,
+  type RunCommand,
+  type RunEvent,
+  type RunState,
+  type StepDeps,
+  type Workspace,
+} from '@genie-enhancer/shared';
+import type { Dispatcher } from './dispatcher.ts';
+import type { JobData } from './queues.ts';
+import type { RunStore, StageName } from './run-store.ts';
+
+/** What a stage job needs; the worker services build it once per process. */
+export interface StageContext {
+  store: RunStore;
+  workspace: Workspace;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  /** Genie behind the shared rate limit and the run's own concurrency (the scorer's) */
+  genieFor?: (state: RunState) => GenieConversations;
+  promptsDir?: string;
+}
+
+export type JobOutcome = { skipped: string } | Record<string, unknown>;
+
+const stepDeps = (ctx: StageContext, state: RunState): StepDeps => ({
+  spaces: ctx.workspace.spaces,
+  warehouse: ctx.workspace.warehouse(state.config.warehouse_id),
+  model: ctx.workspace.model(state.config.llm_endpoint),
+  logger: ctx.logger.child({ run_id: state.run_id }),
+  ...(ctx.promptsDir ? { promptsDir: ctx.promptsDir } : {}),
+});
+
+/** Feeds an event to the engine and enqueues what it asks for next. */
+export async function advance(ctx: StageContext, runId: string, event: RunEvent): Promise<JobOutcome> {
+  const step = await ctx.store.transition(runId, event);
+  if (!step) return { skipped: `no run ${runId}` };
+  if (step.ignored) return { skipped: step.ignored };
+  await ctx.dispatcher.dispatch(step.state, step.commands);
+  const { status, phase, loop, decision } = step.state;
+  return { status, phase, loop, ...(decision ? { decision } : {}) };
+}
+
+/**
+ * Runs the engine's current command when it is the one this job was made for. Otherwise the job is a repeat or
+ * stale; the current command is enqueued again (a no-op unless a process died between a transition and its
+ * dispatch) and the job ends.
+ */
+async function whenCurrent<T extends RunCommand['type']>(
+  ctx: StageContext,
+  runId: string,
+  stage: StageName,
+  matches: (command: RunCommand) => command is Extract<RunCommand, { type: T }>,
+  execute: (command: Extract<RunCommand, { type: T }>, state: RunState) => Promise<RunEvent>,
+): Promise<JobOutcome> {
+  const state = await ctx.store.state(runId);
+  if (!state) return { skipped: `no run ${runId}` };
+  const current = commandsFor(state);
+  const command = current.find(matches);
+  if (!command) {
+    await ctx.dispatcher.dispatch(state, current);
+    return { skipped: `run is ${state.status} at ${state.phase} of loop ${state.loop}` };
+  }
+  const loop = 'loop' in command ? command.loop : 'pass' in command ? command.pass : 0;
+  await ctx.store.stageStarted(runId, loop, stage);
+  const event = await execute(command, state);
+  await ctx.store.stageEnded(runId, loop, stage);
+  return advance(ctx, runId, event);
+}
+
+/** Planner queue: the checks before the first question; a failed check fails the run at once. */
+export async function preflightJob(ctx: StageContext, data: JobData<'preflight'>): Promise<JobOutcome> {
+  return whenCurrent(ctx, data.run_id, 'preflight', (c): c is Extract<RunCommand, { type: 'preflight' }> => c.type === 'preflight', async (_c, state) => {
+    try {
+      await preflight(stepDeps(ctx, state), state.config);
+      return { type: 'preflight_passed' };
+    } catch (error) {
+      if (!(error instanceof PreflightError)) throw error;
+      return { type: 'stage_failed', stage: 'preflight', reason: describeFailure(error) };
+    }
+  });
+}
+
+/** Scorer: one benchmark question of one pass. Outages and 429s escape so the queue retries or waits. */
+export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-question'>): Promise<JobOutcome> {
+  const state = await ctx.store.state(data.run_id);
+  if (!state || !commandsFor(state).some((c) => c.type === 'score' && c.pass === data.pass)) return { skipped: 'pass is not being scored' };
+  const question = (await ctx.store.questions(data.run_id))[data.index];
+  if (!question) return { skipped: `no question at index ${data.index}` };
+  const done = await ctx.store.result(data.run_id, data.pass, question.id);
+  if (done) return { question_id: question.id, verdict: done.verdict, reused: true };
+
+  await ctx.store.stageStarted(data.run_id, data.pass, 'score');
+  const result = await scoreQuestion(
+    { genie: ctx.genieFor?.(state) ?? ctx.workspace.genie, warehouse: ctx.workspace.warehouse(state.config.warehouse_id), logger: ctx.logger },
+    { spaceId: state.config.space_id, question, timeoutMs: state.config.question_timeout_s * 1000 },
+  );
+  await ctx.store.saveResult(data.run_id, data.pass, result);
+  return { question_id: question.id, verdict: result.verdict, reason_code: result.reason_code };
+}
+
+/** Scorer: closes a pass once all its questions have a result; the engine decides what follows. */
+export async function scorePassJob(ctx: StageContext, data: JobData<'score-pass'>): Promise<JobOutcome> {
+  return whenCurrent(ctx, data.run_id, 'score', (c): c is Extract<RunCommand, { type: 'score' }> => c.type === 'score' && c.pass === data.pass, async (command) => {
+    const [questions, saved] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.pass)]);
+    const missing = questions.filter((q) => !saved.has(q.id));
+    if (missing.length > 0) throw new Error(`pass ${command.pass} has no result for ${missing.length} question(s), e.g. ${missing[0].id}`);
+    const report = toScoreReport(questions.map((q) => saved.get(q.id)!));
+    return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(report.results) };
+  });
+}
+
+/** Planner: the fixes of a loop in one model call, over the failures the engine chose. */
+export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise<JobOutcome> {
+  return whenCurrent(ctx, data.run_id, 'plan', (c): c is Extract<RunCommand, { type: 'plan' }> => c.type === 'plan' && c.loop === data.loop, async (command, state) => {
+    const [benchmark, results] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.from_pass)]);
+    const failures = command.failure_ids.flatMap((id) => (results.has(id) ? [results.get(id)!] : []));
+    return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps(ctx, state), { config: state.config, failures, benchmark }) };
+  });
+}
+
+/** Applier: all fixes of a loop in ONE space update (metric views through SQL first). */
+export async function applyJob(ctx: StageContext, data: JobData<'apply'>): Promise<JobOutcome> {
+  return whenCurrent(ctx, data.run_id, 'apply', (c): c is Extract<RunCommand, { type: 'apply' }> => c.type === 'apply' && c.loop === data.loop, async (command, state) => {
+    const { record, backup } = await applyLoop(stepDeps(ctx, state), { config: state.config, fixes: command.fixes });
+    await ctx.store.saveBackup(data.run_id, command.loop, backup);
+    return { type: 'applied', loop: command.loop, apply: record };
+  });
+}
+
+/** The stage of each job, for the event that fails a run when a job fails for good. */
+export const STAGE_OF_JOB = { preflight: 'preflight', 'score-question': 'score', 'score-pass': 'score', plan: 'plan', apply: 'apply' } as const satisfies Record<string, StageName>;

@@ -1,0 +1,58 @@
+import { createLogger, type Logger } from '@genie-enhancer/shared';
+import { createDispatcher } from './dispatcher.ts';
+import { GenieRateLimiter, rateLimitedGenie } from './genie-rate-limit.ts';
+import { jobsOfQueue } from './job-catalog.ts';
+import type { QueueName } from './queues.ts';
+import { RunStore } from './run-store.ts';
+import { genieRateLimitSettings, parseServiceConfig, ScorerConfig, WorkerConfig, type Env } from './service-config.ts';
+import type { StageContext } from './stage-jobs.ts';
+import { closeOnSignals, startStageWorker, workerRedis, workspaceFromConfig } from './worker-runtime.ts';
+
+export interface StageServiceSpec {
+  /** service name in every log line */
+  name: string;
+  queue: QueueName;
+  defaultConcurrency: number;
+  /** the scorer asks Genie: its questions go through the shared rate limit */
+  asksGenie?: boolean;
+}
+
+/** Boots one worker service: config, Redis, run store, workspace clients, the BullMQ worker, graceful shutdown. */
+export async function runStageService(spec: StageServiceSpec, env: Env) {
+  let logger: Logger = createLogger(spec.name);
+  try {
+    const config = parseServiceConfig(spec.asksGenie ? ScorerConfig : WorkerConfig, env);
+    logger = createLogger(spec.name, { level: config.LOG_LEVEL });
+    return await startService(spec, config, logger);
+  } catch (error) {
+    // a bad setting or an unreachable dependency at start: one line naming it, then a non-zero exit
+    logger.fatal({ err: (error as Error).message }, 'cannot start');
+    process.exit(1);
+  }
+}
+
+async function startService(spec: StageServiceSpec, config: WorkerConfig | ScorerConfig, logger: Logger) {
+  const prefix = config.REDIS_KEY_PREFIX;
+  const connection = workerRedis(config);
+  const workspace = await workspaceFromConfig(config, logger, { retryGenieRateLimits: !spec.asksGenie });
+  const dispatcher = createDispatcher(connection, prefix);
+  const limiter = spec.asksGenie ? new GenieRateLimiter(connection, genieRateLimitSettings(config as ScorerConfig), prefix) : undefined;
+  const ctx: StageContext = {
+    store: new RunStore(connection, prefix),
+    workspace,
+    dispatcher,
+    logger,
+    // the run's genie_concurrency (1 with batch: false) caps its own questions in flight, under the global limit
+    ...(limiter ? { genieFor: (state) => rateLimitedGenie(workspace.genie, limiter, { runId: state.run_id, maxInFlight: state.config.batch ? state.config.genie_concurrency : 1 }) } : {}),
+    ...(config.PROMPTS_DIR ? { promptsDir: config.PROMPTS_DIR } : {}),
+  };
+  const concurrency = config.WORKER_CONCURRENCY ?? spec.defaultConcurrency;
+  const worker = startStageWorker({
+    queue: spec.queue, connection, prefix, ctx, concurrency,
+    lockDurationMs: config.WORKER_LOCK_DURATION_MS, stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+  });
+  await worker.waitUntilReady();
+  logger.info({ queue: spec.queue, jobs: jobsOfQueue(spec.queue), concurrency, pid: process.pid }, 'worker ready');
+  closeOnSignals(logger, [() => worker.close(), () => dispatcher.close(), () => workspace.close(), () => connection.quit()]);
+  return worker;
+}

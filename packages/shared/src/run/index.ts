@@ -1,0 +1,2 @@
+export * from './run-steps.ts';
+export * from './inline-driver.ts';
