@@ -54,6 +54,9 @@ export interface Simulator {
   /** current state of a space, as updates left it */
   getSpace(spaceId: string): (GenieSpace & { serialized_space: string }) | undefined;
   setQuestionsPerMinute(n: number): void;
+  /** fault injection: the warehouse port stops accepting connections until started again, on the same port */
+  stopWarehouse(): Promise<void>;
+  startWarehouse(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,6 +98,13 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const certificate = await warehouseCertificate(options.certificateHostNames);
   const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine, token, warehouseIds: [warehouseId] }));
   await new Promise<void>((resolve) => thriftServer.listen(options.warehousePort ?? 0, host, resolve));
+  const warehousePort = (thriftServer.address() as AddressInfo).port;
+  const stopWarehouse = async () => {
+    if (!thriftServer.listening) return;
+    const closed = new Promise((resolve) => thriftServer.close(resolve));
+    thriftServer.closeAllConnections();
+    await closed;
+  };
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
   return {
@@ -103,7 +113,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     port,
     token,
     warehouseId,
-    warehousePort: (thriftServer.address() as AddressInfo).port,
+    warehousePort,
     warehousePath: `/sql/1.0/warehouses/${warehouseId}`,
     caCert: certificate.cert,
     spaces: spaces.list(),
@@ -111,9 +121,13 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     engine,
     getSpace: (id) => spaces.get(id),
     setQuestionsPerMinute: (n) => void (limit.perMinute = n),
+    stopWarehouse,
+    startWarehouse: async () => {
+      if (!thriftServer.listening) await new Promise<void>((resolve) => thriftServer.listen(warehousePort, host, resolve));
+    },
     close: async () => {
       await app.close();
-      await new Promise((resolve) => thriftServer.close(resolve));
+      await stopWarehouse();
       await engine.close();
     },
   };

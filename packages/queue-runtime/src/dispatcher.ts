@@ -1,7 +1,7 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunCommand, RunState } from '@genie-enhancer/shared';
-import { jobIds, QUEUES, scoringPassFlow, STAGE_JOB_OPTIONS, type JobData } from './queues.ts';
+import { jobIds, QUEUES, scoringPassFlow, stageJobOptions, type JobData } from './queues.ts';
 
 /** Turns the engine's commands into jobs; every job id is derived from the command, so a repeat adds nothing. */
 export interface Dispatcher {
@@ -9,7 +9,8 @@ export interface Dispatcher {
   close(): Promise<void>;
 }
 
-export function createDispatcher(connection: Redis, prefix: string): Dispatcher {
+export function createDispatcher(connection: Redis, prefix: string, options: { retryBackoffMs?: number } = {}): Dispatcher {
+  const jobOptions = stageJobOptions(options.retryBackoffMs);
   const planQueue = new Queue<JobData<'plan'> | JobData<'preflight'>>(QUEUES.plan, { connection, prefix });
   const applyQueue = new Queue<JobData<'apply'>>(QUEUES.apply, { connection, prefix });
   const flows = new FlowProducer({ connection, prefix });
@@ -18,16 +19,16 @@ export function createDispatcher(connection: Redis, prefix: string): Dispatcher 
       for (const command of commands) {
         switch (command.type) {
           case 'preflight':
-            await planQueue.add('preflight', { run_id: state.run_id }, { ...STAGE_JOB_OPTIONS, jobId: jobIds.preflight(state.run_id) });
+            await planQueue.add('preflight', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.preflight(state.run_id) });
             break;
           case 'score':
-            await flows.add(scoringPassFlow(state.run_id, command.pass, state.question_count));
+            await flows.add(scoringPassFlow(state.run_id, command.pass, state.question_count, jobOptions));
             break;
           case 'plan':
-            await planQueue.add('plan', { run_id: state.run_id, loop: command.loop }, { ...STAGE_JOB_OPTIONS, jobId: jobIds.plan(state.run_id, command.loop) });
+            await planQueue.add('plan', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.plan(state.run_id, command.loop) });
             break;
           case 'apply':
-            await applyQueue.add('apply', { run_id: state.run_id, loop: command.loop }, { ...STAGE_JOB_OPTIONS, jobId: jobIds.apply(state.run_id, command.loop) });
+            await applyQueue.add('apply', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.apply(state.run_id, command.loop) });
             break;
         }
       }

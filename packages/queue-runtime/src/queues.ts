@@ -24,13 +24,15 @@ export const JOB_SPECS = {
 export type JobName = keyof typeof JOB_SPECS;
 export type JobData<K extends JobName> = z.infer<(typeof JOB_SPECS)[K]['schema']>;
 
-/** Retries with exponential backoff (BullMQ adds jitter); finished jobs kept a day for Bull Board. */
-export const STAGE_JOB_OPTIONS: JobsOptions = {
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
-  removeOnComplete: { age: 24 * 3600 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+/** Retries with exponential backoff and jitter from `retryBackoffMs`; finished jobs kept a day for Bull Board. */
+export function stageJobOptions(retryBackoffMs = 2_000): JobsOptions {
+  return {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: retryBackoffMs, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
 
 // Custom job ids make every add idempotent (BullMQ ignores an id it still holds); ':' is not allowed in them.
 export const jobIds = {
@@ -45,17 +47,17 @@ export const jobIds = {
  * One scoring pass: every question is a child of the pass job, which BullMQ runs once all of them are done. A
  * question that fails for good (an outage that outlived the retries) fails its pass instead of becoming a verdict.
  */
-export function scoringPassFlow(runId: string, pass: number, questionCount: number): FlowJob {
+export function scoringPassFlow(runId: string, pass: number, questionCount: number, options: JobsOptions = stageJobOptions()): FlowJob {
   return {
     name: 'score-pass',
     queueName: QUEUES.score,
     data: { run_id: runId, pass } satisfies JobData<'score-pass'>,
-    opts: { ...STAGE_JOB_OPTIONS, jobId: jobIds.pass(runId, pass) },
+    opts: { ...options, jobId: jobIds.pass(runId, pass) },
     children: Array.from({ length: questionCount }, (_, index) => ({
       name: 'score-question',
       queueName: QUEUES.score,
       data: { run_id: runId, pass, index } satisfies JobData<'score-question'>,
-      opts: { ...STAGE_JOB_OPTIONS, attempts: 5, jobId: jobIds.question(runId, pass, index), failParentOnFailure: true },
+      opts: { ...options, attempts: 5, jobId: jobIds.question(runId, pass, index), failParentOnFailure: true },
     })),
   };
 }

@@ -22,6 +22,8 @@ const Common = z.object({
   DATABRICKS_WAREHOUSE_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** PEM file of a self-signed warehouse certificate (the simulator's) */
   DATABRICKS_CA_CERT_FILE: optional,
+  /** first retry delay of a failed job; doubles per attempt, with jitter */
+  JOB_RETRY_BACKOFF_MS: count(2_000),
 });
 
 export const WorkerConfig = Common.extend({

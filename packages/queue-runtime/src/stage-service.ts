@@ -35,7 +35,7 @@ async function startService(spec: StageServiceSpec, config: WorkerConfig | Score
   const prefix = config.REDIS_KEY_PREFIX;
   const connection = workerRedis(config);
   const workspace = await workspaceFromConfig(config, logger, { retryGenieRateLimits: !spec.asksGenie });
-  const dispatcher = createDispatcher(connection, prefix);
+  const dispatcher = createDispatcher(connection, prefix, { retryBackoffMs: config.JOB_RETRY_BACKOFF_MS });
   const limiter = spec.asksGenie ? new GenieRateLimiter(connection, genieRateLimitSettings(config as ScorerConfig), prefix) : undefined;
   const ctx: StageContext = {
     store: new RunStore(connection, prefix),

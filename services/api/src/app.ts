@@ -19,6 +19,8 @@ export interface ApiOptions {
   logger: Logger;
   benchmarksDir: string;
   redisPrefix?: string;
+  /** first retry delay of a failed stage job */
+  retryBackoffMs?: number;
   /** the workspace's space API, for runs on the space's own benchmarks */
   spaces?: () => Promise<GenieSpaces>;
 }
@@ -34,7 +36,7 @@ export async function buildApi(options: ApiOptions) {
   const prefix = options.redisPrefix ?? 'ge';
   const store = new RunStore(options.redis, prefix);
   const queues = ALL_QUEUES.map((name) => new Queue(name, { connection: options.redis, prefix }));
-  const dispatcher = createDispatcher(options.redis, prefix);
+  const dispatcher = createDispatcher(options.redis, prefix, { ...(options.retryBackoffMs !== undefined ? { retryBackoffMs: options.retryBackoffMs } : {}) });
 
   app.setErrorHandler((error, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {

@@ -15,6 +15,7 @@ try {
     logger,
     benchmarksDir: config.BENCHMARKS_DIR ?? fileURLToPath(new URL('../../../benchmarks/', import.meta.url)),
     redisPrefix: config.REDIS_KEY_PREFIX,
+    retryBackoffMs: config.JOB_RETRY_BACKOFF_MS,
     // opened on first use; a failure is not cached, the next request tries again
     spaces: () => (spaces ??= workspaceFromConfig(config, logger).then((w) => w.spaces, (error: unknown) => {
       spaces = undefined;

@@ -73,8 +73,10 @@ export function createDriverWarehouseClient(options: DriverWarehouseOptions): Sq
       });
     },
     async close() {
-      if (session) await (await session).close().catch(() => undefined);
-      await client.close();
+      // a warehouse that went away would keep the driver retrying the close for half a minute
+      const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+      if (session) await bounded(session.then((s) => s.close()));
+      await bounded(client.close());
     },
   };
 }
