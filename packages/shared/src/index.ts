@@ -3,6 +3,7 @@ export * from './errors/index.ts';
 export * from './util/index.ts';
 export * from './stages/ports.ts';
 export * from './compare/index.ts';
+export * from './sql-guard/index.ts';
 export * from './stages/score.stage.ts';
 export * from './loop/index.ts';
 export * from './clients/index.ts';

@@ -40,6 +40,7 @@ describe('REST API (Fastify, real Redis)', () => {
     ['duplicate question ids', (b: Record<string, unknown>) => ({ ...b, questions: [QUESTION, QUESTION] }), 'body.questions.1.id'],
     ['two benchmark sources', (b: Record<string, unknown>) => ({ ...b, benchmark_name: 'kpi_benchmark' }), 'body.questions'],
     ['an unknown benchmark name', (b: Record<string, unknown>) => ({ ...b, questions: undefined, benchmark_name: 'nope' }), 'body.benchmark_name'],
+    ['expected SQL that writes', (b: Record<string, unknown>) => ({ ...b, questions: [QUESTION, { ...QUESTION, id: 'q2', expected_sql: 'CREATE TABLE x AS SELECT 42' }] }), 'body.questions.1.expected_sql'],
     ['a space the workspace does not have', (b: Record<string, unknown>) => ({ ...b, space_id: '0123456789abcdef0123456789abcdef' }), 'body.space_id'],
   ])('answers 400 naming the field for %s, and enqueues nothing', async (_name, mutate, field) => {
     const response = await app.inject({ method: 'POST', url: '/runs', payload: mutate(valid()) });
