@@ -9,11 +9,14 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { ALL_QUEUES, DatabricksApiError, IdempotencyConflictError, RunRequest, RunStore, scoringPassFlow, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
+import { ALL_QUEUES, DatabricksApiError, IdempotencyConflictError, RunStore, scoringPassFlow, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
 import { assertSpaceExists, BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
 import { runDetail, runFixes, runQuestions } from './run-views.ts';
+import { isRedisUnavailable } from './redis-unavailable.ts';
+import { ApiRunRequest, RunIdParams } from './run-request.schema.ts';
+import { installSecurity, type SecurityOptions } from './security.plugin.ts';
 
-export interface ApiOptions {
+export interface ApiOptions extends SecurityOptions {
   redis: Redis;
   logger: Logger;
   benchmarksDir: string;
@@ -22,7 +25,7 @@ export interface ApiOptions {
   spaces?: () => Promise<GenieSpaces>;
 }
 
-const RunParams = z.object({ id: z.string().min(1) });
+const RunParams = RunIdParams;
 const notFound = (id: string) => ({ error: 'NOT_FOUND', message: `no run ${id}` });
 
 /** The REST API: start and watch runs, Bull Board, OpenAPI at /docs. Nothing here runs a stage. */
@@ -46,6 +49,7 @@ export async function buildApi(options: ApiOptions) {
     if (error instanceof IdempotencyConflictError) {
       return reply.code(409).send({ error: 'CONFLICT', message: error.message });
     }
+    if (isRedisUnavailable(error)) return reply.code(503).header('retry-after', '5').send({ error: 'UNAVAILABLE', message: 'Redis is unavailable; retry later' });
     if (error instanceof DatabricksApiError) {
       return reply.code(502).send({ error: 'DATABRICKS_ERROR', message: error.message });
     }
@@ -54,6 +58,7 @@ export async function buildApi(options: ApiOptions) {
     return reply.code(status).send({ error: status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST', message: (error as Error).message });
   });
 
+  await installSecurity(app, { ...options, redisPrefix: prefix });
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'genie-enhancer', description: 'Improve a Genie space against a benchmark, in loops.', version: '0.1.0' } },
     transform: jsonSchemaTransform,
@@ -68,7 +73,7 @@ export async function buildApi(options: ApiOptions) {
   app.post('/runs', {
     schema: {
       summary: 'Start an enhancement run (202); the Idempotency-Key header returns the run it already started',
-      body: RunRequest,
+      body: ApiRunRequest,
       headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).loose(),
     },
   }, async (request, reply) => {
