@@ -3,6 +3,7 @@
  * REDIS_URL: the API, N scorer workers, a planner and an applier, plus the workspace simulator unless
  * DATABRICKS_HOST names a real workspace.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,8 @@ const env: Record<string, string | undefined> = {
   PORT: values.port,
   GENIE_QUESTIONS_PER_MINUTE: process.env.GENIE_QUESTIONS_PER_MINUTE ?? (process.env.DATABRICKS_HOST ? undefined : values.qpm),
   GENIE_MAX_IN_FLIGHT: process.env.GENIE_MAX_IN_FLIGHT ?? (process.env.DATABRICKS_HOST ? undefined : '8'),
+  // an admin key for this session only, printed once below (never logged)
+  GENIE_ENHANCER_BOOTSTRAP_KEY: process.env.GE_KEY ?? randomBytes(24).toString('hex'),
 };
 let closeSim = async () => {};
 if (!process.env.DATABRICKS_HOST) {
@@ -61,6 +64,7 @@ const services: ServiceProcess[] = [
   spawnService('applier', 'applier', env, echo),
 ];
 logger.info({ api: `http://127.0.0.1:${values.port}`, board: `http://127.0.0.1:${values.port}/admin/queues`, scorers }, 'stack starting');
+if (!process.env.GE_KEY) process.stdout.write(`\nAPI admin key for this session:\n  export GE_KEY=${env.GENIE_ENHANCER_BOOTSTRAP_KEY}\n\n`);
 
 let stopping = false;
 const stop = async (signal: string) => {

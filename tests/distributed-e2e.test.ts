@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
 import { BenchmarkFile, benchmarkFromSpace, parseSerializedSpace } from '@genie-enhancer/shared';
 import { readFileSync } from 'node:fs';
-import { postRun, startServiceStack, waitForRun, type ServiceStack } from './helpers/service-stack.ts';
+import { apiFetch, postRun, startServiceStack, waitForRun, type ServiceStack } from './helpers/service-stack.ts';
 import { testRedis, type TestRedis } from './helpers/test-redis.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -54,7 +54,7 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
     expect(run.loops[1].fixes_applied).toBeGreaterThan(0);
     expect(run.timings.map((s: { stage: string }) => s.stage)).toEqual(expect.arrayContaining(['score', 'plan', 'apply']));
 
-    const questions = await (await fetch(`${stack.api}/runs/${runId}/questions`)).json();
+    const questions = await (await apiFetch(stack.api, `/runs/${runId}/questions`)).json();
     expect(questions.loops).toHaveLength(scores.length);
     expectOneResultPerQuestionPerLoop(questions, kpiBenchmark.map((q) => q.id));
     // each question was put to Genie exactly once per pass, and both scorer processes took a share
@@ -63,7 +63,7 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
     for (const scorer of stack.processes.filter((p) => p.name.startsWith('scorer'))) {
       expect(scorer.lines.some((l) => l.includes('"job":"score-question"') && l.includes('job done')), scorer.name).toBe(true);
     }
-    const fixes = await (await fetch(`${stack.api}/runs/${runId}/fixes`)).json();
+    const fixes = await (await apiFetch(stack.api, `/runs/${runId}/fixes`)).json();
     expect(fixes.loops[0].applied.length).toBe(run.loops[1].fixes_applied);
   }, 150_000);
 
@@ -81,7 +81,7 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
     const run = await waitForRun(stack.api, runId, 120_000);
     expect(run.status).toBe('completed');
     expect(run.scores.at(-1).score).toBeGreaterThan(run.scores[0].score);
-    expectOneResultPerQuestionPerLoop(await (await fetch(`${stack.api}/runs/${runId}/questions`)).json(), ids);
+    expectOneResultPerQuestionPerLoop(await (await apiFetch(stack.api, `/runs/${runId}/questions`)).json(), ids);
     // the job the killed process held was finished by a surviving scorer
     const survivors = stack.processes.filter((p) => p.name.startsWith('scorer') && p !== victim);
     expect(survivors.some((p) => p.lines.some((l) => l.includes(orphan) && l.includes('job done')))).toBe(true);
@@ -102,6 +102,6 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
 
     const run = await waitForRun(stack.api, runId, 60_000);
     expect(run.status).toBe('completed');
-    expectOneResultPerQuestionPerLoop(await (await fetch(`${stack.api}/runs/${runId}/questions`)).json(), questions.map((q) => q.id));
+    expectOneResultPerQuestionPerLoop(await (await apiFetch(stack.api, `/runs/${runId}/questions`)).json(), questions.map((q) => q.id));
   }, 120_000);
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
 import { BenchmarkFile } from '@genie-enhancer/shared';
-import { postRun, startServiceStack, waitForRun, type ServiceStack } from './helpers/service-stack.ts';
+import { apiFetch, postRun, startServiceStack, waitForRun, type ServiceStack } from './helpers/service-stack.ts';
 import { testRedis, type TestRedis } from './helpers/test-redis.ts';
 import { busiestWindow } from './helpers/busiest-window.ts';
 
@@ -46,7 +46,7 @@ describe('one global Genie rate limit across 3 scorer processes', () => {
     expect(asked.length).toBeGreaterThan(PER_MINUTE);
     expect(busiestWindow(asked.map((r) => r.at), 60_000)).toBeLessThanOrEqual(PER_MINUTE);
 
-    const results = (await (await fetch(`${stack.api}/runs/${runId}/questions`)).json()).loops[0].results as { question_id: string; reason_code: string }[];
+    const results = (await (await apiFetch(stack.api, `/runs/${runId}/questions`)).json()).loops[0].results as { question_id: string; reason_code: string }[];
     expect(results.map((r) => r.question_id).sort()).toEqual(questions.map((q) => q.id).sort());
     expect(results.filter((r) => ['INTERNAL_ERROR', 'GENIE_FAILED'].includes(r.reason_code))).toEqual([]);
     // a 429 sent the job back to wait without spending an attempt: nothing failed

@@ -30,4 +30,13 @@ describe('docker-compose.yml', () => {
     expect(command('simulator')).toMatch(/--cert-host simulator/);
     expect(command('simulator')).toMatch(/--ca-cert-out \/certs\/warehouse-ca\.pem/);
   });
+
+  it('bakes in no Databricks token and binds the API to every interface only inside its container', () => {
+    const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+    expect(text).not.toMatch(/dapi-sim-token/);
+    expect(compose.services['scorer-worker'].environment.DATABRICKS_TOKEN).toMatch(/^\$\{DATABRICKS_TOKEN:\?/);
+    expect(compose.services.simulator.environment.DATABRICKS_SIM_TOKEN).toMatch(/^\$\{DATABRICKS_TOKEN:\?/);
+    expect(command('simulator')).not.toMatch(/--print-token|--token/);
+    expect(compose.services.api.environment.HOST).toBe('0.0.0.0');
+  });
 });

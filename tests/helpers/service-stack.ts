@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ const freePort = () =>
 
 export interface ServiceStack {
   api: string;
+  /** an admin API key the stack's API accepts */
+  apiKey: string;
   processes: ServiceProcess[];
   /** starts one more service process on the same Redis and workspace */
   add(kind: ServiceKind, name: string, env?: Record<string, string>): Promise<ServiceProcess>;
@@ -28,7 +31,9 @@ export async function startServiceStack(sim: Simulator, redis: TestRedis, option
   const caFile = join(mkdtempSync(join(tmpdir(), 'genie-test-')), 'ca.pem');
   writeFileSync(caFile, sim.caCert);
   const port = await freePort();
+  const apiKey = randomBytes(24).toString('hex');
   const env = {
+    GENIE_ENHANCER_BOOTSTRAP_KEY: apiKey,
     REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, LOG_LEVEL: 'info', PORT: String(port), HOST: '127.0.0.1',
     DATABRICKS_HOST: sim.url, DATABRICKS_TOKEN: sim.token, DATABRICKS_WAREHOUSE_PORT: String(sim.warehousePort), DATABRICKS_CA_CERT_FILE: caFile,
     DATABRICKS_CONFIG_FILE: join(tmpdir(), 'no-databrickscfg'),
@@ -47,19 +52,29 @@ export async function startServiceStack(sim: Simulator, redis: TestRedis, option
     add('planner', 'planner'),
     add('applier', 'applier'),
   ]);
+  const api = `http://127.0.0.1:${port}`;
+  apiKeys.set(api, apiKey);
   return {
-    api: `http://127.0.0.1:${port}`,
+    api,
+    apiKey,
     processes,
     add,
     stop: async () => void (await Promise.all(processes.map((p) => p.stop(5_000)))),
   };
 }
 
+const apiKeys = new Map<string, string>();
+
+/** fetch against a stack's API with its admin key */
+export function apiFetch(api: string, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${api}${path}`, { ...init, headers: { authorization: `Bearer ${apiKeys.get(api)}`, ...init.headers } });
+}
+
 /** Polls GET /runs/:id until the run leaves queued/running. */
 export async function waitForRun(api: string, runId: string, timeoutMs: number): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const run = await (await fetch(`${api}/runs/${runId}`)).json();
+    const run = await (await apiFetch(api, `/runs/${runId}`)).json();
     if (run.status !== 'queued' && run.status !== 'running') return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 250));
@@ -67,7 +82,7 @@ export async function waitForRun(api: string, runId: string, timeoutMs: number):
 }
 
 export async function postRun(api: string, body: unknown): Promise<string> {
-  const response = await fetch(`${api}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await apiFetch(api, '/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const json = await response.json();
   if (response.status !== 202) throw new Error(`POST /runs → ${response.status}: ${JSON.stringify(json)}`);
   return json.run_id;

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { UnsafeSqlError } from '@genie-enhancer/shared';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
 import { runRunCommand, type RunCliOptions } from './run-command.ts';
 import type { RunFlags } from './run-options.ts';
@@ -48,7 +49,7 @@ export async function runCli(argv: string[], io: CliIo = processIo(), options: R
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof UnsafeSqlError) {
       io.stderr.write(`error: ${error.message}\n`);
       return 2;
     }

@@ -64,6 +64,14 @@ describe('genie-enhance run: input errors', () => {
     expect(r.stderr).toBe(`error: ${bad}: questions[1].expected_sql: expected_sql must not be empty\n`);
   });
 
+  it('exits 2 naming the question when a benchmark file holds SQL that is not read-only', async () => {
+    const bad = join(dir, 'unsafe.json');
+    writeFileSync(bad, JSON.stringify({ questions: [{ id: 'a', question: 'q', expected_sql: 'SELECT 1' }, { id: 'drop-q', question: 'q2', expected_sql: 'SELECT 1; DROP TABLE x' }] }));
+    const r = await run([...base, '--benchmarks', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: .*unsafe\.json: questions\[1\]\.expected_sql: question "drop-q": expected_sql must be one read-only query/);
+  });
+
   it('reports a benchmark file that is not JSON in one line', async () => {
     const bad = join(dir, 'broken.json');
     writeFileSync(bad, '{"questions": [');

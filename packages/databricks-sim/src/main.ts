@@ -1,7 +1,9 @@
 /**
  * `pnpm sim -- --dataset DIR [--dataset DIR2] [--port 8080] [--warehouse-port 8443] [--ca-cert-out FILE] [--cert-host NAME] [--qpm 0]
- *   [--inject-429 0.0] [--latency-ms 300] [--token T] [--today YYYY-MM-DD]`
+ *   [--inject-429 0.0] [--latency-ms 300] [--token T] [--print-token] [--today YYYY-MM-DD]`
+ * The token comes from --token, else DATABRICKS_SIM_TOKEN, else a random one; it is printed only with --print-token.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@genie-enhancer/shared';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     qpm: { type: 'string', default: '0' },
     'latency-ms': { type: 'string', default: '300' },
     token: { type: 'string' },
+    'print-token': { type: 'boolean', default: false },
     today: { type: 'string' },
   },
 });
@@ -37,11 +40,11 @@ const sim = await createSimulator({
   host: values.host,
   questionsPerMinute: Number(values.qpm),
   genieLatencyMs: Number(values['latency-ms']),
-  token: values.token,
+  token: values.token ?? (process.env.DATABRICKS_SIM_TOKEN || randomBytes(24).toString('hex')),
   today: values.today,
 });
 if (values['ca-cert-out']) writeFileSync(values['ca-cert-out'], sim.caCert);
-logger.info({ url: sim.url, warehouse_port: sim.warehousePort, token: sim.token, warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => ({ space_id: s.space_id, title: s.title })) }, 'simulator listening');
+logger.info({ url: sim.url, warehouse_port: sim.warehousePort, ...(values['print-token'] ? { token: sim.token } : {}), warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => ({ space_id: s.space_id, title: s.title })) }, 'simulator listening');
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'simulator stopping');

@@ -52,6 +52,12 @@ export const ApiConfig = Common.extend({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** where `benchmark_name` files are read from (default: the repository's benchmarks/) */
   BENCHMARKS_DIR: optional,
+  /** `disabled`: no authentication, for local development only */
+  API_AUTH: z.enum(['required', 'disabled']).default('required'),
+  /** one admin key accepted without Redis (`pnpm stack`, tests, first boot) */
+  GENIE_ENHANCER_BOOTSTRAP_KEY: optional,
+  /** requests per minute per API key (0 = the API's default) */
+  API_RATE_LIMIT_PER_MINUTE: count(0),
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;
 

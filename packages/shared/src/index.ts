@@ -5,5 +5,6 @@ export * from './compare/index.ts';
 export * from './stages/index.ts';
 export * from './engine/index.ts';
 export * from './run/index.ts';
+export * from './sql-guard/index.ts';
 export * from './clients/index.ts';
 export * from './config/databricks-config.ts';

@@ -10,11 +10,14 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ALL_QUEUES, createDispatcher, IdempotencyConflictError, RunStore } from '@genie-enhancer/queue-runtime';
-import { DatabricksApiError, RunRequest, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
+import { DatabricksApiError, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
 import { assertSpaceExists, BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
+import { isRedisUnavailable } from './redis-unavailable.ts';
+import { ApiRunRequest, RunIdParams } from './run-request.schema.ts';
 import { runDetail, runFixes, runQuestions, runSummary } from './run-views.ts';
+import { installSecurity, type SecurityOptions } from './security.plugin.ts';
 
-export interface ApiOptions {
+export interface ApiOptions extends SecurityOptions {
   redis: Redis;
   logger: Logger;
   benchmarksDir: string;
@@ -25,7 +28,7 @@ export interface ApiOptions {
   spaces?: () => Promise<GenieSpaces>;
 }
 
-const RunParams = z.object({ id: z.string().min(1) });
+const RunParams = RunIdParams;
 const notFound = (id: string) => ({ error: 'NOT_FOUND', message: `no run ${id}` });
 
 /** The REST API: start and watch runs, Bull Board, OpenAPI at /docs. Nothing here runs a stage. */
@@ -49,6 +52,7 @@ export async function buildApi(options: ApiOptions) {
     if (error instanceof IdempotencyConflictError) {
       return reply.code(409).send({ error: 'CONFLICT', message: error.message });
     }
+    if (isRedisUnavailable(error)) return reply.code(503).header('retry-after', '5').send({ error: 'UNAVAILABLE', message: 'Redis is unavailable; retry later' });
     if (error instanceof DatabricksApiError) {
       return reply.code(502).send({ error: 'DATABRICKS_ERROR', message: error.message });
     }
@@ -57,6 +61,7 @@ export async function buildApi(options: ApiOptions) {
     return reply.code(status).send({ error: status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST', message: (error as Error).message });
   });
 
+  await installSecurity(app, { ...options, redisPrefix: prefix });
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'genie-enhancer', description: 'Improve a Genie space against a benchmark, in loops.', version: '0.1.0' } },
     transform: jsonSchemaTransform,
@@ -71,7 +76,7 @@ export async function buildApi(options: ApiOptions) {
   app.post('/runs', {
     schema: {
       summary: 'Start an enhancement run (202); the Idempotency-Key header returns the run it already started',
-      body: RunRequest,
+      body: ApiRunRequest,
       headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).loose(),
     },
   }, async (request, reply) => {

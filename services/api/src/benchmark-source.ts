@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { benchmarkFromSpace, BenchmarkFile, DatabricksApiError, InputError, parseSerializedSpace, type BenchmarkQuestion, type GenieSpaces, type RunRequest } from '@genie-enhancer/shared';
+import { benchmarkFromSpace, BenchmarkFile, DatabricksApiError, InputError, parseSerializedSpace, UnsafeSqlError, type BenchmarkQuestion, type GenieSpaces, type RunRequest } from '@genie-enhancer/shared';
 
 /** A run input the workspace or the files contradict: answered 400 with the field it came from. */
 export class BenchmarkSourceError extends Error {
@@ -45,7 +45,16 @@ export async function resolveBenchmark(
     throw error instanceof InputError ? new BenchmarkSourceError('space_benchmarks', `${noWorkspace}: ${error.message}`) : error;
   });
   const space = await spaces.get(body.space_id);
-  const questions = benchmarkFromSpace(parseSerializedSpace(space.serialized_space));
+  const questions = fromSpaceOrInputError(space.serialized_space);
   if (questions.length === 0) throw new BenchmarkSourceError('space_benchmarks', 'the space has no benchmark question with a SQL answer');
   return { questions, source: 'space' };
+}
+
+function fromSpaceOrInputError(serializedSpace: string): BenchmarkQuestion[] {
+  try {
+    return benchmarkFromSpace(parseSerializedSpace(serializedSpace));
+  } catch (error) {
+    if (error instanceof UnsafeSqlError) throw new BenchmarkSourceError('space_benchmarks', `the space's ${error.message}`);
+    throw error;
+  }
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { ApiConfig, closeOnSignals, parseServiceConfig, producerRedis, workspaceFromConfig } from '@genie-enhancer/queue-runtime';
 import { createLogger, type GenieSpaces } from '@genie-enhancer/shared';
 import { buildApi } from './app.ts';
+import { securityFromConfig } from './security-config.ts';
 
 let logger = createLogger('api');
 try {
@@ -16,6 +17,7 @@ try {
     benchmarksDir: config.BENCHMARKS_DIR ?? fileURLToPath(new URL('../../../benchmarks/', import.meta.url)),
     redisPrefix: config.REDIS_KEY_PREFIX,
     retryBackoffMs: config.JOB_RETRY_BACKOFF_MS,
+    ...securityFromConfig(config),
     // opened on first use; a failure is not cached, the next request tries again
     spaces: () => (spaces ??= workspaceFromConfig(config, logger).then((w) => w.spaces, (error: unknown) => {
       spaces = undefined;

@@ -29,7 +29,7 @@ export function createGenieConversationsClient(rest: RestClient, options: { poll
       if (Date.now() >= deadline) throw new QuestionTimeoutError(`Genie message ${message.message_id}`, opts.timeoutMs ?? 0);
       await sleep(Math.min(delay * (0.8 + Math.random() * 0.4), Math.max(0, deadline - Date.now())), opts.signal);
       delay = Math.min(poll.max, delay * 2);
-      message = await rest.request<Message>({ method: 'GET', path: `${base(spaceId)}/conversations/${message.conversation_id}/messages/${message.message_id}`, idempotent: true });
+      message = await rest.request<Message>({ method: 'GET', path: `${base(spaceId)}/conversations/${encodeURIComponent(message.conversation_id)}/messages/${encodeURIComponent(message.message_id)}`, idempotent: true });
     }
     if (message.status === 'FAILED' && /RATE_LIMIT/i.test(message.error?.type ?? '')) throw new RateLimitedError(`Genie: ${message.error?.error ?? 'rate limited'}`, undefined, message.error?.type);
     const query = message.attachments?.find((a) => a.query)?.query;
@@ -53,7 +53,7 @@ export function createGenieConversationsClient(rest: RestClient, options: { poll
     },
     async followUp(spaceId, conversationId, question, opts = {}) {
       const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
-      const message = await rest.request<Message>({ method: 'POST', path: `${base(spaceId)}/conversations/${conversationId}/messages`, body: { content: question }, idempotent: false });
+      const message = await rest.request<Message>({ method: 'POST', path: `${base(spaceId)}/conversations/${encodeURIComponent(conversationId)}/messages`, body: { content: question }, idempotent: false });
       return waitFor(spaceId, message, deadline, opts);
     },
   };

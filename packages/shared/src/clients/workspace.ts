@@ -40,7 +40,7 @@ export function warehouseAddress(target: WorkspaceTarget, warehouseId: string) {
   return {
     hostname: url.hostname,
     port: target.warehousePort ?? (url.port ? Number(url.port) : 443),
-    path: `/sql/1.0/warehouses/${warehouseId}`,
+    path: `/sql/1.0/warehouses/${encodeURIComponent(warehouseId)}`,
     ...(target.caCertPem ? { caCertPem: target.caCertPem } : {}),
   };
 }

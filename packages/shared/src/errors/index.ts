@@ -1,2 +1,3 @@
 export * from './errors.ts';
 export * from './infrastructure.ts';
+export * from './unsafe-sql-error.ts';

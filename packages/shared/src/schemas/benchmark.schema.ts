@@ -1,18 +1,23 @@
 import { z } from 'zod';
+import { assertReadOnlyQuery } from '../sql-guard/index.ts';
+import { refuseUnsafeExpectedSql } from './benchmark-sql.refine.ts';
 import { joinLines, type SerializedSpace } from './serialized-space.schema.ts';
 
+export const MAX_BENCHMARK_QUESTIONS = 1_000;
+
 export const BenchmarkQuestion = z.strictObject({
-  id: z.string().min(1, 'id must not be empty'),
-  question: z.string().min(1, 'question must not be empty'),
-  expected_sql: z.string().min(1, 'expected_sql must not be empty'),
-  tags: z.array(z.string()).optional(),
-});
+  id: z.string().min(1, 'id must not be empty').max(200),
+  question: z.string().min(1, 'question must not be empty').max(2_000),
+  expected_sql: z.string().min(1, 'expected_sql must not be empty').max(20_000),
+  tags: z.array(z.string().max(200)).max(50).optional(),
+}).superRefine(refuseUnsafeExpectedSql);
 export type BenchmarkQuestion = z.infer<typeof BenchmarkQuestion>;
 
 /** At least one question, ids unique (results are keyed by id). */
 export const BenchmarkQuestions = z
   .array(BenchmarkQuestion)
   .min(1, 'a benchmark needs at least one question')
+  .max(MAX_BENCHMARK_QUESTIONS, `a benchmark holds at most ${MAX_BENCHMARK_QUESTIONS} questions`)
   .superRefine((questions, ctx) => {
     const seen = new Set<string>();
     questions.forEach((q, i) => {
@@ -33,6 +38,7 @@ export function benchmarkFromSpace(space: SerializedSpace): BenchmarkQuestion[] 
   return (space.benchmarks?.questions ?? []).flatMap((q) => {
     const answer = q.answer?.find((a) => a.format.toUpperCase() === 'SQL');
     if (!answer) return [];
+    assertReadOnlyQuery(joinLines(answer.content), `benchmarks question "${q.id}" expected_sql`);
     return [{ id: q.id, question: joinLines(q.question), expected_sql: joinLines(answer.content) }];
   });
 }

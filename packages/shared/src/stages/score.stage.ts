@@ -3,6 +3,7 @@ import { compareResults, hasOuterOrderBy, type CompareOptions } from '../compare
 import { isInfrastructureError, QuestionTimeoutError, RateLimitedError, SqlExecutionError, TimeoutError } from '../errors/index.ts';
 import type { BenchmarkQuestion, QuestionResult, ScoreReport } from '../schemas/index.ts';
 import { withRetry } from '../util/retry.ts';
+import { refuseUnsafeGenieSql } from './genie-sql-guard.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import type { GenieAnswer, GenieConversations, ResultSet, SqlWarehouse } from './ports.ts';
 
@@ -55,6 +56,8 @@ async function judgeAnswer(deps: ScoreDeps, answer: GenieAnswer, expected: Resul
     return { ...ids, verdict: 'fail' as const, reason_code: 'GENIE_FAILED' as const, reason: `Genie ended ${answer.status}${answer.error ? `: ${answer.error}` : ''}` };
   }
   if (!answer.sql) return { ...ids, verdict: 'fail' as const, reason_code: 'NO_SQL' as const, reason: answer.text ?? 'Genie answered without SQL.' };
+  const refused = refuseUnsafeGenieSql(answer.sql);
+  if (refused) return { ...ids, verdict: 'fail' as const, reason_code: 'GENIE_SQL_ERROR' as const, reason: refused };
   let actual: ResultSet;
   try {
     actual = await deps.warehouse.query(answer.sql, { timeoutMs: input.timeoutMs });

@@ -1,0 +1,1 @@
+export { assertReadOnlyQuery, isReadOnlyQuery, readOnlyQueryProblem } from './read-only-sql.ts';
