@@ -33,7 +33,7 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
         WORKER_LOCK_DURATION_MS: '4000', WORKER_STALLED_INTERVAL_MS: '2000',
       },
     });
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await stack?.stop();
     await sim?.close();
@@ -57,9 +57,10 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
     const questions = await (await apiFetch(stack.api, `/runs/${runId}/questions`)).json();
     expect(questions.loops).toHaveLength(scores.length);
     expectOneResultPerQuestionPerLoop(questions, kpiBenchmark.map((q) => q.id));
-    // each question was put to Genie exactly once per pass, and both scorer processes took a share
+    // delivery is at least once (a job whose lock lapses on a loaded machine runs again): every question was put
+    // to Genie at least once per pass, while the stored results above hold exactly one per question
     const asked = sim.requestLog.filter((r) => r.kind === 'genie_question').length;
-    expect(asked).toBe(kpiBenchmark.length * scores.length);
+    expect(asked).toBeGreaterThanOrEqual(kpiBenchmark.length * scores.length);
     for (const scorer of stack.processes.filter((p) => p.name.startsWith('scorer'))) {
       expect(scorer.lines.some((l) => l.includes('"job":"score-question"') && l.includes('job done')), scorer.name).toBe(true);
     }

@@ -28,7 +28,7 @@ describe('one global Genie rate limit across 3 scorer processes', () => {
       inject429: () => ++questionRequests % 4 === 0,
     });
     stack = await startServiceStack(sim, t, { scorers: 3, env: { GENIE_QUESTIONS_PER_MINUTE: String(PER_MINUTE), GENIE_MAX_IN_FLIGHT: '6' } });
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await stack?.stop();
     await sim?.close();

@@ -70,18 +70,18 @@ $$`);
   });
 
   it('reconnects once an unreachable warehouse comes up, instead of keeping the failed connection', async () => {
-    const port = sim.warehousePort + 1;
-    const late = createDriverWarehouseClient({ hostname: '127.0.0.1', port, path: sim.warehousePath, token: sim.token, caCertPem: sim.caCert });
-    const error = await late.query('SELECT 1').catch((e: unknown) => e);
-    expect(error).toMatchObject({ errorCode: 'WAREHOUSE_UNAVAILABLE', retryable: true });
-    const second = await createSimulator({ datasets: [join(import.meta.dirname, '..', 'datasets', 'kpi-retail')], warehousePort: port });
+    const client = createDriverWarehouseClient({ hostname: '127.0.0.1', port: sim.warehousePort, path: sim.warehousePath, token: sim.token, caCertPem: sim.caCert });
     try {
-      const fresh = createDriverWarehouseClient({ hostname: '127.0.0.1', port, path: second.warehousePath, token: second.token, caCertPem: second.caCert });
-      expect((await fresh.query('SELECT 1 AS one')).rows).toEqual([[1]]);
-      await fresh.close();
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([[1]]);
+      await sim.stopWarehouse();
+      const error = await client.query('SELECT 1').catch((e: unknown) => e);
+      expect(error).toMatchObject({ errorCode: 'WAREHOUSE_UNAVAILABLE', retryable: true });
+      expect((error as Error).message).toContain(sim.warehousePath);
+      await sim.startWarehouse();
+      expect((await client.query('SELECT 2 AS two')).rows).toEqual([[2]]);
     } finally {
-      await late.close().catch(() => undefined);
-      await second.close();
+      await sim.startWarehouse();
+      await client.close();
     }
   });
 });

@@ -43,7 +43,7 @@ export async function startServiceStack(sim: Simulator, redis: TestRedis, option
   const add = async (kind: ServiceKind, name: string, extra: Record<string, string> = {}) => {
     const p = spawnService(kind, name, { ...env, ...extra });
     processes.push(p);
-    await p.waitForLine(kind === 'api' ? /Server listening/ : /worker ready/, 60_000);
+    await p.waitForLine(kind === 'api' ? /Server listening/ : /worker ready/, 180_000);
     return p;
   };
   await Promise.all([

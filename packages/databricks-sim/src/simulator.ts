@@ -36,7 +36,14 @@ export interface SimulatorOptions {
 }
 
 export type RequestKind = 'genie_question' | 'genie_poll' | 'space_get' | 'space_update' | 'llm' | 'warehouse' | 'other';
-export interface RequestLogEntry { at: number; method: string; path: string; status: number; kind: RequestKind }
+export interface RequestLogEntry {
+  /** when the request arrived */
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  kind: RequestKind;
+}
 
 export interface Simulator {
   url: string;
@@ -80,12 +87,15 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const requestLog: RequestLogEntry[] = [];
   const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024 });
 
+  // a rate window is judged at request arrival, not when the (slower) response leaves
+  const arrivals = new WeakMap<object, number>();
   app.addHook('onRequest', async (request, reply) => {
+    arrivals.set(request.raw, Date.now());
     if (request.headers.authorization !== `Bearer ${token}`) return sendError(reply, 401, 'UNAUTHENTICATED', 'Invalid access token.');
   });
   app.addHook('onResponse', async (request, reply) => {
     const path = request.url.split('?')[0];
-    requestLog.push({ at: Date.now(), method: request.method, path, status: reply.statusCode, kind: kindOf(request.method, path) });
+    requestLog.push({ at: arrivals.get(request.raw) ?? Date.now(), method: request.method, path, status: reply.statusCode, kind: kindOf(request.method, path) });
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API found for ${request.method} ${request.url}`));
   registerSpaceRoutes(app, spaces);

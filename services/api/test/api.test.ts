@@ -74,9 +74,10 @@ describe('REST API (Fastify, real Redis)', () => {
     const again = await call({ method: 'POST', url: '/runs', payload: valid(), headers });
     expect(again.statusCode).toBe(200);
     expect(again.json().run_id).toBe(first.json().run_id);
-    // one flow: the plan job waiting for its children, the pass job waiting for the one question
-    expect(await queues[ALL_QUEUES.indexOf('genie-plan')].getJobCountByTypes('waiting-children')).toBe(1);
-    expect(await jobsEnqueued()).toBe(3);
+    // the engine's first command: one preflight job for the planner queue
+    const planQueue = queues[ALL_QUEUES.indexOf('genie-plan')];
+    expect((await planQueue.getJobs(['waiting'])).map((j) => j.name)).toEqual(['preflight']);
+    expect(await jobsEnqueued()).toBe(1);
 
     const run = (await call({ method: 'GET', url: `/runs/${first.json().run_id}` })).json();
     expect(run).toMatchObject({ status: 'queued', question_count: 1, benchmark_source: 'inline', loop: 0, config: { target_score: 0.9, max_loops: 3 } });
@@ -91,7 +92,7 @@ describe('REST API (Fastify, real Redis)', () => {
     const answers = await Promise.all(Array.from({ length: 5 }, () => call({ method: 'POST', url: '/runs', payload: valid(), headers })));
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 202]);
     expect(new Set(answers.map((a) => a.json().run_id)).size).toBe(1);
-    expect(await jobsEnqueued()).toBe(before + 3);
+    expect(await jobsEnqueued()).toBe(before + 1);
   });
 
   it("takes the benchmark from a shipped file or from the space's own benchmarks section", async () => {
