@@ -1,10 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: fast unit tests beside each package, and integration tests that start the simulator, Redis-backed
+// workers and service processes (`.ci/run` runs the integration project a second time to catch leaks between runs).
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts'] } },
+    ],
   },
 });
