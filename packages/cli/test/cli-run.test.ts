@@ -20,6 +20,12 @@ function fakeConnection(options: { fixable: boolean }) {
   });
   let closed = false;
   const spaces: GenieSpaces = {
+    // this test never makes a staging space
+    list: async () => [],
+    create: async () => {
+      throw new Error('not used');
+    },
+    trash: async () => {},
     get: async (id) => ({ space_id: id, serialized_space: serialized }),
     update: async (id, patch) => ((serialized = patch.serialized_space), { space_id: id, serialized_space: serialized }),
   };

@@ -8,6 +8,12 @@ function fakes(options: { failDdl?: boolean } = {}) {
   const patches: { serialized_space: string; etag?: string }[] = [];
   const statements: string[] = [];
   const spaces: GenieSpaces = {
+    // this test never makes a staging space
+    list: async () => [],
+    create: async () => {
+      throw new Error('not used');
+    },
+    trash: async () => {},
     get: async (id) => ({ space_id: id, etag: 'etag-1', serialized_space: backup }),
     update: async (id, patch): Promise<SpaceWithConfig> => {
       patches.push(patch);

@@ -28,11 +28,25 @@ export interface GenieConversations {
 /** A space as read with include_serialized_space=true. */
 export type SpaceWithConfig = GenieSpace & { serialized_space: string };
 
+export interface NewSpace {
+  title: string;
+  warehouse_id: string;
+  serialized_space: string;
+  description?: string;
+  parent_path?: string;
+}
+
 /** Genie space management API. */
 export interface GenieSpaces {
   get(spaceId: string): Promise<SpaceWithConfig>;
   /** PATCH; serialized_space replaces the whole configuration */
   update(spaceId: string, patch: { serialized_space: string; etag?: string }): Promise<SpaceWithConfig>;
+  /** every space the caller can see, without their configuration (all pages) */
+  list(): Promise<GenieSpace[]>;
+  /** POST: not idempotent, so callers look for what an earlier attempt made (list) before creating */
+  create(space: NewSpace): Promise<SpaceWithConfig>;
+  /** DELETE: moves the space to the trash; trashing a space that is gone is not an error */
+  trash(spaceId: string): Promise<void>;
 }
 
 export interface ResultColumn {
