@@ -57,7 +57,12 @@ export async function runDemo(argv: string[], hooks: DemoHooks = {}): Promise<nu
       { caCertPem: sim.caCert, onSummary: (s) => (summary = s) },
     );
     for (const loop of summary?.loops ?? []) {
-      io.stdout.write(`loop ${loop.loop}: ${pct(loop.score_after ?? loop.score_before ?? 0)} (${loop.fixes_applied} fixes applied, ${loop.decision ?? '-'})\n`);
+      const heldOut = loop.loop === 0 ? summary!.initial_holdout : loop.holdout_after;
+      io.stdout.write(`loop ${loop.loop}: train ${pct(loop.score_after ?? loop.score_before ?? 0)}${heldOut === null ? '' : `, held-out ${pct(heldOut)}`} (${loop.fixes_applied} fixes applied, ${loop.kept === false ? 'rolled back' : loop.decision ?? '-'})\n`);
+    }
+    if (summary) {
+      const heldOut = summary.holdout_count > 0 ? `, held-out ${pct(summary.final_holdout ?? 0)} of ${summary.holdout_count} questions the planner never saw` : '';
+      io.stdout.write(`final: train ${pct(summary.final_score ?? 0)}${heldOut}\n`);
     }
     hooks.onSpacesLeft?.(sim.spaces.map((s) => sim.getSpace(s.space_id)!));
     return code;

@@ -16,6 +16,9 @@ export interface RunFlags {
   batch?: boolean;
   llmEndpoint?: string;
   questionTimeout?: string;
+  holdout?: string;
+  splitSeed?: string;
+  allowRegressions?: string;
   warehousePort?: string;
   caCert?: string;
   json?: boolean;
@@ -42,6 +45,9 @@ const FLAG_OF: Record<string, string> = {
   batch: '--no-batch',
   llm_endpoint: '--llm-endpoint',
   question_timeout_s: '--question-timeout',
+  holdout: '--holdout',
+  split_seed: '--split-seed',
+  allow_regressions: '--allow-regressions',
 };
 
 /** A number flag as a number, or the raw text so that validation reports it. */
@@ -62,6 +68,9 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     batch: flags.batch ?? true,
     llm_endpoint: flags.llmEndpoint,
     question_timeout_s: numeric(flags.questionTimeout),
+    holdout: numeric(flags.holdout),
+    split_seed: flags.splitSeed,
+    allow_regressions: numeric(flags.allowRegressions),
   };
   for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
   const parsed = RunConfig.safeParse(input as RunConfigInput);

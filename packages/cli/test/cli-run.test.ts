@@ -67,7 +67,7 @@ describe('genie-enhance run', () => {
     const fake = fakeConnection({ fixable: true });
     const code = await runCli([...base, '--benchmarks', file], c.io, { connect: fake.connect });
     expect(code).toBe(0);
-    expect(c.err()).toContain('loop 0 score: 1/2 passed (50.0%)\n');
+    expect(c.err()).toContain('loop 0 score: train 1/2 passed (50.0%)\n');
     expect(c.err()).toContain('loop 1 apply: 1 applied, 0 skipped\n');
     expect(c.out()).toMatch(/target reached/);
     expect(c.out()).toMatch(/text rules/);

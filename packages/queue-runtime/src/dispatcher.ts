@@ -12,7 +12,7 @@ export interface Dispatcher {
 export function createDispatcher(connection: Redis, prefix: string, options: { retryBackoffMs?: number } = {}): Dispatcher {
   const jobOptions = stageJobOptions(options.retryBackoffMs);
   const planQueue = new Queue<JobData<'plan'> | JobData<'preflight'>>(QUEUES.plan, { connection, prefix });
-  const applyQueue = new Queue<JobData<'apply'>>(QUEUES.apply, { connection, prefix });
+  const applyQueue = new Queue<JobData<'apply'> | JobData<'rollback'>>(QUEUES.apply, { connection, prefix });
   const flows = new FlowProducer({ connection, prefix });
   return {
     async dispatch(state, commands) {
@@ -29,6 +29,9 @@ export function createDispatcher(connection: Redis, prefix: string, options: { r
             break;
           case 'apply':
             await applyQueue.add('apply', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.apply(state.run_id, command.loop) });
+            break;
+          case 'rollback':
+            await applyQueue.add('rollback', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.rollback(state.run_id, command.loop) });
             break;
         }
       }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { JOB_SPECS, type JobData, type JobName, type QueueName } from './queues.ts';
-import { applyJob, planJob, preflightJob, scorePassJob, scoreQuestionJob, type JobOutcome, type StageContext } from './stage-jobs.ts';
+import { applyJob, planJob, preflightJob, rollbackJob, scorePassJob, scoreQuestionJob, type JobOutcome, type StageContext } from './stage-jobs.ts';
 
 export type JobHandler<K extends JobName> = (ctx: StageContext, data: JobData<K>) => Promise<JobOutcome>;
 
@@ -13,6 +13,7 @@ export const JOB_CATALOG: JobCatalog = {
   'score-pass': { ...JOB_SPECS['score-pass'], handler: scorePassJob },
   plan: { ...JOB_SPECS.plan, handler: planJob },
   apply: { ...JOB_SPECS.apply, handler: applyJob },
+  rollback: { ...JOB_SPECS.rollback, handler: rollbackJob },
 };
 
 /** The names of the jobs one queue serves. */

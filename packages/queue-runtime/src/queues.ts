@@ -20,6 +20,7 @@ export const JOB_SPECS = {
   'score-pass': { queue: QUEUES.score, schema: PassJobData },
   plan: { queue: QUEUES.plan, schema: LoopJobData },
   apply: { queue: QUEUES.apply, schema: LoopJobData },
+  rollback: { queue: QUEUES.apply, schema: LoopJobData },
 } as const;
 export type JobName = keyof typeof JOB_SPECS;
 export type JobData<K extends JobName> = z.infer<(typeof JOB_SPECS)[K]['schema']>;
@@ -41,6 +42,7 @@ export const jobIds = {
   pass: (runId: string, pass: number) => `${runId}.p${pass}.score`,
   plan: (runId: string, loop: number) => `${runId}.l${loop}.plan`,
   apply: (runId: string, loop: number) => `${runId}.l${loop}.apply`,
+  rollback: (runId: string, loop: number) => `${runId}.l${loop}.rollback`,
 };
 
 /**

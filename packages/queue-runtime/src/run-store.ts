@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { isActive, nextStep, startRun, type BenchmarkQuestion, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
 
-export type StageName = 'preflight' | 'score' | 'plan' | 'apply';
+export type StageName = 'preflight' | 'score' | 'plan' | 'apply' | 'rollback';
 
 /** A run as stored: the engine's state plus when and from what it was started. */
 export interface StoredRun {
@@ -59,7 +59,7 @@ export class RunStore {
       }
     }
     const now = new Date().toISOString();
-    const step = startRun(input.runId, input.config, input.questions.length);
+    const step = startRun(input.runId, input.config, input.questions.map((q) => q.id));
     const run: StoredRun = { state: step.state, created_at: now, updated_at: now, benchmark_source: input.source };
     await this.redis
       .multi()

@@ -6,6 +6,7 @@ import {
   planLoop,
   preflight,
   PreflightError,
+  rollbackLoop,
   scoreQuestion,
   toScoreReport,
   type GenieConversations,
@@ -16,6 +17,7 @@ import {
   type StepDeps,
   type Workspace,
 } from '@genie-enhancer/shared';
+import { UnrecoverableError } from 'bullmq';
 import type { Dispatcher } from './dispatcher.ts';
 import type { JobData } from './queues.ts';
 import type { RunStore, StageName } from './run-store.ts';
@@ -125,7 +127,7 @@ export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise
   return whenCurrent(ctx, data.run_id, 'plan', (c): c is Extract<RunCommand, { type: 'plan' }> => c.type === 'plan' && c.loop === data.loop, async (command, state) => {
     const [benchmark, results] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.from_pass)]);
     const failures = command.failure_ids.flatMap((id) => (results.has(id) ? [results.get(id)!] : []));
-    return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps(ctx, state), { config: state.config, failures, benchmark }) };
+    return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps(ctx, state), { config: state.config, failures, benchmark, rejected: command.rejected }) };
   });
 }
 
@@ -138,5 +140,15 @@ export async function applyJob(ctx: StageContext, data: JobData<'apply'>): Promi
   });
 }
 
+/** Applier: undoes a loop the gate rejected: its snapshot written back and verified, its metric views dropped. */
+export async function rollbackJob(ctx: StageContext, data: JobData<'rollback'>): Promise<JobOutcome> {
+  return whenCurrent(ctx, data.run_id, 'rollback', (c): c is Extract<RunCommand, { type: 'rollback' }> => c.type === 'rollback' && c.loop === data.loop, async (command, state) => {
+    const snapshot = await ctx.store.backup(data.run_id, command.loop);
+    if (snapshot === undefined) throw new UnrecoverableError(`loop ${command.loop} of run ${data.run_id} has no snapshot to roll back to`);
+    await rollbackLoop(stepDeps(ctx, state), { config: state.config, snapshot, metricViews: command.metric_views });
+    return { type: 'rolled_back', loop: command.loop };
+  });
+}
+
 /** The stage of each job, for the event that fails a run when a job fails for good. */
-export const STAGE_OF_JOB = { preflight: 'preflight', 'score-question': 'score', 'score-pass': 'score', plan: 'plan', apply: 'apply' } as const satisfies Record<string, StageName>;
+export const STAGE_OF_JOB = { preflight: 'preflight', 'score-question': 'score', 'score-pass': 'score', plan: 'plan', apply: 'apply', rollback: 'rollback' } as const satisfies Record<string, StageName>;

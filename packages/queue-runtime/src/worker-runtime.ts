@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { describeFailure, openWorkspace, RateLimitedError, resolveDatabricksConfig, type Logger, type Workspace } from '@genie-enhancer/shared';
+import { describeFailure, openWorkspace, RateLimitedError, resolveDatabricksConfig, RunAbortedError, type Logger, type Workspace } from '@genie-enhancer/shared';
 import { JOB_CATALOG } from './job-catalog.ts';
 import type { JobName } from './queues.ts';
 import type { WorkerConfig } from './service-config.ts';
@@ -77,6 +77,8 @@ export function startStageWorker(options: StageWorkerOptions): Worker {
           await worker.rateLimit(waitMs);
           throw Worker.RateLimitError();
         }
+        // the run cannot go on safely: no retry would help
+        if (error instanceof RunAbortedError) throw new UnrecoverableError(error.message);
         throw error;
       }
     },

@@ -68,27 +68,30 @@ function world(options: { fixable: string[]; alwaysRight: string[] }) {
 const config = RunConfig.parse({ space_id: 's1', warehouse_id: 'w1', target_score: 0.9, max_loops: 3, batch: false, question_timeout_s: 5 });
 
 describe('runInline (the engine driven in memory)', () => {
-  it('plans on failures, applies, re-scores, and stops when the score stops rising', async () => {
+  it('plans on failures, applies, re-scores, rolls back loops that do not help, and ends on the kept configuration', async () => {
     const w = world({ alwaysRight: ['q1'], fixable: ['q2'] });
     const events: RunProgress[] = [];
     const summary = await runInline(w, { config, questions, onProgress: (e) => events.push(e) });
 
-    expect(summary.loops.map((l) => l.decision)).toEqual(['next_loop', 'next_loop', 'no_progress']);
+    expect(summary.loops.map((l) => l.decision)).toEqual(['next_loop', 'next_loop', 'rolled_back', 'max_loops']);
     expect(summary.initial_score).toBeCloseTo(1 / 3);
     expect(summary.final_score).toBeCloseTo(2 / 3);
     expect(summary.target_reached).toBe(false);
-    expect(summary.decision).toBe('no_progress');
+    expect(summary.decision).toBe('max_loops');
     expect(summary.loops[1]).toMatchObject({ fixes_applied: 2, fixed: ['q2'], regressed: [], fixes_by_kind: { text_instruction: 2 } });
-    expect(summary.backups).toHaveLength(2);
-    expect(summary.backups[0]).toBe(JSON.stringify(shopSpace()));
+    expect(Object.keys(summary.backups)).toEqual(['1', '2', '3']);
+    expect(summary.backups[1]).toBe(JSON.stringify(shopSpace()));
+    // the loops that did not help were undone: the space holds loop 1's configuration again
+    expect(w.patches.at(-1)).toBe(summary.backups[2]);
     // the second plan only sees the question still failing, and the planner prompt carries the described columns
-    expect(w.requests).toHaveLength(2);
+    expect(w.requests).toHaveLength(3);
     expect(w.requests[1].user).toContain('"question_id": "q3"');
     expect(w.requests[1].user).not.toContain('"question_id": "q2"');
     expect(w.requests[0].user).toContain('"type": "decimal(10,2)"');
     const scoreProgress = events.filter((e) => e.type === 'stage_progress' && e.loop === 0);
     expect(scoreProgress.map((e) => (e.type === 'stage_progress' ? e.done : 0))).toEqual([1, 2, 3]);
-    expect(events.filter((e) => e.type === 'stage_end' && e.stage === 'score').map((e) => e.loop)).toEqual([0, 1, 2]);
+    expect(events.filter((e) => e.type === 'stage_end' && e.stage === 'score').map((e) => e.loop)).toEqual([0, 1, 2, 3]);
+    expect(events.filter((e) => e.type === 'stage_end' && e.stage === 'rollback').map((e) => e.loop)).toEqual([2, 3]);
   });
 
   it('reaches the target and stops', async () => {
@@ -119,6 +122,6 @@ describe('runInline (the engine driven in memory)', () => {
     expect(summary.loops[1].score_after).toBeNull();
     expect(summary.final_score).toBeCloseTo(1 / 3);
     expect(w.patches).toEqual([]);
-    expect(summary.backups).toEqual([]);
+    expect(summary.backups).toEqual({});
   });
 });

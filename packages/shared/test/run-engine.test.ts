@@ -10,7 +10,7 @@ const outcomes = (verdicts: Record<string, Verdict | 'broken'>): QuestionOutcome
 
 /** Feeds events one after the other from a new run; every event must be accepted. */
 function run(events: RunEvent[], cfg = config): RunState {
-  let state = startRun('r1', cfg, 3).state;
+  let state = startRun('r1', cfg, ['a', 'b', 'c']).state;
   for (const event of events) {
     const step = nextStep(state, event);
     expect(step.ignored, `${event.type} ignored`).toBeUndefined();
@@ -24,7 +24,7 @@ const applied = (loop: number, fixes = [rule('a')]): RunEvent => ({ type: 'appli
 
 describe('the run engine', () => {
   it('starts with a preflight, then the baseline pass', () => {
-    const start = startRun('r1', config, 3);
+    const start = startRun('r1', config, ['a', 'b', 'c']);
     expect(start.commands).toEqual([{ type: 'preflight' }]);
     const step = nextStep(start.state, { type: 'preflight_passed' });
     expect(step.state.status).toBe('running');
@@ -39,7 +39,7 @@ describe('the run engine', () => {
 
   it('plans only over failures a fix can repair (not broken benchmarks, not passes)', () => {
     const state = run([{ type: 'preflight_passed' }, scored(0, { a: 'pass', b: 'fail', c: 'broken' })]);
-    expect(commandsFor(state)).toEqual([{ type: 'plan', loop: 1, from_pass: 0, failure_ids: ['b'] }]);
+    expect(commandsFor(state)).toEqual([{ type: 'plan', loop: 1, from_pass: 0, failure_ids: ['b'], rejected: [] }]);
   });
 
   it('ends no_fixes without a model call when every failure is a broken benchmark', () => {
@@ -47,17 +47,43 @@ describe('the run engine', () => {
     expect(state).toMatchObject({ status: 'completed', decision: 'no_fixes', target_reached: false });
   });
 
-  it('applies what was planned, then re-scores, and lists fixed and regressed questions', () => {
+  it('applies what was planned, then re-scores, and keeps a change that fixes without breaking', () => {
     let state = run([{ type: 'preflight_passed' }, scored(0, { a: 'fail', b: 'pass', c: 'error' }), planned(1)]);
     expect(commandsFor(state)).toEqual([{ type: 'apply', loop: 1, fixes: [rule('a')] }]);
-    state = run([{ type: 'preflight_passed' }, scored(0, { a: 'fail', b: 'pass', c: 'error' }), planned(1), applied(1)]);
+    state = nextStep(state, applied(1)).state;
     expect(commandsFor(state)).toEqual([{ type: 'score', pass: 1 }]);
+    state = nextStep(state, scored(1, { a: 'pass', b: 'pass', c: 'fail' })).state;
+    expect(state.loops[1].gate).toMatchObject({ accepted: true, fixed: ['a'], regressed: [], compared_with_pass: 0 });
+    expect(state.loops[1].pass).toMatchObject({ score: 2 / 3, fixed: ['a'], regressed: [] });
+    expect(state).toMatchObject({ accepted_pass: 1, phase: 'plan', loop: 2 });
+  });
+
+  it('rolls back a change that breaks a passing question, even when the score rose, then plans from the kept pass', () => {
+    let state = run([{ type: 'preflight_passed' }, scored(0, { a: 'fail', b: 'pass', c: 'fail' }), planned(1), applied(1)]);
     state = nextStep(state, scored(1, { a: 'pass', b: 'fail', c: 'pass' })).state;
-    const pass = state.loops[1].pass!;
-    expect(pass.fixed).toEqual(['a', 'c']);
-    expect(pass.regressed).toEqual(['b']);
-    expect(pass.score).toBeCloseTo(2 / 3);
-    expect(state.loops[1].decision).toBe('next_loop');
+    expect(state.loops[1].gate).toMatchObject({ accepted: false, regressed: ['b'] });
+    expect(state.loops[1].gate!.reasons[0]).toMatch(/1 question\(s\) that passed now fail \(b\)/);
+    expect(commandsFor(state)).toEqual([{ type: 'rollback', loop: 1, metric_views: [] }]);
+    state = nextStep(state, { type: 'rolled_back', loop: 1 }).state;
+    expect(state).toMatchObject({ accepted_pass: 0, consecutive_rollbacks: 1, phase: 'plan', loop: 2 });
+    expect(state.loops[1]).toMatchObject({ rolled_back: true, decision: 'rolled_back' });
+    const [plan] = commandsFor(state);
+    expect(plan).toMatchObject({ type: 'plan', loop: 2, from_pass: 0, failure_ids: ['a', 'c'] });
+    expect(plan.type === 'plan' && plan.rejected).toEqual([{ fix: rule('a'), reason: expect.stringMatching(/^rolled back in loop 1: 1 question/) }]);
+  });
+
+  it('keeps a change with a regression when allow_regressions covers it', () => {
+    const state = run([{ type: 'preflight_passed' }, scored(0, { a: 'fail', b: 'pass', c: 'fail' }), planned(1), applied(1), scored(1, { a: 'pass', b: 'fail', c: 'pass' })], { ...config, allow_regressions: 1 });
+    expect(state.loops[1].gate?.accepted).toBe(true);
+    expect(state.accepted_pass).toBe(1);
+  });
+
+  it('stops after three rollbacks in a row, ending on the last accepted configuration', () => {
+    const events: RunEvent[] = [{ type: 'preflight_passed' }, scored(0, { a: 'fail', b: 'fail', c: 'pass' })];
+    for (const loop of [1, 2, 3]) events.push(planned(loop, [rule(`r${loop}`)]), applied(loop, [rule(`r${loop}`)]), scored(loop, { a: 'fail', b: 'fail', c: 'pass' }), { type: 'rolled_back', loop });
+    const state = run(events, { ...config, max_loops: 5 });
+    expect(state).toMatchObject({ status: 'completed', decision: 'rollback_limit', accepted_pass: 0, target_reached: false });
+    expect(state.loops[3].gate?.reasons).toEqual(['the train score did not rise (1/3 → 1/3)']);
   });
 
   it('stops no_fixes when the planner proposes nothing or nothing could be applied', () => {
@@ -67,15 +93,40 @@ describe('the run engine', () => {
     expect(state.loops[1].pass).toBeUndefined();
   });
 
-  it('stops at the target on the last loop, at max loops before progress, and when the score did not rise', () => {
+  it('stops at the target on the last loop, and at max loops after a kept change', () => {
     const loop1 = [{ type: 'preflight_passed' } as RunEvent, scored(0, { a: 'fail', b: 'fail', c: 'pass' }), planned(1), applied(1)];
     expect(run([...loop1, scored(1, { a: 'pass', b: 'pass', c: 'pass' })], { ...config, max_loops: 1 }).decision).toBe('target_reached');
     expect(run([...loop1, scored(1, { a: 'pass', b: 'fail', c: 'pass' })], { ...config, max_loops: 1 }).decision).toBe('max_loops');
-    expect(run([...loop1, scored(1, { a: 'pass', b: 'fail', c: 'fail' })]).decision).toBe('no_progress');
-    expect(run([...loop1, scored(1, { a: 'fail', b: 'fail', c: 'fail' })]).decision).toBe('no_progress');
     const going = run([...loop1, scored(1, { a: 'pass', b: 'fail', c: 'pass' })]);
     expect(going).toMatchObject({ status: 'running', phase: 'plan', loop: 2 });
-    expect(commandsFor(going)).toEqual([{ type: 'plan', loop: 2, from_pass: 1, failure_ids: ['b'] }]);
+    expect(commandsFor(going)).toEqual([{ type: 'plan', loop: 2, from_pass: 1, failure_ids: ['b'], rejected: [] }]);
+  });
+
+  it('holds questions out of the planner by a seeded split, and reports both scores', () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `q${i}`);
+    const cfg = { ...config, split_seed: 'seed-1' };
+    const first = startRun('r1', cfg, ids).state;
+    expect(first.holdout_ids).toHaveLength(6);
+    expect(startRun('r2', cfg, [...ids].reverse()).state.holdout_ids.sort()).toEqual([...first.holdout_ids].sort());
+    expect(startRun('r3', { ...cfg, split_seed: 'seed-2' }, ids).state.holdout_ids).not.toEqual(first.holdout_ids);
+    expect(startRun('r4', { ...cfg, holdout: 0 }, ids).state.holdout_ids).toEqual([]);
+    let state = nextStep(first, { type: 'preflight_passed' }).state;
+    state = nextStep(state, { type: 'pass_scored', pass: 0, outcomes: outcomes(Object.fromEntries(ids.map((id) => [id, 'fail' as const]))) }).state;
+    const [plan] = commandsFor(state);
+    expect(plan.type === 'plan' && plan.failure_ids).toEqual(ids.filter((id) => !first.holdout_ids.includes(id)));
+    expect(state.loops[0].pass).toMatchObject({ total: 14, holdout: { total: 6, passed: 0 } });
+  });
+
+  it('rolls back a change that lowers the held-out score', () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `q${i}`);
+    let state = startRun('r1', { ...config, split_seed: 's' }, ids).state;
+    const held = state.holdout_ids;
+    const train = ids.filter((id) => !held.includes(id));
+    const verdicts = (passing: string[]) => outcomes(Object.fromEntries(ids.map((id) => [id, passing.includes(id) ? ('pass' as const) : ('fail' as const)])));
+    for (const event of [{ type: 'preflight_passed' } as RunEvent, { type: 'pass_scored', pass: 0, outcomes: verdicts([held[0]]) } as RunEvent, planned(1), applied(1)]) state = nextStep(state, event).state;
+    state = nextStep(state, { type: 'pass_scored', pass: 1, outcomes: verdicts([train[0], train[1]]) }).state;
+    expect(state.loops[1].gate?.accepted).toBe(false);
+    expect(state.loops[1].gate?.reasons).toEqual([expect.stringMatching(/^1 question/), 'the held-out score fell (1/3 → 0/3)']);
   });
 
   it('ignores a repeated or stale event, so at-least-once delivery changes nothing', () => {

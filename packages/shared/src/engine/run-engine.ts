@@ -1,15 +1,23 @@
-import type { LoopDecision, ReasonCode, RunConfig } from '../schemas/index.ts';
-import type { LoopRecord, PassRecord, QuestionOutcome, RunCommand, RunEvent, RunState, Step } from './run-state.ts';
+import type { LoopDecision, ReasonCode, RejectedFix, RunConfig } from '../schemas/index.ts';
+import { judgeLoop } from './gate.ts';
+import { defaultHoldout, holdoutIds } from './holdout-split.ts';
+import type { LoopRecord, PassRecord, QuestionOutcome, RunCommand, RunEvent, RunState, SplitScore, Step } from './run-state.ts';
 
 // A broken benchmark is not something a space fix can repair, so the planner never sees these.
 const NOT_PLANNABLE = new Set<ReasonCode>(['BENCHMARK_SQL_ERROR', 'EMPTY_GOOD_SQL', 'INTERNAL_ERROR']);
+/** Loops rolled back in a row before a run stops: the planner has run out of changes that help. */
+export const MAX_CONSECUTIVE_ROLLBACKS = 3;
 
 /** A run still to be worked on. */
 export const isActive = (state: Pick<RunState, 'status'>): boolean => state.status === 'queued' || state.status === 'running';
 
-/** The state of a new run and its first command. */
-export function startRun(runId: string, config: RunConfig, questionCount: number): Step {
-  const state: RunState = { run_id: runId, config, question_count: questionCount, status: 'queued', phase: 'preflight', loop: 0, loops: [{ loop: 0 }] };
+/** The state of a new run and its first command; the held-out split is drawn here, once. */
+export function startRun(runId: string, config: RunConfig, questionIds: readonly string[]): Step {
+  const holdout = holdoutIds(questionIds, config.holdout ?? defaultHoldout(questionIds.length), config.split_seed ?? runId);
+  const state: RunState = {
+    run_id: runId, config, question_count: questionIds.length, status: 'queued', phase: 'preflight', loop: 0, loops: [{ loop: 0 }],
+    holdout_ids: holdout, accepted_pass: 0, consecutive_rollbacks: 0,
+  };
   return { state, commands: commandsFor(state) };
 }
 
@@ -34,11 +42,13 @@ export function commandsFor(state: RunState): RunCommand[] {
     case 'score':
       return [{ type: 'score', pass: state.loop }];
     case 'plan': {
-      const from = passOf(state, state.loop - 1);
-      return [{ type: 'plan', loop: state.loop, from_pass: from.pass, failure_ids: plannableFailureIds(from.outcomes) }];
+      const from = passOf(state, state.accepted_pass);
+      return [{ type: 'plan', loop: state.loop, from_pass: from.pass, failure_ids: plannableFailureIds(from.outcomes, state.holdout_ids), rejected: rejectedSoFar(state) }];
     }
     case 'apply':
       return [{ type: 'apply', loop: state.loop, fixes: state.loops[state.loop]?.plan?.proposed ?? [] }];
+    case 'rollback':
+      return [{ type: 'rollback', loop: state.loop, metric_views: state.loops[state.loop]?.apply?.metric_views_created ?? [] }];
     case 'done':
       return [];
   }
@@ -57,6 +67,8 @@ function staleReason(state: RunState, event: RunEvent): string | undefined {
       return expect('plan', event.loop);
     case 'applied':
       return expect('apply', event.loop);
+    case 'rolled_back':
+      return expect('rollback', event.loop);
     case 'stage_failed':
       return expect(event.stage);
     case 'cancel_requested':
@@ -79,6 +91,8 @@ function transition(state: RunState, event: RunEvent): RunState {
       // nothing changed, so re-scoring would only measure Genie's noise
       return event.apply.applied.length === 0 ? finish(state, 'no_fixes') : { ...state, phase: 'score' };
     }
+    case 'rolled_back':
+      return afterRollback(state, event.loop);
     case 'stage_failed':
       return { ...state, status: 'failed', phase: 'done', error: `${event.stage}: ${event.reason}` };
     case 'cancel_requested':
@@ -87,45 +101,68 @@ function transition(state: RunState, event: RunEvent): RunState {
 }
 
 function afterPass(state: RunState, pass: number, outcomes: QuestionOutcome[]): RunState {
-  const previous = pass > 0 ? passOf(state, pass - 1) : undefined;
-  const record = passRecord(pass, outcomes, previous);
+  const accepted = pass > 0 ? passOf(state, state.accepted_pass) : undefined;
+  const record = passRecord(pass, outcomes, state.holdout_ids, accepted);
   const loop = loopAt(state, pass);
   loop.pass = record;
-  const decision = decide(state.config, record, previous);
-  loop.decision = decision;
-  if (decision !== 'next_loop') return finish(state, decision);
-  const next = { ...state, loop: pass + 1, phase: 'plan' as const, loops: [...state.loops, { loop: pass + 1 }] };
-  // nothing the planner may look at: a fix cannot help
-  return plannableFailureIds(record.outcomes).length === 0 ? finishAt(next, pass + 1, 'no_fixes') : next;
+  if (accepted) {
+    loop.gate = judgeLoop(state.config, accepted, record);
+    if (!loop.gate.accepted) return { ...state, phase: 'rollback' };
+  }
+  const kept = { ...state, accepted_pass: pass, consecutive_rollbacks: 0 };
+  if (record.score >= state.config.target_score) return finish(kept, 'target_reached');
+  if (pass >= state.config.max_loops) return finish(kept, 'max_loops');
+  loop.decision = 'next_loop';
+  return toPlan(kept, pass + 1);
 }
 
-function decide(config: RunConfig, current: PassRecord, previous: PassRecord | undefined): LoopDecision {
-  if (current.score >= config.target_score) return 'target_reached';
-  if (!previous) return 'next_loop';
-  if (current.pass >= config.max_loops) return 'max_loops';
-  if (current.score <= previous.score) return 'no_progress';
-  return 'next_loop';
+function afterRollback(state: RunState, loop: number): RunState {
+  const record = loopAt(state, loop);
+  record.rolled_back = true;
+  const rolled = { ...state, consecutive_rollbacks: state.consecutive_rollbacks + 1 };
+  if (rolled.consecutive_rollbacks >= MAX_CONSECUTIVE_ROLLBACKS) return finish(rolled, 'rollback_limit');
+  if (loop >= state.config.max_loops) return finish(rolled, 'max_loops');
+  record.decision = 'rolled_back';
+  return toPlan(rolled, loop + 1);
+}
+
+/** Moves on to plan loop `loop` from the accepted pass, unless nothing there can be repaired. */
+function toPlan(state: RunState, loop: number): RunState {
+  const next = { ...state, loop, phase: 'plan' as const, loops: [...state.loops, { loop }] };
+  const from = passOf(next, next.accepted_pass);
+  return plannableFailureIds(from.outcomes, next.holdout_ids).length === 0 ? finish(next, 'no_fixes') : next;
 }
 
 function finish(state: RunState, decision: LoopDecision): RunState {
-  return finishAt(state, state.loop, decision);
+  loopAt(state, state.loop).decision = decision;
+  const accepted = state.loops.find((l) => l.loop === state.accepted_pass)?.pass;
+  return { ...state, status: 'completed', phase: 'done', decision, target_reached: (accepted?.score ?? 0) >= state.config.target_score };
 }
 
-function finishAt(state: RunState, loop: number, decision: LoopDecision): RunState {
-  loopAt(state, loop).decision = decision;
-  const last = lastPass(state);
-  return { ...state, status: 'completed', phase: 'done', decision, target_reached: (last?.score ?? 0) >= state.config.target_score };
+/** Train questions of a pass whose failure a space fix may repair; held-out questions never reach the planner. */
+export function plannableFailureIds(outcomes: readonly QuestionOutcome[], holdout: readonly string[] = []): string[] {
+  const held = new Set(holdout);
+  return outcomes.filter((o) => o.verdict !== 'pass' && !NOT_PLANNABLE.has(o.reason_code) && !held.has(o.question_id)).map((o) => o.question_id);
 }
 
-/** Questions of a pass whose failure a space fix may repair. */
-export function plannableFailureIds(outcomes: readonly QuestionOutcome[]): string[] {
-  return outcomes.filter((o) => o.verdict !== 'pass' && !NOT_PLANNABLE.has(o.reason_code)).map((o) => o.question_id);
+/** Every fix of a rolled-back loop, with the gate's reasons, so the planner does not propose it again. */
+function rejectedSoFar(state: RunState): RejectedFix[] {
+  return state.loops.flatMap((l) =>
+    l.gate && !l.gate.accepted ? (l.apply?.applied ?? []).map((fix) => ({ fix, reason: `rolled back in loop ${l.loop}: ${l.gate!.reasons.join('; ')}` })) : [],
+  );
 }
 
-/** Score and per-question changes of one pass, compared with the pass before it. */
-export function passRecord(pass: number, outcomes: QuestionOutcome[], previous?: PassRecord): PassRecord {
+function splitScore(outcomes: readonly QuestionOutcome[]): SplitScore {
   const passed = outcomes.filter((o) => o.verdict === 'pass').length;
-  const before = new Map(previous?.outcomes.map((o) => [o.question_id, o.verdict]));
+  return { score: outcomes.length ? passed / outcomes.length : 0, passed, total: outcomes.length };
+}
+
+/** Train and held-out scores of one pass, and the per-question changes against a reference pass. */
+export function passRecord(pass: number, outcomes: QuestionOutcome[], holdout: readonly string[] = [], reference?: PassRecord): PassRecord {
+  const held = new Set(holdout);
+  const train = splitScore(outcomes.filter((o) => !held.has(o.question_id)));
+  const heldOut = held.size > 0 ? splitScore(outcomes.filter((o) => held.has(o.question_id))) : null;
+  const before = new Map(reference?.outcomes.map((o) => [o.question_id, o.verdict]));
   const fixed: string[] = [];
   const regressed: string[] = [];
   for (const o of outcomes) {
@@ -134,7 +171,7 @@ export function passRecord(pass: number, outcomes: QuestionOutcome[], previous?:
     if (was !== 'pass' && o.verdict === 'pass') fixed.push(o.question_id);
     if (was === 'pass' && o.verdict !== 'pass') regressed.push(o.question_id);
   }
-  return { pass, score: outcomes.length ? passed / outcomes.length : 0, passed, total: outcomes.length, outcomes, fixed, regressed };
+  return { pass, ...train, holdout: heldOut, outcomes, fixed, regressed };
 }
 
 function loopAt(state: RunState, loop: number): LoopRecord {
@@ -154,4 +191,9 @@ function passOf(state: RunState, pass: number): PassRecord {
 /** The last closed scoring pass, if any. */
 export function lastPass(state: RunState): PassRecord | undefined {
   return [...state.loops].sort((a, b) => a.loop - b.loop).filter((l) => l.pass).at(-1)?.pass;
+}
+
+/** The pass whose configuration is in place and kept (what a run ends with). */
+export function acceptedPass(state: RunState): PassRecord | undefined {
+  return state.loops.find((l) => l.loop === state.accepted_pass)?.pass;
 }

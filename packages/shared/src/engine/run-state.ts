@@ -3,7 +3,7 @@ import type { Fix, LoopDecision, ReasonCode, RejectedFix, RunConfig, Verdict } f
 /** queued → running → completed | failed | cancelled. */
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 /** What the run waits for now; `done` once it has a terminal status. */
-export type RunPhase = 'preflight' | 'score' | 'plan' | 'apply' | 'done';
+export type RunPhase = 'preflight' | 'score' | 'plan' | 'apply' | 'rollback' | 'done';
 
 /** One question's outcome in a pass, as much as the engine needs to decide. */
 export interface QuestionOutcome {
@@ -12,12 +12,21 @@ export interface QuestionOutcome {
   reason_code: ReasonCode;
 }
 
-/** A closed scoring pass: pass 0 is the baseline, pass k follows loop k's update. */
-export interface PassRecord {
-  pass: number;
+export interface SplitScore {
   score: number;
   passed: number;
   total: number;
+}
+
+/** A closed scoring pass: pass 0 is the baseline, pass k follows loop k's update. */
+export interface PassRecord {
+  pass: number;
+  /** the train split's score: what decisions are made on */
+  score: number;
+  passed: number;
+  total: number;
+  /** the questions the planner never sees; null without a held-out split */
+  holdout: SplitScore | null;
   outcomes: QuestionOutcome[];
   /** compared with the pass before: questions that now pass, questions that no longer do */
   fixed: string[];
@@ -37,12 +46,26 @@ export interface ApplyRecord {
   metric_views_created: string[];
 }
 
+/** Whether a loop's change is kept, and why (docs/scoring.md, "The gate"). */
+export interface GateResult {
+  accepted: boolean;
+  /** each rule the change broke, in words; empty when accepted */
+  reasons: string[];
+  /** compared with the configuration in place before the loop (the last accepted pass) */
+  compared_with_pass: number;
+  fixed: string[];
+  regressed: string[];
+}
+
 /** Loop k: its plan, its update, the pass that followed it and the decision that pass led to (loop 0: the baseline). */
 export interface LoopRecord {
   loop: number;
   plan?: PlanRecord;
   apply?: ApplyRecord;
   pass?: PassRecord;
+  gate?: GateResult;
+  /** the loop's change was undone and the space verified equal to its snapshot */
+  rolled_back?: boolean;
   decision?: LoopDecision;
 }
 
@@ -56,6 +79,12 @@ export interface RunState {
   /** the loop being worked on; 0 = baseline */
   loop: number;
   loops: LoopRecord[];
+  /** questions held out from the planner (a deterministic split of the question ids) */
+  holdout_ids: string[];
+  /** the pass whose configuration is in place and kept: the baseline or the last accepted loop */
+  accepted_pass: number;
+  /** loops rolled back in a row; three stop the run */
+  consecutive_rollbacks: number;
   decision?: LoopDecision;
   target_reached?: boolean;
   error?: string;
@@ -67,6 +96,8 @@ export type RunEvent =
   | { type: 'pass_scored'; pass: number; outcomes: QuestionOutcome[] }
   | { type: 'planned'; loop: number; plan: PlanRecord }
   | { type: 'applied'; loop: number; apply: ApplyRecord }
+  /** the space was restored to its snapshot from before the loop and read back equal */
+  | { type: 'rolled_back'; loop: number }
   /** a stage could not finish after its retries: an infrastructure failure, never a verdict */
   | { type: 'stage_failed'; stage: Exclude<RunPhase, 'done'>; reason: string }
   | { type: 'cancel_requested' };
@@ -75,9 +106,11 @@ export type RunEvent =
 export type RunCommand =
   | { type: 'preflight' }
   | { type: 'score'; pass: number }
-  /** the planner sees only these questions of the pass before */
-  | { type: 'plan'; loop: number; from_pass: number; failure_ids: string[] }
-  | { type: 'apply'; loop: number; fixes: Fix[] };
+  /** the planner sees only these questions of that pass, and the fixes earlier loops tried in vain */
+  | { type: 'plan'; loop: number; from_pass: number; failure_ids: string[]; rejected: RejectedFix[] }
+  | { type: 'apply'; loop: number; fixes: Fix[] }
+  /** write back the snapshot taken before the loop's update, drop the metric views it created, verify */
+  | { type: 'rollback'; loop: number; metric_views: string[] };
 
 export interface Step {
   state: RunState;

@@ -62,3 +62,6 @@ export class PreflightError extends GenieEnhancerError {
     super(`preflight failed: ${problems.join('; ')}`);
   }
 }
+
+/** A run cannot go on safely (a rollback that did not restore the space): it ends `failed` at once, never retried. */
+export class RunAbortedError extends GenieEnhancerError {}

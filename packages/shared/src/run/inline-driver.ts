@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { commandsFor, nextStep, startRun } from '../engine/run-engine.ts';
 import type { RunCommand, RunEvent, RunState } from '../engine/run-state.ts';
 import { runView, type RunView } from '../engine/run-view.ts';
-import { describeFailure, isInfrastructureError } from '../errors/index.ts';
+import { describeFailure, isInfrastructureError, RunAbortedError } from '../errors/index.ts';
 import type { BenchmarkQuestion, RunConfig, ScoreReport } from '../schemas/index.ts';
 import type { GenieConversations } from '../stages/ports.ts';
 import { preflight } from '../stages/preflight.stage.ts';
 import { scoreBenchmark } from '../stages/score.stage.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import { applyLoop, outcomesOf, planLoop, type StepDeps } from './run-steps.ts';
+import { applyLoop, outcomesOf, planLoop, rollbackLoop, type StepDeps } from './run-steps.ts';
 
-export type RunStage = 'preflight' | 'score' | 'plan' | 'apply';
+export type RunStage = 'preflight' | 'score' | 'plan' | 'apply' | 'rollback';
 
 /** Progress of a run, for progress bars: every stage of every loop starts, may progress, and ends. */
 export type RunProgress =
@@ -34,8 +34,8 @@ export interface InlineInput {
 export interface InlineRunResult extends RunView {
   state: RunState;
   reports: ScoreReport[];
-  /** each applied loop's serialized_space before its update, oldest first */
-  backups: string[];
+  /** serialized_space before each applied loop's update, by loop */
+  backups: Record<number, string>;
 }
 
 const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
@@ -50,7 +50,7 @@ export async function runInline(deps: InlineDeps, input: InlineInput): Promise<I
   const emit = input.onProgress ?? (() => {});
   const stepDeps: StepDeps = { ...deps, logger };
   const reports: ScoreReport[] = [];
-  const backups: string[] = [];
+  const backups: Record<number, string> = {};
 
   const execute = async (command: RunCommand): Promise<RunEvent> => {
     switch (command.type) {
@@ -75,17 +75,20 @@ export async function runInline(deps: InlineDeps, input: InlineInput): Promise<I
       case 'plan': {
         const wanted = new Set(command.failure_ids);
         const failures = reports[command.from_pass].results.filter((r) => wanted.has(r.question_id));
-        return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { config: input.config, failures, benchmark: input.questions }) };
+        return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { config: input.config, failures, benchmark: input.questions, rejected: command.rejected }) };
       }
       case 'apply': {
         const { record, backup } = await applyLoop(stepDeps, { config: input.config, fixes: command.fixes });
-        if (record.applied.length > 0) backups.push(backup);
+        if (record.applied.length > 0) backups[command.loop] = backup;
         return { type: 'applied', loop: command.loop, apply: record };
       }
+      case 'rollback':
+        await rollbackLoop(stepDeps, { config: input.config, snapshot: backups[command.loop], metricViews: command.metric_views });
+        return { type: 'rolled_back', loop: command.loop };
     }
   };
 
-  let step = startRun(runId, input.config, input.questions.length);
+  let step = startRun(runId, input.config, input.questions.map((q) => q.id));
   let state = step.state;
   let queue = step.commands;
   while (queue.length > 0) {
@@ -97,7 +100,7 @@ export async function runInline(deps: InlineDeps, input: InlineInput): Promise<I
     try {
       event = await execute(command);
     } catch (error) {
-      if (!isInfrastructureError(error)) throw error;
+      if (!isInfrastructureError(error) && !(error instanceof RunAbortedError)) throw error;
       logger.error({ err: error, stage }, 'stage failed');
       event = { type: 'stage_failed', stage, reason: describeFailure(error) };
     }
@@ -116,9 +119,15 @@ function stageSummary(state: RunState, event: RunEvent): string {
     case 'preflight_passed':
       return 'workspace, space, warehouse and planner endpoint reachable';
     case 'pass_scored': {
-      const pass = state.loops.find((l) => l.loop === event.pass)?.pass;
-      return pass ? `${pass.passed}/${pass.total} passed (${pct(pass.score)})` : '';
+      const loop = state.loops.find((l) => l.loop === event.pass);
+      const pass = loop?.pass;
+      if (!pass) return '';
+      const heldOut = pass.holdout ? `, held-out ${pass.holdout.passed}/${pass.holdout.total} (${pct(pass.holdout.score)})` : '';
+      const gate = loop.gate ? (loop.gate.accepted ? ', kept' : `, rolled back: ${loop.gate.reasons.join('; ')}`) : '';
+      return `train ${pass.passed}/${pass.total} passed (${pct(pass.score)})${heldOut}${gate}`;
     }
+    case 'rolled_back':
+      return 'space restored to its snapshot and verified';
     case 'planned':
       return `${event.plan.proposed.length} fixes proposed, ${event.plan.rejected.length} rejected`;
     case 'applied':

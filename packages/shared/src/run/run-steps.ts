@@ -1,6 +1,7 @@
 import type { ApplyRecord, PlanRecord, QuestionOutcome } from '../engine/run-state.ts';
-import { parseSerializedSpace, type BenchmarkQuestion, type Fix, type QuestionResult, type RunConfig } from '../schemas/index.ts';
+import { parseSerializedSpace, type BenchmarkQuestion, type Fix, type QuestionResult, type RejectedFix, type RunConfig } from '../schemas/index.ts';
 import { applyFixes } from '../stages/apply.stage.ts';
+import { rollbackSpace } from '../stages/rollback.stage.ts';
 import { plan } from '../stages/plan.stage.ts';
 import type { ChatModel, GenieSpaces, SqlWarehouse } from '../stages/ports.ts';
 import { describeSpaceTables } from '../stages/table-schemas.ts';
@@ -23,7 +24,7 @@ export const outcomesOf = (results: readonly QuestionResult[]): QuestionOutcome[
 /** The plan command: the space as it is now, its tables' columns, one planner call over the given failures. */
 export async function planLoop(
   deps: StepDeps,
-  input: { config: RunConfig; failures: QuestionResult[]; benchmark: BenchmarkQuestion[] },
+  input: { config: RunConfig; failures: QuestionResult[]; benchmark: BenchmarkQuestion[]; rejected?: RejectedFix[] },
 ): Promise<PlanRecord> {
   const space = parseSerializedSpace((await deps.spaces.get(input.config.space_id)).serialized_space);
   const result = await plan(
@@ -33,6 +34,7 @@ export async function planLoop(
       tableSchemas: await describeSpaceTables(deps.warehouse, space, deps.logger),
       failures: input.failures,
       benchmark: input.benchmark,
+      rejected: input.rejected ?? [],
       ...(deps.promptsDir ? { promptsDir: deps.promptsDir } : {}),
     },
   );
@@ -43,4 +45,9 @@ export async function planLoop(
 export async function applyLoop(deps: StepDeps, input: { config: RunConfig; fixes: Fix[] }): Promise<{ record: ApplyRecord; backup: string }> {
   const result = await applyFixes({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.config.space_id, fixes: input.fixes });
   return { record: { applied: result.applied, skipped: result.skipped, metric_views_created: result.metric_views_created }, backup: result.backup_serialized_space };
+}
+
+/** The rollback command: the snapshot from before the loop back in place (verified), its metric views dropped. */
+export async function rollbackLoop(deps: StepDeps, input: { config: RunConfig; snapshot: string; metricViews: readonly string[] }): Promise<void> {
+  await rollbackSpace({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.config.space_id, snapshot: input.snapshot, metricViews: input.metricViews });
 }

@@ -77,5 +77,9 @@ export const ApplyResult = z.object({
 });
 export type ApplyResult = z.infer<typeof ApplyResult>;
 
-export const LoopDecision = z.enum(['target_reached', 'next_loop', 'no_progress', 'max_loops', 'no_fixes']);
+/**
+ * What a pass led to. `rolled_back`: the loop's change failed the gate and was undone; `rollback_limit`: three
+ * loops in a row were rolled back; `no_progress` is kept for runs stored before the gate existed.
+ */
+export const LoopDecision = z.enum(['target_reached', 'next_loop', 'no_progress', 'max_loops', 'no_fixes', 'rolled_back', 'rollback_limit']);
 export type LoopDecision = z.infer<typeof LoopDecision>;

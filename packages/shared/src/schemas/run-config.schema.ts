@@ -14,6 +14,12 @@ export const RunConfig = z.strictObject({
   /** seconds to wait for one Genie answer before calling it a timeout */
   question_timeout_s: z.number().positive().max(1800).default(300),
   auto_promote: z.boolean().default(false),
+  /** share of the questions held out from the planner; default 0.3 with 10 or more questions, else 0 */
+  holdout: z.number().min(0).max(0.9).optional(),
+  /** seed of the held-out split (default: the run id), so a split can be reproduced */
+  split_seed: z.string().min(1).max(200).optional(),
+  /** a loop's change is kept despite this many hard regressions (questions that passed and now fail) */
+  allow_regressions: z.number().int().min(0).max(1000).default(0),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

@@ -11,3 +11,4 @@ export * from './leakage.ts';
 export * from './sql-normalise.ts';
 export * from './table-schemas.ts';
 export * from './fix-count.ts';
+export * from './rollback.stage.ts';

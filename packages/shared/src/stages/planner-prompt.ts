@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PlannerAnswer, type QuestionResult, type SerializedSpace } from '../schemas/index.ts';
+import { PlannerAnswer, type QuestionResult, type RejectedFix, type SerializedSpace } from '../schemas/index.ts';
 import { loadPromptTemplate, renderTemplate } from './prompt-template.ts';
 
 /** Columns and types of one space table, as read from the warehouse. */
@@ -37,12 +37,14 @@ export async function buildPlannerPrompt(input: {
   space: SerializedSpace;
   tableSchemas: readonly TableSchema[];
   failures: readonly QuestionResult[];
+  rejected?: readonly RejectedFix[];
   promptsDir?: string;
 }): Promise<{ system: string; user: string; schema: Record<string, unknown> }> {
   const schema = plannerAnswerJsonSchema();
   const vars = {
     space_json: JSON.stringify(spaceBlock(input.space, input.tableSchemas), null, 2),
     failures_json: JSON.stringify(failuresBlock(input.failures), null, 2),
+    rejected_json: JSON.stringify((input.rejected ?? []).map((r) => ({ fix: r.fix, reason: r.reason })), null, 2),
     fix_schema: JSON.stringify(schema, null, 2),
   };
   const [system, user] = await Promise.all([
