@@ -22,7 +22,7 @@ async function simulator(): Promise<Simulator> {
 }
 
 const configFor = (sim: Simulator, overrides: Partial<RunConfig> = {}) =>
-  RunConfig.parse({ space_id: sim.spaces[0].space_id, warehouse_id: sim.warehouseId, max_loops: 3, genie_concurrency: 4, question_timeout_s: 30, ...overrides });
+  RunConfig.parse({ space_id: sim.spaces[0].space_id, warehouse_id: sim.warehouseId, max_loops: 3, genie_concurrency: 4, question_timeout_s: 30, split_seed: 'scenario-1', ...overrides });
 
 async function inline(sim: Simulator, config: RunConfig, onPreflightPassed?: () => void, benchmark = questions): Promise<RunState> {
   const workspace = openWorkspace({ host: sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert });

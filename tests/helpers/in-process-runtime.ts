@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Simulator } from '@genie-enhancer/databricks-sim';
 import { ALL_QUEUES, createDispatcher, RunStore, startStageWorker, type StageContext } from '@genie-enhancer/queue-runtime';
-import { isActive, openWorkspace, silentLogger, type BenchmarkQuestion, type RunConfig, type RunState } from '@genie-enhancer/shared';
+import { isActive, openWorkspace, silentLogger, type BenchmarkQuestion, type ChatModel, type RunConfig, type RunState } from '@genie-enhancer/shared';
 import type { TestRedis } from './test-redis.ts';
 
 export interface InProcessRuntime {
@@ -15,8 +15,10 @@ export interface InProcessRuntime {
 }
 
 /** The queue driver of the run engine, its three workers in this process, on real Redis and the simulator. */
-export async function startInProcessRuntime(sim: Simulator, t: TestRedis): Promise<InProcessRuntime> {
-  const workspace = openWorkspace({ host: sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert, retryGenieRateLimits: false });
+export async function startInProcessRuntime(sim: Simulator, t: TestRedis, options: { wrapModel?: (model: ChatModel) => ChatModel } = {}): Promise<InProcessRuntime> {
+  const opened = openWorkspace({ host: sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert, retryGenieRateLimits: false });
+  const wrap = options.wrapModel;
+  const workspace = wrap ? { ...opened, model: (endpoint: string) => wrap(opened.model(endpoint)) } : opened;
   const dispatcher = createDispatcher(t.redis, t.prefix, { retryBackoffMs: 100 });
   const store = new RunStore(t.redis, t.prefix);
   const ctx: StageContext = { store, workspace, dispatcher, logger: silentLogger };

@@ -69,6 +69,13 @@ export async function createSqlEngine(options: { today?: string } = {}): Promise
         snapshot = undefined;
         return { columns: [], rows: [] };
       }
+      const drop = /^\s*drop\s+view\s+(if\s+exists\s+)?([\w.`]+)\s*;?\s*$/i.exec(sql);
+      const dropped = drop?.[2].replace(/`/g, '').toLowerCase();
+      if (dropped && views.has(dropped)) {
+        views.delete(dropped);
+        snapshot = undefined;
+        return { columns: [], rows: [] };
+      }
       const expanded = expandMetricViews(sql, [...views.values()], (id) => tables.get(id)?.columns.map((c) => c.name) ?? []);
       let duckSql = translateSql(expanded);
       if (options.today) duckSql = duckSql.replace(/\bcurrent_date\b/gi, 'sim_today()');

@@ -82,17 +82,3 @@ export function dropPresentFixes(fixes: readonly Fix[], space: SerializedSpace):
   }
   return { kept, rejected };
 }
-
-/** Drops fixes an earlier loop already tried and rolled back: proposing them again would only be undone again. */
-export function dropTriedFixes(fixes: readonly Fix[], tried: readonly RejectedFix[]): { kept: Fix[]; rejected: RejectedFix[] } {
-  const triedKeys = new Map<string, string>();
-  for (const t of tried) for (const key of fixKeys(t.fix as Fix)) triedKeys.set(key, t.reason);
-  const kept: Fix[] = [];
-  const rejected: RejectedFix[] = [];
-  for (const fix of fixes) {
-    const reason = fixKeys(fix).map((k) => triedKeys.get(k)).find((r) => r !== undefined);
-    if (reason) rejected.push({ fix, reason: `tried before and ${reason}` });
-    else kept.push(fix);
-  }
-  return { kept, rejected };
-}

@@ -1,7 +1,7 @@
 import { PlannerOutputError } from '../errors/index.ts';
 import type { BenchmarkQuestion, Fix, PlanResult, QuestionResult, RejectedFix, SerializedSpace } from '../schemas/index.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import { dedupeFixes, dropPresentFixes, dropTriedFixes } from './fix-filters.ts';
+import { dedupeFixes, dropPresentFixes } from './fix-filters.ts';
 import { guardLeakage } from './leakage.ts';
 import { parsePlannerAnswer } from './planner-answer.ts';
 import { buildPlannerPrompt, type TableSchema } from './planner-prompt.ts';
@@ -19,7 +19,8 @@ export interface PlanInput {
   failures: QuestionResult[];
   /** every benchmark question, passing ones included, for the leakage guard */
   benchmark: BenchmarkQuestion[];
-  /** fixes earlier loops applied and rolled back, with why: shown to the model and never applied again */
+  /** fixes of earlier loops that were rolled back, with why: shown to the model (a loop is undone as a whole, so
+   *  its good fixes may rightly come back) */
   rejected?: RejectedFix[];
   promptsDir?: string;
 }
@@ -69,7 +70,7 @@ export async function plan(deps: PlanDeps, input: PlanInput): Promise<PlanResult
 
   const rejected: RejectedFix[] = [];
   let fixes: Fix[] = parsed.answer.fixes;
-  for (const filter of [dedupeFixes, (f: Fix[]) => dropPresentFixes(f, input.space), (f: Fix[]) => dropTriedFixes(f, input.rejected ?? []), (f: Fix[]) => guardLeakage(f, input.benchmark)]) {
+  for (const filter of [dedupeFixes, (f: Fix[]) => dropPresentFixes(f, input.space), (f: Fix[]) => guardLeakage(f, input.benchmark)]) {
     const result = filter(fixes);
     fixes = result.kept;
     rejected.push(...result.rejected);
