@@ -64,10 +64,13 @@ export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEng
     if (!taken.ok) return sendError(reply.header('Retry-After', String(taken.retryAfterS)), 429, 'RESOURCE_EXHAUSTED', 'Genie question rate limit exceeded for this workspace.');
     return undefined;
   };
+  // a trashed or unknown space answers 404 on every conversation route, whatever conversation it names
+  const spaceGone = (id: string, reply: Parameters<typeof sendError>[0]) =>
+    deps.spaces.get(id) ? undefined : sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', `Space ${id} does not exist.`);
   const contentOf = (body: unknown) => (typeof (body as { content?: unknown })?.content === 'string' ? (body as { content: string }).content.trim() : '');
 
   app.post<{ Params: { id: string } }>('/api/2.0/genie/spaces/:id/start-conversation', async (request, reply) => {
-    if (!deps.spaces.get(request.params.id)) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', `Space ${request.params.id} does not exist.`);
+    if (spaceGone(request.params.id, reply)) return reply;
     const content = contentOf(request.body);
     if (!content) return sendError(reply, 400, 'INVALID_PARAMETER_VALUE', 'content is required');
     const refused = limited(reply);
@@ -79,6 +82,7 @@ export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEng
   });
 
   app.post<{ Params: { id: string; cid: string } }>('/api/2.0/genie/spaces/:id/conversations/:cid/messages', async (request, reply) => {
+    if (spaceGone(request.params.id, reply)) return reply;
     if (conversations.get(request.params.cid)?.space_id !== request.params.id) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', 'Conversation not found.');
     const content = contentOf(request.body);
     if (!content) return sendError(reply, 400, 'INVALID_PARAMETER_VALUE', 'content is required');
@@ -88,18 +92,21 @@ export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEng
   });
 
   app.get<{ Params: { id: string; cid: string } }>('/api/2.0/genie/spaces/:id/conversations/:cid/messages', async (request, reply) => {
+    if (spaceGone(request.params.id, reply)) return reply;
     const conversation = conversations.get(request.params.cid);
     if (conversation?.space_id !== request.params.id) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', 'Conversation not found.');
     return { messages: conversation.messages.map((id) => view(messages.get(id)!)) };
   });
 
   app.get<{ Params: { id: string; cid: string; mid: string } }>('/api/2.0/genie/spaces/:id/conversations/:cid/messages/:mid', async (request, reply) => {
+    if (spaceGone(request.params.id, reply)) return reply;
     const message = messages.get(request.params.mid);
     if (!message || message.conversation_id !== request.params.cid || message.space_id !== request.params.id) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', 'Message not found.');
     return view(message);
   });
 
   app.get<{ Params: { id: string; cid: string; mid: string; aid: string } }>('/api/2.0/genie/spaces/:id/conversations/:cid/messages/:mid/attachments/:aid/query-result', async (request, reply) => {
+    if (spaceGone(request.params.id, reply)) return reply;
     const message = messages.get(request.params.mid);
     if (!message?.statement || Date.now() - message.created < deps.latencyMs) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', 'No query result for this attachment.');
     return { statement_response: message.statement };
