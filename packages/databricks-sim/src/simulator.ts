@@ -5,6 +5,7 @@ import type { GenieSpace } from '@genie-enhancer/shared';
 import type { Logger } from '@genie-enhancer/shared';
 import { createSqlEngine, type SimSqlEngine } from './sql/sql-engine.ts';
 import { sendError } from './http/errors.ts';
+import { GenieNoise, type GenieNoiseOptions } from './genie/noise.ts';
 import { registerGenieRoutes } from './http/genie-routes.ts';
 import { QuestionRateLimit } from './http/rate-limit.ts';
 import { registerServingRoutes } from './http/serving-routes.ts';
@@ -30,6 +31,8 @@ export interface SimulatorOptions {
   certificateHostNames?: string[];
   /** names of the serving endpoints that exist (default: any name) */
   servingEndpoints?: string[];
+  /** seeded wrong-but-plausible readings of questions (default: none) */
+  genieNoise?: GenieNoiseOptions;
   /** most spaces one list page holds, whatever page_size asks (default 100) */
   maxSpacesPerPage?: number;
   /** fixed "today" for current_date() */
@@ -90,6 +93,7 @@ function kindOf(method: string, path: string): RequestKind {
 /** Starts a local Databricks workspace simulator serving the given dataset folders, one space each. */
 export async function createSimulator(options: SimulatorOptions): Promise<Simulator> {
   const token = options.token ?? 'dapi-sim-token';
+  const noise = options.genieNoise && new GenieNoise(options.genieNoise);
   const engine = await createSqlEngine({ today: options.today });
   const spaces = new SpaceStore();
   for (const dir of options.datasets) spaces.add((await engine.loadDataset(dir)).space);
@@ -110,7 +114,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API found for ${request.method} ${request.url}`));
   registerSpaceRoutes(app, spaces, { maxPerPage: options.maxSpacesPerPage });
-  registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429 });
+  registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429, noise });
   registerServingRoutes(app, engine, options.servingEndpoints);
   registerStatementRoutes(app, engine, warehouseId);
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseSerializedSpace } from '@genie-enhancer/shared';
 import { SimSqlError, type SqlEngine } from '../catalog.types.ts';
 import { answerQuestion } from '../genie/genie-engine.ts';
+import type { GenieNoise } from '../genie/noise.ts';
 import { sendError } from './errors.ts';
 import type { QuestionRateLimit } from './rate-limit.ts';
 import { statementResponse } from './statement-response.ts';
@@ -21,7 +22,7 @@ interface StoredMessage {
 const PROGRESS = ['SUBMITTED', 'FETCHING_METADATA', 'FILTERING_CONTEXT', 'ASKING_AI', 'EXECUTING_QUERY'] as const;
 
 /** Genie Conversation API: messages move through the real statuses over `latencyMs`, then hold their answer. */
-export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEngine; spaces: SpaceStore; limit: QuestionRateLimit; latencyMs: number; inject429?: () => boolean }): void {
+export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEngine; spaces: SpaceStore; limit: QuestionRateLimit; latencyMs: number; inject429?: () => boolean; noise?: GenieNoise }): void {
   const messages = new Map<string, StoredMessage>();
   const conversations = new Map<string, { space_id: string; messages: string[] }>();
 
@@ -38,7 +39,9 @@ export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEng
 
   async function ask(spaceId: string, conversationId: string, content: string): Promise<StoredMessage> {
     const space = deps.spaces.get(spaceId)!;
-    const reply = answerQuestion(parseSerializedSpace(space.serialized_space), await deps.engine.catalog(), content);
+    const catalog = await deps.engine.catalog();
+    const answer = answerQuestion(parseSerializedSpace(space.serialized_space), catalog, content);
+    const reply = deps.noise ? deps.noise.apply(spaceId, content, answer, catalog) : answer;
     const message: StoredMessage = { message_id: randomUUID().replace(/-/g, ''), conversation_id: conversationId, space_id: spaceId, content, created: Date.now(), final: {} };
     const attachment_id = randomUUID().replace(/-/g, '');
     if (reply.kind === 'text') {
