@@ -1,6 +1,9 @@
 /**
  * `pnpm sim -- --dataset DIR [--dataset DIR2] [--port 8080] [--warehouse-port 8443] [--ca-cert-out FILE] [--cert-host NAME] [--qpm 0]
- *   [--inject-429 0.0] [--latency-ms 300] [--token T] [--print-token] [--today YYYY-MM-DD]`
+ *   [--inject-429 0.0] [--latency-ms 300] [--token T] [--print-token] [--today YYYY-MM-DD]
+ *   [--genie-noise P] [--genie-seed N]`
+ * --genie-noise P (0..1, default 0): the chance that a question gets a plausible alternative reading; --genie-seed N
+ * (an integer, default 0) makes the readings replayable.
  * The token comes from --token, else DATABRICKS_SIM_TOKEN, else a random one; it is printed only with --print-token.
  */
 import { randomBytes } from 'node:crypto';
@@ -25,10 +28,17 @@ const { values } = parseArgs({
     token: { type: 'string' },
     'print-token': { type: 'boolean', default: false },
     today: { type: 'string' },
+    'genie-noise': { type: 'string', default: '0' },
+    'genie-seed': { type: 'string', default: '0' },
   },
 });
 if (!values.dataset?.length) {
   process.stderr.write('databricks-sim: --dataset DIR is required (repeatable)\n');
+  process.exit(2);
+}
+const genieNoise = { probability: Number(values['genie-noise']), seed: Number(values['genie-seed']) };
+if (!(genieNoise.probability >= 0 && genieNoise.probability <= 1) || !Number.isSafeInteger(genieNoise.seed)) {
+  process.stderr.write('databricks-sim: --genie-noise takes a number from 0 to 1 and --genie-seed an integer\n');
   process.exit(2);
 }
 const sim = await createSimulator({
@@ -42,9 +52,10 @@ const sim = await createSimulator({
   genieLatencyMs: Number(values['latency-ms']),
   token: values.token ?? (process.env.DATABRICKS_SIM_TOKEN || randomBytes(24).toString('hex')),
   today: values.today,
+  ...(genieNoise.probability > 0 ? { genieNoise } : {}),
 });
 if (values['ca-cert-out']) writeFileSync(values['ca-cert-out'], sim.caCert);
-logger.info({ url: sim.url, warehouse_port: sim.warehousePort, ...(values['print-token'] ? { token: sim.token } : {}), warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => ({ space_id: s.space_id, title: s.title })) }, 'simulator listening');
+logger.info({ url: sim.url, warehouse_port: sim.warehousePort, ...(values['print-token'] ? { token: sim.token } : {}), warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => ({ space_id: s.space_id, title: s.title })), genie_noise: genieNoise }, 'simulator listening');
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'simulator stopping');

@@ -5,6 +5,7 @@ import type { GenieSpace } from '@genie-enhancer/shared';
 import type { Logger } from '@genie-enhancer/shared';
 import { createSqlEngine, type SimSqlEngine } from './sql/sql-engine.ts';
 import { sendError } from './http/errors.ts';
+import { GenieNoise, type GenieNoiseOptions } from './genie/noise.ts';
 import { registerGenieRoutes } from './http/genie-routes.ts';
 import { QuestionRateLimit } from './http/rate-limit.ts';
 import { registerServingRoutes } from './http/serving-routes.ts';
@@ -30,12 +31,16 @@ export interface SimulatorOptions {
   certificateHostNames?: string[];
   /** names of the serving endpoints that exist (default: any name) */
   servingEndpoints?: string[];
+  /** seeded wrong-but-plausible readings of questions (default: none) */
+  genieNoise?: GenieNoiseOptions;
+  /** most spaces one list page holds, whatever page_size asks (default 100) */
+  maxSpacesPerPage?: number;
   /** fixed "today" for current_date() */
   today?: string;
   logger?: Logger;
 }
 
-export type RequestKind = 'genie_question' | 'genie_poll' | 'space_get' | 'space_update' | 'llm' | 'warehouse' | 'other';
+export type RequestKind = 'genie_question' | 'genie_poll' | 'space_get' | 'space_update' | 'space_create' | 'space_trash' | 'llm' | 'warehouse' | 'other';
 export interface RequestLogEntry {
   /** when the request arrived */
   at: number;
@@ -55,11 +60,16 @@ export interface Simulator {
   warehousePort: number;
   warehousePath: string;
   caCert: string;
+  /** the datasets' spaces as loaded (their objects follow later updates) */
   spaces: (GenieSpace & { serialized_space: string })[];
   requestLog: RequestLogEntry[];
   engine: SimSqlEngine;
   /** current state of a space, as updates left it */
   getSpace(spaceId: string): (GenieSpace & { serialized_space: string }) | undefined;
+  /** the spaces not in the trash, created ones included, in creation order */
+  listSpaces(): (GenieSpace & { serialized_space: string })[];
+  /** ids of the spaces moved to the trash, in trash order */
+  trashedSpaceIds(): string[];
   setQuestionsPerMinute(n: number): void;
   /** fault injection: the warehouse port stops accepting connections until started again, on the same port */
   stopWarehouse(): Promise<void>;
@@ -70,7 +80,11 @@ export interface Simulator {
 function kindOf(method: string, path: string): RequestKind {
   if (method === 'POST' && /\/genie\/spaces\/[^/]+\/(start-conversation|conversations\/[^/]+\/messages)$/.test(path)) return 'genie_question';
   if (path.includes('/conversations/')) return 'genie_poll';
-  if (path.startsWith('/api/2.0/genie/spaces')) return method === 'PATCH' ? 'space_update' : 'space_get';
+  if (path.startsWith('/api/2.0/genie/spaces')) {
+    if (method === 'PATCH') return 'space_update';
+    if (method === 'DELETE') return 'space_trash';
+    return method === 'POST' && path === '/api/2.0/genie/spaces' ? 'space_create' : 'space_get';
+  }
   if (path.startsWith('/serving-endpoints') || path.startsWith('/api/2.0/serving-endpoints')) return 'llm';
   if (path.startsWith('/api/2.0/sql')) return 'warehouse';
   return 'other';
@@ -79,6 +93,7 @@ function kindOf(method: string, path: string): RequestKind {
 /** Starts a local Databricks workspace simulator serving the given dataset folders, one space each. */
 export async function createSimulator(options: SimulatorOptions): Promise<Simulator> {
   const token = options.token ?? 'dapi-sim-token';
+  const noise = options.genieNoise && new GenieNoise(options.genieNoise);
   const engine = await createSqlEngine({ today: options.today });
   const spaces = new SpaceStore();
   for (const dir of options.datasets) spaces.add((await engine.loadDataset(dir)).space);
@@ -98,8 +113,8 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     requestLog.push({ at: arrivals.get(request.raw) ?? Date.now(), method: request.method, path, status: reply.statusCode, kind: kindOf(request.method, path) });
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API found for ${request.method} ${request.url}`));
-  registerSpaceRoutes(app, spaces);
-  registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429 });
+  registerSpaceRoutes(app, spaces, { maxPerPage: options.maxSpacesPerPage });
+  registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429, noise });
   registerServingRoutes(app, engine, options.servingEndpoints);
   registerStatementRoutes(app, engine, warehouseId);
 
@@ -130,6 +145,8 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     requestLog,
     engine,
     getSpace: (id) => spaces.get(id),
+    listSpaces: () => spaces.list(),
+    trashedSpaceIds: () => spaces.trashedIds(),
     setQuestionsPerMinute: (n) => void (limit.perMinute = n),
     stopWarehouse,
     startWarehouse: async () => {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseSerializedSpace } from '@genie-enhancer/shared';
 import { SimSqlError, type SqlEngine } from '../catalog.types.ts';
 import { answerQuestion } from '../genie/genie-engine.ts';
+import type { GenieNoise } from '../genie/noise.ts';
 import { sendError } from './errors.ts';
 import type { QuestionRateLimit } from './rate-limit.ts';
 import { statementResponse } from './statement-response.ts';
@@ -21,7 +22,7 @@ interface StoredMessage {
 const PROGRESS = ['SUBMITTED', 'FETCHING_METADATA', 'FILTERING_CONTEXT', 'ASKING_AI', 'EXECUTING_QUERY'] as const;
 
 /** Genie Conversation API: messages move through the real statuses over `latencyMs`, then hold their answer. */
-export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEngine; spaces: SpaceStore; limit: QuestionRateLimit; latencyMs: number; inject429?: () => boolean }): void {
+export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEngine; spaces: SpaceStore; limit: QuestionRateLimit; latencyMs: number; inject429?: () => boolean; noise?: GenieNoise }): void {
   const messages = new Map<string, StoredMessage>();
   const conversations = new Map<string, { space_id: string; messages: string[] }>();
 
@@ -38,7 +39,9 @@ export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEng
 
   async function ask(spaceId: string, conversationId: string, content: string): Promise<StoredMessage> {
     const space = deps.spaces.get(spaceId)!;
-    const reply = answerQuestion(parseSerializedSpace(space.serialized_space), await deps.engine.catalog(), content);
+    const catalog = await deps.engine.catalog();
+    const answer = answerQuestion(parseSerializedSpace(space.serialized_space), catalog, content);
+    const reply = deps.noise ? deps.noise.apply(spaceId, content, answer, catalog) : answer;
     const message: StoredMessage = { message_id: randomUUID().replace(/-/g, ''), conversation_id: conversationId, space_id: spaceId, content, created: Date.now(), final: {} };
     const attachment_id = randomUUID().replace(/-/g, '');
     if (reply.kind === 'text') {
@@ -64,10 +67,13 @@ export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEng
     if (!taken.ok) return sendError(reply.header('Retry-After', String(taken.retryAfterS)), 429, 'RESOURCE_EXHAUSTED', 'Genie question rate limit exceeded for this workspace.');
     return undefined;
   };
+  // a trashed or unknown space answers 404 on every conversation route, whatever conversation it names
+  const spaceGone = (id: string, reply: Parameters<typeof sendError>[0]) =>
+    deps.spaces.get(id) ? undefined : sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', `Space ${id} does not exist.`);
   const contentOf = (body: unknown) => (typeof (body as { content?: unknown })?.content === 'string' ? (body as { content: string }).content.trim() : '');
 
   app.post<{ Params: { id: string } }>('/api/2.0/genie/spaces/:id/start-conversation', async (request, reply) => {
-    if (!deps.spaces.get(request.params.id)) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', `Space ${request.params.id} does not exist.`);
+    if (spaceGone(request.params.id, reply)) return reply;
     const content = contentOf(request.body);
     if (!content) return sendError(reply, 400, 'INVALID_PARAMETER_VALUE', 'content is required');
     const refused = limited(reply);
@@ -79,6 +85,7 @@ export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEng
   });
 
   app.post<{ Params: { id: string; cid: string } }>('/api/2.0/genie/spaces/:id/conversations/:cid/messages', async (request, reply) => {
+    if (spaceGone(request.params.id, reply)) return reply;
     if (conversations.get(request.params.cid)?.space_id !== request.params.id) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', 'Conversation not found.');
     const content = contentOf(request.body);
     if (!content) return sendError(reply, 400, 'INVALID_PARAMETER_VALUE', 'content is required');
@@ -88,18 +95,21 @@ export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEng
   });
 
   app.get<{ Params: { id: string; cid: string } }>('/api/2.0/genie/spaces/:id/conversations/:cid/messages', async (request, reply) => {
+    if (spaceGone(request.params.id, reply)) return reply;
     const conversation = conversations.get(request.params.cid);
     if (conversation?.space_id !== request.params.id) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', 'Conversation not found.');
     return { messages: conversation.messages.map((id) => view(messages.get(id)!)) };
   });
 
   app.get<{ Params: { id: string; cid: string; mid: string } }>('/api/2.0/genie/spaces/:id/conversations/:cid/messages/:mid', async (request, reply) => {
+    if (spaceGone(request.params.id, reply)) return reply;
     const message = messages.get(request.params.mid);
     if (!message || message.conversation_id !== request.params.cid || message.space_id !== request.params.id) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', 'Message not found.');
     return view(message);
   });
 
   app.get<{ Params: { id: string; cid: string; mid: string; aid: string } }>('/api/2.0/genie/spaces/:id/conversations/:cid/messages/:mid/attachments/:aid/query-result', async (request, reply) => {
+    if (spaceGone(request.params.id, reply)) return reply;
     const message = messages.get(request.params.mid);
     if (!message?.statement || Date.now() - message.created < deps.latencyMs) return sendError(reply, 404, 'RESOURCE_DOES_NOT_EXIST', 'No query result for this attachment.');
     return { statement_response: message.statement };
