@@ -3,6 +3,7 @@
  * different count, the top-N ignored or reversed, another column of the same kind. Each is runnable SQL.
  */
 import type { CatalogSnapshot, CatalogTable } from '../catalog.types.ts';
+import { scanTopLevel } from '../sql/top-level-scan.ts';
 
 export type ReadingKind = 'drop_condition' | 'count_variant' | 'limit' | 'other_column';
 export interface AlternativeReadings { kind: ReadingKind; sqls: string[] }
@@ -14,19 +15,6 @@ interface Clause { name: ClauseName; start: number; bodyStart: number; end: numb
 const NON_MEASURE = /(^id$|_id$|_key$|_ref$|_no$|_nbr$|_num$|_code$)/i;
 const family = (type: string) =>
   /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|FLOAT|DOUBLE|DECIMAL|NUMERIC)/i.test(type) ? 'number' : /^(DATE|TIMESTAMP)/i.test(type) ? 'time' : /^(STRING|VARCHAR|CHAR)/i.test(type) ? 'string' : 'other';
-
-/** Walks the SQL outside quotes, calling `visit` at every top-level (depth 0) position. */
-function scanTopLevel(sql: string, visit: (i: number) => number | void): void {
-  let depth = 0, quote = '';
-  for (let i = 0; i < sql.length; i++) {
-    const ch = sql[i];
-    if (quote) { if (ch === quote) quote = ''; continue; }
-    if (ch === "'" || ch === '"' || ch === '`') { quote = ch; continue; }
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (depth === 0) i = visit(i) ?? i;
-  }
-}
 
 function clausesOf(sql: string): Clause[] | undefined {
   const found: Clause[] = [];

@@ -1,4 +1,5 @@
 /** A light structural reading of a SELECT statement: enough for the simulated planner to compare two SQLs. */
+import { scanTopLevel } from '../sql/top-level-scan.ts';
 
 export interface SqlShape {
   /** alias (or short name) → table identifier, lower case */
@@ -39,20 +40,13 @@ export function splitTopLevel(text: string, separator: RegExp): string[] {
 
 function clauses(sql: string): Map<string, string> {
   const found: { name: string; at: number; length: number }[] = [];
-  let depth = 0, quote = '';
-  for (let i = 0; i < sql.length; i++) {
-    const ch = sql[i];
-    if (quote) { if (ch === quote) quote = ''; continue; }
-    if (ch === "'" || ch === '"' || ch === '`') { quote = ch; continue; }
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (depth === 0 && (i === 0 || /\s/.test(sql[i - 1]))) {
-      for (const name of CLAUSES) {
-        const m = new RegExp(`^${name.replace(' ', '\\s+')}\\b`, 'i').exec(sql.slice(i));
-        if (m) { found.push({ name, at: i, length: m[0].length }); break; }
-      }
+  scanTopLevel(sql, (i) => {
+    if (i > 0 && !/\s/.test(sql[i - 1])) return;
+    for (const name of CLAUSES) {
+      const m = new RegExp(`^${name.replace(' ', '\\s+')}\\b`, 'i').exec(sql.slice(i));
+      if (m) { found.push({ name, at: i, length: m[0].length }); break; }
     }
-  }
+  });
   const out = new Map<string, string>();
   found.forEach((c, i) => out.set(c.name, sql.slice(c.at + c.length, found[i + 1]?.at ?? sql.length).trim()));
   return out;
