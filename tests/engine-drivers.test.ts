@@ -15,8 +15,8 @@ afterEach(async () => {
   for (const o of opened.splice(0).reverse()) await o.close();
 });
 
-async function simulator(): Promise<Simulator> {
-  const sim = await createSimulator({ datasets: [dataset], genieLatencyMs: 20 });
+async function simulator(genieNoise?: { probability: number; seed: number }): Promise<Simulator> {
+  const sim = await createSimulator({ datasets: [dataset], genieLatencyMs: 20, ...(genieNoise ? { genieNoise } : {}) });
   opened.push(sim);
   return sim;
 }
@@ -60,6 +60,20 @@ describe('one run engine, two drivers', () => {
     expect(inMemory.loops.length).toBeGreaterThanOrEqual(2);
     expect(inMemory.loops.slice(1).some((l) => (l.apply?.applied.length ?? 0) > 0)).toBe(true);
     expect(outcome(overQueues)).toEqual(outcome(inMemory));
+  });
+
+  it('with repeats and a noisy Genie: the same decisions and pass counts in both drivers', async () => {
+    const noise = { probability: 0.1, seed: 7 };
+    const benchmark = questions.slice(0, 12);
+    const simA = await simulator(noise);
+    const inMemory = await inline(simA, configFor(simA, { repeats: 2, max_loops: 2 }), undefined, benchmark);
+    const simB = await simulator(noise);
+    const overQueues = await queued(simB, configFor(simB, { repeats: 2, max_loops: 2 }), undefined, benchmark);
+    expect(inMemory.loops[0].pass?.outcomes.every((o) => o.repeats.length === 2)).toBe(true);
+    expect(inMemory.loops[0].pass?.interval[0]).toBeLessThanOrEqual(inMemory.loops[0].pass!.score);
+    // which repeat got which answer may differ with concurrency; the counts the gate uses may not
+    const counts = (state: RunState) => state.loops.map((l) => ({ loop: l.loop, passes: l.pass?.outcomes.map((o) => o.passes), gate: l.gate?.accepted, decision: l.decision }));
+    expect(counts(overQueues)).toEqual(counts(inMemory));
   });
 
   it.each([['in memory', inline], ['over BullMQ', queued]] as const)('%s: a wrong warehouse id fails the run in preflight, naming the warehouse', async (_name, drive) => {

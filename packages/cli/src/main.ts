@@ -32,6 +32,8 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>): Comma
     .option('--holdout <0-0.9>', 'share of questions the planner never sees (default 0.3 with 10+ questions, else 0)')
     .option('--split-seed <text>', 'seed of the held-out split (default: the run id)')
     .option('--allow-regressions <n>', 'keep a change even though this many passing questions now fail (default 0)')
+    .option('--repeats <k>', 'ask each question k times per pass, in fresh conversations (default 1)')
+    .option('--alpha <p>', 'significance level of the gate with repeats (default 0.05)')
     .option('--warehouse-port <port>', 'SQL warehouse port (default: the host URL\'s, else 443)')
     .option('--ca-cert <file>', 'PEM CA certificate of a self-signed warehouse')
     .option('--json', 'print the run summary as JSON instead of a table')

@@ -19,6 +19,8 @@ export interface RunFlags {
   holdout?: string;
   splitSeed?: string;
   allowRegressions?: string;
+  repeats?: string;
+  alpha?: string;
   warehousePort?: string;
   caCert?: string;
   json?: boolean;
@@ -48,6 +50,8 @@ const FLAG_OF: Record<string, string> = {
   holdout: '--holdout',
   split_seed: '--split-seed',
   allow_regressions: '--allow-regressions',
+  repeats: '--repeats',
+  alpha: '--alpha',
 };
 
 /** A number flag as a number, or the raw text so that validation reports it. */
@@ -71,6 +75,8 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     holdout: numeric(flags.holdout),
     split_seed: flags.splitSeed,
     allow_regressions: numeric(flags.allowRegressions),
+    repeats: numeric(flags.repeats),
+    alpha: numeric(flags.alpha),
   };
   for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
   const parsed = RunConfig.safeParse(input as RunConfigInput);

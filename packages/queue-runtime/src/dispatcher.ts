@@ -22,7 +22,7 @@ export function createDispatcher(connection: Redis, prefix: string, options: { r
             await planQueue.add('preflight', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.preflight(state.run_id) });
             break;
           case 'score':
-            await flows.add(scoringPassFlow(state.run_id, command.pass, state.question_count, jobOptions));
+            await flows.add(scoringPassFlow(state.run_id, command.pass, state.question_count * state.config.repeats, jobOptions));
             break;
           case 'plan':
             await planQueue.add('plan', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.plan(state.run_id, command.loop) });

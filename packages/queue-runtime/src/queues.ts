@@ -49,13 +49,14 @@ export const jobIds = {
  * One scoring pass: every question is a child of the pass job, which BullMQ runs once all of them are done. A
  * question that fails for good (an outage that outlived the retries) fails its pass instead of becoming a verdict.
  */
-export function scoringPassFlow(runId: string, pass: number, questionCount: number, options: JobsOptions = stageJobOptions()): FlowJob {
+/** `asks` = questions × repeats; job index i asks question ⌊i / repeats⌋ for the (i mod repeats)-th time. */
+export function scoringPassFlow(runId: string, pass: number, asks: number, options: JobsOptions = stageJobOptions()): FlowJob {
   return {
     name: 'score-pass',
     queueName: QUEUES.score,
     data: { run_id: runId, pass } satisfies JobData<'score-pass'>,
     opts: { ...options, jobId: jobIds.pass(runId, pass) },
-    children: Array.from({ length: questionCount }, (_, index) => ({
+    children: Array.from({ length: asks }, (_, index) => ({
       name: 'score-question',
       queueName: QUEUES.score,
       data: { run_id: runId, pass, index } satisfies JobData<'score-question'>,

@@ -22,6 +22,9 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
+/** Hash field of one answer: the question id for the first (the only one without repeats), `id#r` after. */
+export const resultField = (questionId: string, repeat = 0): string => (repeat === 0 ? questionId : `${questionId}#${repeat}`);
+
 const COMPARE_AND_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`;
 
 const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
@@ -31,7 +34,7 @@ const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSO
  *   ge:runs                          ZSET run ids by creation time
  *   ge:run:<id>                      STRING JSON StoredRun: the engine's RunState, changed only through transition()
  *   ge:run:<id>:questions            STRING JSON benchmark questions, in job-index order
- *   ge:run:<id>:pass:<k>             HASH question_id → QuestionResult JSON of scoring pass k (one per question)
+ *   ge:run:<id>:pass:<k>             HASH question_id[#repeat] → QuestionResult JSON of pass k (one per question and repeat)
  *   ge:run:<id>:backup:<k>           STRING serialized_space before loop k's update
  *   ge:run:<id>:timings              HASH "<k>.<stage>" → StageTiming JSON
  *   ge:idempotency:<key>             STRING run id, 24 h
@@ -116,15 +119,16 @@ export class RunStore {
     return json<BenchmarkQuestion[]>(await this.redis.get(this.key('run', runId, 'questions'))) ?? [];
   }
 
-  /** HSET keeps exactly one result per question and pass, however often a job is retried. */
+  /** HSET keeps exactly one result per question, repeat and pass, however often a job is retried. */
   async saveResult(runId: string, pass: number, result: QuestionResult): Promise<void> {
-    await this.redis.hset(this.key('run', runId, 'pass', pass), result.question_id, JSON.stringify(result));
+    await this.redis.hset(this.key('run', runId, 'pass', pass), resultField(result.question_id, result.repeat), JSON.stringify(result));
   }
 
-  async result(runId: string, pass: number, questionId: string): Promise<QuestionResult | undefined> {
-    return json<QuestionResult>(await this.redis.hget(this.key('run', runId, 'pass', pass), questionId));
+  async result(runId: string, pass: number, questionId: string, repeat?: number): Promise<QuestionResult | undefined> {
+    return json<QuestionResult>(await this.redis.hget(this.key('run', runId, 'pass', pass), resultField(questionId, repeat)));
   }
 
+  /** Every result of a pass, keyed `<question_id>` (first answer) or `<question_id>#<repeat>`. */
   async passResults(runId: string, pass: number): Promise<Map<string, QuestionResult>> {
     const h = await this.redis.hgetall(this.key('run', runId, 'pass', pass));
     return new Map(Object.entries(h).map(([id, text]) => [id, JSON.parse(text) as QuestionResult]));

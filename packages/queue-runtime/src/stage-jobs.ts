@@ -2,13 +2,14 @@ import {
   applyLoop,
   commandsFor,
   describeFailure,
+  failuresFor,
   outcomesOf,
   planLoop,
   preflight,
   PreflightError,
   rollbackLoop,
+  repeatedQuestions,
   scoreQuestion,
-  toScoreReport,
   type GenieConversations,
   type Logger,
   type RunCommand,
@@ -20,7 +21,7 @@ import {
 import { UnrecoverableError } from 'bullmq';
 import type { Dispatcher } from './dispatcher.ts';
 import type { JobData } from './queues.ts';
-import type { RunStore, StageName } from './run-store.ts';
+import { resultField, type RunStore, type StageName } from './run-store.ts';
 
 /** What a stage job needs; the worker services build it once per process. */
 export interface StageContext {
@@ -97,9 +98,11 @@ export async function preflightJob(ctx: StageContext, data: JobData<'preflight'>
 export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-question'>): Promise<JobOutcome> {
   const state = await ctx.store.state(data.run_id);
   if (!state || !commandsFor(state).some((c) => c.type === 'score' && c.pass === data.pass)) return { skipped: 'pass is not being scored' };
-  const question = (await ctx.store.questions(data.run_id))[data.index];
+  const { repeats } = state.config;
+  const question = (await ctx.store.questions(data.run_id))[Math.floor(data.index / repeats)];
   if (!question) return { skipped: `no question at index ${data.index}` };
-  const done = await ctx.store.result(data.run_id, data.pass, question.id);
+  const repeat = data.index % repeats;
+  const done = await ctx.store.result(data.run_id, data.pass, question.id, repeat);
   if (done) return { question_id: question.id, verdict: done.verdict, reused: true };
 
   await ctx.store.stageStarted(data.run_id, data.pass, 'score');
@@ -107,18 +110,18 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
     { genie: ctx.genieFor?.(state) ?? ctx.workspace.genie, warehouse: ctx.workspace.warehouse(state.config.warehouse_id), logger: ctx.logger },
     { spaceId: state.config.space_id, question, timeoutMs: state.config.question_timeout_s * 1000 },
   );
-  await ctx.store.saveResult(data.run_id, data.pass, result);
-  return { question_id: question.id, verdict: result.verdict, reason_code: result.reason_code };
+  await ctx.store.saveResult(data.run_id, data.pass, repeats > 1 ? { ...result, repeat } : result);
+  return { question_id: question.id, repeat, verdict: result.verdict, reason_code: result.reason_code };
 }
 
 /** Scorer: closes a pass once all its questions have a result; the engine decides what follows. */
 export async function scorePassJob(ctx: StageContext, data: JobData<'score-pass'>): Promise<JobOutcome> {
-  return whenCurrent(ctx, data.run_id, 'score', (c): c is Extract<RunCommand, { type: 'score' }> => c.type === 'score' && c.pass === data.pass, async (command) => {
+  return whenCurrent(ctx, data.run_id, 'score', (c): c is Extract<RunCommand, { type: 'score' }> => c.type === 'score' && c.pass === data.pass, async (command, state) => {
     const [questions, saved] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.pass)]);
-    const missing = questions.filter((q) => !saved.has(q.id));
-    if (missing.length > 0) throw new Error(`pass ${command.pass} has no result for ${missing.length} question(s), e.g. ${missing[0].id}`);
-    const report = toScoreReport(questions.map((q) => saved.get(q.id)!));
-    return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(report.results) };
+    const fields = repeatedQuestions(questions, state.config.repeats).map(({ question, repeat }) => resultField(question.id, repeat));
+    const missing = fields.filter((f) => !saved.has(f));
+    if (missing.length > 0) throw new Error(`pass ${command.pass} has no result for ${missing.length} answer(s), e.g. ${missing[0]}`);
+    return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(fields.map((f) => saved.get(f)!)) };
   });
 }
 
@@ -126,7 +129,7 @@ export async function scorePassJob(ctx: StageContext, data: JobData<'score-pass'
 export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'plan', (c): c is Extract<RunCommand, { type: 'plan' }> => c.type === 'plan' && c.loop === data.loop, async (command, state) => {
     const [benchmark, results] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.from_pass)]);
-    const failures = command.failure_ids.flatMap((id) => (results.has(id) ? [results.get(id)!] : []));
+    const failures = failuresFor([...results.values()], command.failure_ids);
     return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps(ctx, state), { config: state.config, failures, benchmark, rejected: command.rejected }) };
   });
 }

@@ -6,7 +6,9 @@ const config = RunConfig.parse({ space_id: 's', warehouse_id: 'w', target_score:
 const rule = (content: string): Fix => ({ kind: 'text_instruction', content, rationale: 'general' });
 const outcomes = (verdicts: Record<string, Verdict | 'broken'>): QuestionOutcome[] =>
   Object.entries(verdicts).map(([question_id, v]) =>
-    v === 'broken' ? { question_id, verdict: 'error', reason_code: 'BENCHMARK_SQL_ERROR' } : { question_id, verdict: v, reason_code: v === 'pass' ? 'MATCH' : 'VALUE_DIFFERENCE' });
+    v === 'broken'
+      ? { question_id, verdict: 'error', reason_code: 'BENCHMARK_SQL_ERROR', passes: 0, repeats: [false] }
+      : { question_id, verdict: v, reason_code: v === 'pass' ? 'MATCH' : 'VALUE_DIFFERENCE', passes: v === 'pass' ? 1 : 0, repeats: [v === 'pass'] });
 
 /** Feeds events one after the other from a new run; every event must be accepted. */
 function run(events: RunEvent[], cfg = config): RunState {
@@ -83,7 +85,7 @@ describe('the run engine', () => {
     for (const loop of [1, 2, 3]) events.push(planned(loop, [rule(`r${loop}`)]), applied(loop, [rule(`r${loop}`)]), scored(loop, { a: 'fail', b: 'fail', c: 'pass' }), { type: 'rolled_back', loop });
     const state = run(events, { ...config, max_loops: 5 });
     expect(state).toMatchObject({ status: 'completed', decision: 'rollback_limit', accepted_pass: 0, target_reached: false });
-    expect(state.loops[3].gate?.reasons).toEqual(['the train score did not rise (1/3 → 1/3)']);
+    expect(state.loops[3].gate?.reasons).toEqual(['no train question was fixed']);
   });
 
   it('stops no_fixes when the planner proposes nothing or nothing could be applied', () => {

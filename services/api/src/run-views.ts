@@ -40,7 +40,9 @@ export async function runQuestions(store: RunStore, runId: string) {
   for (let pass = 0; pass <= state.loop; pass++) {
     const results = await store.passResults(runId, pass);
     if (results.size === 0) continue;
-    loops.push({ loop: pass, results: questions.flatMap((q) => (results.has(q.id) ? [results.get(q.id)!] : [])) });
+    const order = new Map(questions.map((q, i) => [q.id, i]));
+    const sorted = [...results.values()].sort((a, b) => (order.get(a.question_id) ?? 0) - (order.get(b.question_id) ?? 0) || (a.repeat ?? 0) - (b.repeat ?? 0));
+    loops.push({ loop: pass, results: sorted });
   }
   return { run_id: runId, question_count: questions.length, loops };
 }

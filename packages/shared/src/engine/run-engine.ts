@@ -1,6 +1,7 @@
 import type { LoopDecision, ReasonCode, RejectedFix, RunConfig } from '../schemas/index.ts';
 import { judgeLoop } from './gate.ts';
 import { defaultHoldout, holdoutIds } from './holdout-split.ts';
+import { wilsonInterval } from './statistics.ts';
 import type { LoopRecord, PassRecord, QuestionOutcome, RunCommand, RunEvent, RunState, SplitScore, Step } from './run-state.ts';
 
 // A broken benchmark is not something a space fix can repair, so the planner never sees these.
@@ -106,7 +107,7 @@ function afterPass(state: RunState, pass: number, outcomes: QuestionOutcome[]): 
   const loop = loopAt(state, pass);
   loop.pass = record;
   if (accepted) {
-    loop.gate = judgeLoop(state.config, accepted, record);
+    loop.gate = judgeLoop(state.config, accepted, record, state.holdout_ids);
     if (!loop.gate.accepted) return { ...state, phase: 'rollback' };
   }
   const kept = { ...state, accepted_pass: pass, consecutive_rollbacks: 0 };
@@ -153,8 +154,15 @@ function rejectedSoFar(state: RunState): RejectedFix[] {
 }
 
 function splitScore(outcomes: readonly QuestionOutcome[]): SplitScore {
-  const passed = outcomes.filter((o) => o.verdict === 'pass').length;
-  return { score: outcomes.length ? passed / outcomes.length : 0, passed, total: outcomes.length };
+  const fraction = outcomes.reduce((sum, o) => sum + o.passes / Math.max(1, o.repeats.length), 0);
+  const answers = outcomes.reduce((n, o) => n + o.repeats.length, 0);
+  const passedAnswers = outcomes.reduce((n, o) => n + o.passes, 0);
+  return {
+    score: outcomes.length ? fraction / outcomes.length : 0,
+    passed: outcomes.filter((o) => o.passes === o.repeats.length).length,
+    total: outcomes.length,
+    interval: wilsonInterval(passedAnswers, answers),
+  };
 }
 
 /** Train and held-out scores of one pass, and the per-question changes against a reference pass. */

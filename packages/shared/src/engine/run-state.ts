@@ -5,17 +5,25 @@ export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancell
 /** What the run waits for now; `done` once it has a terminal status. */
 export type RunPhase = 'preflight' | 'score' | 'plan' | 'apply' | 'rollback' | 'done';
 
-/** One question's outcome in a pass, as much as the engine needs to decide. */
+/** One question's outcome in a pass, over its repeats, as much as the engine needs to decide. */
 export interface QuestionOutcome {
   question_id: string;
+  /** `pass` when every repeat passed, else the verdict of the first repeat that did not */
   verdict: Verdict;
   reason_code: ReasonCode;
+  /** repeats that passed, and the pass/fail of each repeat in order (one entry without repeats) */
+  passes: number;
+  repeats: boolean[];
 }
 
 export interface SplitScore {
+  /** mean pass fraction over the split's questions */
   score: number;
+  /** questions that passed every repeat */
   passed: number;
   total: number;
+  /** 95 % Wilson interval of the pass rate over every (question, repeat) answer */
+  interval: [number, number];
 }
 
 /** A closed scoring pass: pass 0 is the baseline, pass k follows loop k's update. */
@@ -25,6 +33,7 @@ export interface PassRecord {
   score: number;
   passed: number;
   total: number;
+  interval: [number, number];
   /** the questions the planner never sees; null without a held-out split */
   holdout: SplitScore | null;
   outcomes: QuestionOutcome[];
@@ -55,6 +64,10 @@ export interface GateResult {
   compared_with_pass: number;
   fixed: string[];
   regressed: string[];
+  /** with repeats: one-sided p of the exact test stratified by question that the train split gained passes */
+  p_improved?: number;
+  /** with repeats: the same test that the held-out split lost passes */
+  p_holdout_fell?: number;
 }
 
 /** Loop k: its plan, its update, the pass that followed it and the decision that pass led to (loop 0: the baseline). */

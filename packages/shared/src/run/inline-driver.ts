@@ -8,7 +8,7 @@ import type { GenieConversations } from '../stages/ports.ts';
 import { preflight } from '../stages/preflight.stage.ts';
 import { scoreBenchmark } from '../stages/score.stage.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import { applyLoop, outcomesOf, planLoop, rollbackLoop, type StepDeps } from './run-steps.ts';
+import { applyLoop, failuresFor, outcomesOf, planLoop, rollbackLoop, type StepDeps } from './run-steps.ts';
 
 export type RunStage = 'preflight' | 'score' | 'plan' | 'apply' | 'rollback';
 
@@ -58,12 +58,13 @@ export async function runInline(deps: InlineDeps, input: InlineInput): Promise<I
         await preflight(deps, input.config);
         return { type: 'preflight_passed' };
       case 'score': {
-        const total = input.questions.length;
+        const total = input.questions.length * input.config.repeats;
         const report = await scoreBenchmark(
           { genie: deps.genie, warehouse: deps.warehouse, logger },
           {
             spaceId: input.config.space_id,
             questions: input.questions,
+            repeats: input.config.repeats,
             concurrency: input.config.batch ? input.config.genie_concurrency : 1,
             timeoutMs: input.config.question_timeout_s * 1000,
             onResult: (_r, done) => emit({ type: 'stage_progress', loop: command.pass, stage: 'score', done, total }),
@@ -73,8 +74,7 @@ export async function runInline(deps: InlineDeps, input: InlineInput): Promise<I
         return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(report.results) };
       }
       case 'plan': {
-        const wanted = new Set(command.failure_ids);
-        const failures = reports[command.from_pass].results.filter((r) => wanted.has(r.question_id));
+        const failures = failuresFor(reports[command.from_pass].results, command.failure_ids);
         return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { config: input.config, failures, benchmark: input.questions, rejected: command.rejected }) };
       }
       case 'apply': {
@@ -95,7 +95,7 @@ export async function runInline(deps: InlineDeps, input: InlineInput): Promise<I
     const command = queue.shift()!;
     const stage = command.type;
     const loop = 'pass' in command ? command.pass : 'loop' in command ? command.loop : 0;
-    emit({ type: 'stage_start', loop, stage, total: stage === 'score' ? input.questions.length : 1 });
+    emit({ type: 'stage_start', loop, stage, total: stage === 'score' ? input.questions.length * input.config.repeats : 1 });
     let event: RunEvent;
     try {
       event = await execute(command);

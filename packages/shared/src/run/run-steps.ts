@@ -17,9 +17,31 @@ export interface StepDeps {
   promptsDir?: string;
 }
 
-/** What the engine needs of each question's result. */
-export const outcomesOf = (results: readonly QuestionResult[]): QuestionOutcome[] =>
-  results.map((r) => ({ question_id: r.question_id, verdict: r.verdict, reason_code: r.reason_code }));
+/** What the engine needs of each question's results, its repeats grouped in order (question order kept). */
+export function outcomesOf(results: readonly QuestionResult[]): QuestionOutcome[] {
+  const byQuestion = new Map<string, QuestionResult[]>();
+  for (const r of results) byQuestion.set(r.question_id, [...(byQuestion.get(r.question_id) ?? []), r]);
+  return [...byQuestion.entries()].map(([question_id, all]) => {
+    const repeats = [...all].sort((a, b) => (a.repeat ?? 0) - (b.repeat ?? 0));
+    const failed = repeats.find((r) => r.verdict !== 'pass');
+    return {
+      question_id,
+      verdict: failed?.verdict ?? 'pass',
+      reason_code: failed?.reason_code ?? 'MATCH',
+      passes: repeats.filter((r) => r.verdict === 'pass').length,
+      repeats: repeats.map((r) => r.verdict === 'pass'),
+    };
+  });
+}
+
+/** The results the planner is shown: for each wanted question, its first repeat that did not pass. */
+export function failuresFor(results: readonly QuestionResult[], ids: readonly string[]): QuestionResult[] {
+  const first = new Map<string, QuestionResult>();
+  for (const r of [...results].sort((a, b) => (a.repeat ?? 0) - (b.repeat ?? 0))) {
+    if (r.verdict !== 'pass' && !first.has(r.question_id)) first.set(r.question_id, r);
+  }
+  return ids.flatMap((id) => (first.has(id) ? [first.get(id)!] : []));
+}
 
 /** The plan command: the space as it is now, its tables' columns, one planner call over the given failures. */
 export async function planLoop(

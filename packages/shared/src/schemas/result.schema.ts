@@ -42,6 +42,8 @@ export const QuestionResult = z.object({
   conversation_id: z.string().optional(),
   message_id: z.string().optional(),
   duration_ms: z.number().nonnegative(),
+  /** which of the run's repeats of the question this is, 0-based (each in a fresh conversation) */
+  repeat: z.number().int().nonnegative().optional(),
 });
 export type QuestionResult = z.infer<typeof QuestionResult>;
 

@@ -20,6 +20,10 @@ export const RunConfig = z.strictObject({
   split_seed: z.string().min(1).max(200).optional(),
   /** a loop's change is kept despite this many hard regressions (questions that passed and now fail) */
   allow_regressions: z.number().int().min(0).max(1000).default(0),
+  /** each question is asked this many times per pass, in fresh conversations; its score is its pass fraction */
+  repeats: z.number().int().min(1).max(10).default(1),
+  /** significance level of the gate's sign test when questions are repeated */
+  alpha: z.number().gt(0).lt(0.5).default(0.05),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

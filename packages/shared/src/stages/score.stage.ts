@@ -72,6 +72,8 @@ async function judgeAnswer(deps: ScoreDeps, answer: GenieAnswer, expected: Resul
 export interface ScoreBenchmarkInput {
   spaceId: string;
   questions: BenchmarkQuestion[];
+  /** each question asked this many times, each in a fresh conversation (default 1) */
+  repeats?: number;
   /** questions in flight at once; 1 = sequential (--no-batch) */
   concurrency: number;
   timeoutMs: number;
@@ -86,20 +88,27 @@ export async function scoreBenchmark(deps: ScoreDeps, input: ScoreBenchmarkInput
   const limit = pLimit(Math.max(1, input.concurrency));
   const retry = input.rateLimitRetry ?? { attempts: 20, baseDelayMs: 1_000, maxDelayMs: 60_000 };
   let done = 0;
+  const asks = repeatedQuestions(input.questions, input.repeats ?? 1);
   const results = await Promise.all(
-    input.questions.map((question) =>
+    asks.map(({ question, repeat }) =>
       limit(async () => {
         const result = await withRetry(() => scoreQuestion(deps, { spaceId: input.spaceId, question, timeoutMs: input.timeoutMs, compare: input.compare }), {
           ...retry,
           isRetryable: (error) => error instanceof RateLimitedError,
           onRetry: ({ attempt, delayMs }) => logger.warn({ question_id: question.id, attempt, delayMs }, 'genie rate limited; waiting'),
         });
-        input.onResult?.(result, ++done, input.questions.length);
-        return result;
+        const repeated = (input.repeats ?? 1) > 1 ? { ...result, repeat } : result;
+        input.onResult?.(repeated, ++done, asks.length);
+        return repeated;
       }),
     ),
   );
   return toScoreReport(results);
+}
+
+/** Every (question, repeat) of a pass, in job-index order: repeat r of question i is index i × repeats + r. */
+export function repeatedQuestions<Q>(questions: readonly Q[], repeats: number): { question: Q; repeat: number }[] {
+  return questions.flatMap((question) => Array.from({ length: repeats }, (_, repeat) => ({ question, repeat })));
 }
 
 /** score = passed / total over every question of the pass, whatever its verdict. */
