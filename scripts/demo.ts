@@ -52,6 +52,8 @@ export async function runDemo(argv: string[], hooks: DemoHooks = {}): Promise<nu
         '--warehouse-id', sim.warehouseId,
         '--warehouse-port', String(sim.warehousePort),
         ...(file ? ['--benchmarks', file] : ['--space-benchmarks']),
+        // the demo's space is its own: the best kept configuration goes straight to it
+        '--auto-promote',
       ],
       io,
       { caCertPem: sim.caCert, onSummary: (s) => (summary = s) },
@@ -64,7 +66,7 @@ export async function runDemo(argv: string[], hooks: DemoHooks = {}): Promise<nu
       const heldOut = summary.holdout_count > 0 ? `, held-out ${pct(summary.final_holdout ?? 0)} of ${summary.holdout_count} questions the planner never saw` : '';
       io.stdout.write(`final: train ${pct(summary.final_score ?? 0)}${heldOut}\n`);
     }
-    hooks.onSpacesLeft?.(sim.spaces.map((s) => sim.getSpace(s.space_id)!));
+    hooks.onSpacesLeft?.(sim.listSpaces());
     return code;
   } finally {
     await sim.close();

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../scripts/demo.ts';
@@ -11,7 +12,7 @@ async function demo(dataset: string) {
   let stdout = '';
   let left: SpaceWithConfig[] = [];
   const code = await runDemo(['--dataset', join(root, 'datasets', dataset)], {
-    io: { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, env: {} },
+    io: { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, env: { GENIE_ENHANCER_STATE_DIR: mkdtempSync(join(tmpdir(), 'genie-demo-')) } },
     onSpacesLeft: (spaces) => (left = spaces),
   });
   const percent = (pattern: RegExp) => Number(pattern.exec(stdout)?.[1] ?? NaN) / 100;

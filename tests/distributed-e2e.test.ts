@@ -40,12 +40,20 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
     await t?.cleanup();
   });
 
-  it('runs a POSTed run to the end: the score rises across loops and every question has one result per loop', async () => {
+  it('runs a POSTed run on a staging copy to review, then promotes it: the score rises and every question has one result per loop', async () => {
     const space = sim.spaces.find((s) => s.title === 'Retail KPIs')!;
+    const original = sim.getSpace(space.space_id)!.serialized_space;
     const runId = await postRun(stack.api, { space_id: space.space_id, warehouse_id: sim.warehouseId, benchmark_name: 'kpi_benchmark', max_loops: 3 });
     const run = await waitForRun(stack.api, runId, 120_000);
 
-    expect(run).toMatchObject({ status: 'completed', decision: 'target_reached', target_reached: true });
+    expect(run).toMatchObject({ status: 'awaiting_review', decision: 'target_reached', target_reached: true });
+    expect(sim.getSpace(space.space_id)!.serialized_space).toBe(original);
+    expect(sim.getSpace(run.staging_space_id)!.serialized_space).not.toBe(original);
+    const promote = await apiFetch(stack.api, `/runs/${runId}/promote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(promote.status).toBe(202);
+    expect((await waitForRun(stack.api, runId, 60_000)).status).toBe('promoted');
+    expect(sim.getSpace(space.space_id)!.serialized_space).not.toBe(original);
+    expect(sim.trashedSpaceIds()).toContain(run.staging_space_id);
     const scores = run.scores.map((s: { score: number }) => s.score);
     expect(scores.length).toBeGreaterThanOrEqual(2);
     expect(scores[0]).toBeLessThan(0.6);
@@ -72,7 +80,7 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
     const space = sim.spaces.find((s) => s.title !== 'Retail KPIs')!;
     const ids = benchmarkFromSpace(parseSerializedSpace(space.serialized_space)).map((q) => q.id);
     const victim = await stack.add('scorer', 'scorer-victim', { WORKER_CONCURRENCY: '4' });
-    const runId = await postRun(stack.api, { space_id: space.space_id, warehouse_id: sim.warehouseId, space_benchmarks: true, max_loops: 3 });
+    const runId = await postRun(stack.api, { space_id: space.space_id, warehouse_id: sim.warehouseId, space_benchmarks: true, max_loops: 3, auto_promote: true });
 
     const started = await victim.waitForLine(/"job":"score-question".*"job started"|"job started".*"job":"score-question"/, 60_000);
     victim.child.kill('SIGKILL');
@@ -80,7 +88,7 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
     expect(victim.lines.some((l) => l.includes(orphan) && l.includes('job done'))).toBe(false);
 
     const run = await waitForRun(stack.api, runId, 120_000);
-    expect(run.status).toBe('completed');
+    expect(run.status).toBe('promoted');
     expect(run.scores.at(-1).score).toBeGreaterThan(run.scores[0].score);
     expectOneResultPerQuestionPerLoop(await (await apiFetch(stack.api, `/runs/${runId}/questions`)).json(), ids);
     // the job the killed process held was finished by a surviving scorer

@@ -22,7 +22,7 @@ async function simulator(genieNoise?: { probability: number; seed: number }): Pr
 }
 
 const configFor = (sim: Simulator, overrides: Partial<RunConfig> = {}) =>
-  RunConfig.parse({ space_id: sim.spaces[0].space_id, warehouse_id: sim.warehouseId, max_loops: 3, genie_concurrency: 4, question_timeout_s: 30, split_seed: 'scenario-1', ...overrides });
+  RunConfig.parse({ space_id: sim.spaces[0].space_id, warehouse_id: sim.warehouseId, max_loops: 3, genie_concurrency: 4, question_timeout_s: 30, split_seed: 'scenario-1', auto_promote: true, ...overrides });
 
 async function inline(sim: Simulator, config: RunConfig, onPreflightPassed?: () => void, benchmark = questions): Promise<RunState> {
   const workspace = openWorkspace({ host: sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert });
@@ -56,7 +56,7 @@ describe('one run engine, two drivers', () => {
     const simB = await simulator();
     const overQueues = await queued(simB, configFor(simB));
 
-    expect(inMemory.status).toBe('completed');
+    expect(inMemory.status).toBe('promoted');
     expect(inMemory.loops.length).toBeGreaterThanOrEqual(2);
     expect(inMemory.loops.slice(1).some((l) => (l.apply?.applied.length ?? 0) > 0)).toBe(true);
     expect(outcome(overQueues)).toEqual(outcome(inMemory));

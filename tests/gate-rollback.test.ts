@@ -35,7 +35,7 @@ async function scenario() {
   const sim = await createSimulator({ datasets: [join(root, 'datasets', 'kpi-retail')], genieLatencyMs: 20 });
   opened.push(sim);
   const spaceId = sim.spaces[0].space_id;
-  const config = RunConfig.parse({ space_id: spaceId, warehouse_id: sim.warehouseId, max_loops: 4, genie_concurrency: 4, holdout: 0 });
+  const config = RunConfig.parse({ space_id: spaceId, warehouse_id: sim.warehouseId, max_loops: 4, genie_concurrency: 4, holdout: 0, in_place: true });
   const spaceNow = () => sim.getSpace(spaceId)!.serialized_space;
   const instructionsNow = () => (parseSerializedSpace(spaceNow()).instructions?.text_instructions ?? []).map((t) => t.content.join(''));
   return { sim, spaceId, config, spaceNow, instructionsNow };
@@ -51,6 +51,7 @@ function expectRolledBackThenKept(state: RunState) {
   expect(second.apply?.applied).not.toContainEqual(HARMFUL);
   expect(state.accepted_pass).toBe([...state.loops].reverse().find((l) => l.gate?.accepted)!.loop);
   expect(state.status).toBe('completed');
+  expect(state.work_space_id).toBe(state.config.space_id);
 }
 
 describe('the gate rolls back a harmful change and the run goes on', () => {

@@ -27,7 +27,7 @@ async function runLoop(dataset: string, questions?: BenchmarkQuestion[]) {
         warehouse: createSqlWarehouseClient({ rest, warehouseId: sim.warehouseId }),
         model: createChatModelClient({ host: sim.url, token: sim.token, endpoint: 'planner' }),
       },
-      { config: RunConfig.parse({ space_id: space.space_id, warehouse_id: sim.warehouseId, max_loops: 3, genie_concurrency: 4 }), questions: benchmark },
+      { config: RunConfig.parse({ space_id: space.space_id, warehouse_id: sim.warehouseId, max_loops: 3, genie_concurrency: 4, auto_promote: true }), questions: benchmark },
     );
     return { summary, benchmark, finalSpace: parseSerializedSpace(sim.getSpace(space.space_id)!.serialized_space) };
   } finally {

@@ -2,13 +2,14 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { UnsafeSqlError } from '@genie-enhancer/shared';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
+import { runReviewCommand, type ReviewFlags } from './review-commands.ts';
 import { runRunCommand, type RunCliOptions } from './run-command.ts';
 import type { RunFlags } from './run-options.ts';
 
 export { processIo, type CliIo } from './cli-io.ts';
 export type { RunCliOptions } from './run-command.ts';
 
-function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>): Command {
+function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review: (decision: 'promote' | 'discard', runId: string, flags: ReviewFlags) => Promise<void>): Command {
   const program = new Command('genie-enhance')
     .description('Raise a Databricks Genie space\'s benchmark score with general configuration fixes')
     .exitOverride()
@@ -36,17 +37,39 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>): Comma
     .option('--alpha <p>', 'significance level of the gate with repeats (default 0.05)')
     .option('--warehouse-port <port>', 'SQL warehouse port (default: the host URL\'s, else 443)')
     .option('--ca-cert <file>', 'PEM CA certificate of a self-signed warehouse')
+    .option('--auto-promote', 'at the end, write the best kept configuration to the space (else: awaiting review)')
+    .option('--in-place', 'change the space itself instead of a staging copy')
+    .option('--dry-run', 'score and plan only: print the proposed fixes and the change to the space, write nothing')
+    .option('--state-dir <dir>', 'where runs are kept for promote/discard (env GENIE_ENHANCER_STATE_DIR, default ~/.genie-enhancer/runs)')
     .option('--json', 'print the run summary as JSON instead of a table')
     .action(async (flags: RunFlags) => run(flags));
+  for (const decision of ['promote', 'discard'] as const) {
+    program
+      .command(`${decision} <run-id>`)
+      .description(decision === 'promote' ? 'write a reviewed run\'s best kept configuration to its space (refused if the space changed since)' : 'trash a run\'s staging copy and the metric views it created')
+      .option('--host <url>', 'workspace URL (env DATABRICKS_HOST)')
+      .option('--token <token>', 'personal access token (env DATABRICKS_TOKEN)')
+      .option('--profile <name>', '~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')
+      .option('--warehouse-port <port>', 'SQL warehouse port (default: the host URL\'s, else 443)')
+      .option('--ca-cert <file>', 'PEM CA certificate of a self-signed warehouse')
+      .option('--state-dir <dir>', 'where the run was kept (env GENIE_ENHANCER_STATE_DIR)')
+      .action(async (runId: string, flags: ReviewFlags) => review(decision, runId, flags));
+  }
   return program;
 }
 
 /** Runs the CLI in-process with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: string[], io: CliIo = processIo(), options: RunCliOptions = {}): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(io, async (flags) => {
-    exitCode = await runRunCommand(flags, io, options);
-  });
+  const program = buildProgram(
+    io,
+    async (flags) => {
+      exitCode = await runRunCommand(flags, io, options);
+    },
+    async (decision, runId, flags) => {
+      exitCode = await runReviewCommand(decision, runId, flags, io, options);
+    },
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -14,6 +14,8 @@ import { UsageError, type CliIo } from './cli-io.ts';
 import { connectDatabricks, resolveConnectionTarget, type ConnectionTarget } from './connect.ts';
 import { createProgressReporter } from './progress-reporter.ts';
 import { parseRunOptions, type RunFlags } from './run-options.ts';
+import { dryRunReport, nextSteps } from './run-report.ts';
+import { saveRun, stateDirOf } from './run-files.ts';
 import { renderSummaryTable } from './summary-table.ts';
 
 /** Open clients for one run. */
@@ -62,8 +64,11 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
     );
     reporter.stop();
     options.onSummary?.(summary);
-    const { state: _state, ...shown } = summary;
+    const { state: _state, questions: _questions, backups: _backups, ...shown } = summary;
     io.stdout.write(opts.json ? `${JSON.stringify(shown, null, 2)}\n` : renderSummaryTable(summary));
+    if (opts.config.dry_run) io.stdout.write(await dryRunReport(conn, summary));
+    const file = await saveRun(stateDirOf(opts.stateDir, io.env), summary);
+    io.stderr.write(nextSteps(summary, file));
     if (summary.status === 'failed') {
       io.stderr.write(`error: run failed: ${summary.error}\n`);
       return EXIT.failed;

@@ -21,6 +21,10 @@ export interface RunFlags {
   allowRegressions?: string;
   repeats?: string;
   alpha?: string;
+  autoPromote?: boolean;
+  inPlace?: boolean;
+  dryRun?: boolean;
+  stateDir?: string;
   warehousePort?: string;
   caCert?: string;
   json?: boolean;
@@ -36,6 +40,7 @@ export interface RunOptions {
   warehousePort?: number;
   caCertFile?: string;
   json: boolean;
+  stateDir?: string;
 }
 
 const FLAG_OF: Record<string, string> = {
@@ -52,6 +57,9 @@ const FLAG_OF: Record<string, string> = {
   allow_regressions: '--allow-regressions',
   repeats: '--repeats',
   alpha: '--alpha',
+  auto_promote: '--auto-promote',
+  in_place: '--in-place',
+  dry_run: '--dry-run',
 };
 
 /** A number flag as a number, or the raw text so that validation reports it. */
@@ -77,6 +85,9 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     allow_regressions: numeric(flags.allowRegressions),
     repeats: numeric(flags.repeats),
     alpha: numeric(flags.alpha),
+    auto_promote: flags.autoPromote,
+    in_place: flags.inPlace,
+    dry_run: flags.dryRun,
   };
   for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
   const parsed = RunConfig.safeParse(input as RunConfigInput);
@@ -105,5 +116,6 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     ...(warehousePort !== undefined ? { warehousePort } : {}),
     ...(flags.caCert ? { caCertFile: flags.caCert } : {}),
     json: flags.json ?? false,
+    ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
   };
 }

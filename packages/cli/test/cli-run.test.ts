@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { ChatModel, GenieConversations, GenieSpaces, InlineRunResult, SqlWarehouse } from '@genie-enhancer/shared';
 import { runCli, type CliIo } from '../src/main.ts';
 
+const stateDir = mkdtempSync(join(tmpdir(), 'genie-cli-runs-'));
+
 const hex = (n: number) => n.toString(16).padStart(32, '0');
 const questions = [
   { id: 'a', question: 'How many rows are in the first table?', expected_sql: 'SELECT 1 AS n' },
@@ -53,13 +55,13 @@ function fakeConnection(options: { fixable: boolean }) {
 function capture(): { io: CliIo; out: () => string; err: () => string } {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false }, env: {} }, out: () => out.join(''), err: () => err.join('') };
+  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s), isTTY: false }, env: { GENIE_ENHANCER_STATE_DIR: stateDir } }, out: () => out.join(''), err: () => err.join('') };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-run-'));
 const file = join(dir, 'bench.json');
 writeFileSync(file, JSON.stringify({ questions }));
-const base = ['run', '--space-id', 's1', '--warehouse-id', 'w1', '--host', 'https://h.example.com', '--token', 't', '--no-batch'];
+const base = ['run', '--space-id', 's1', '--warehouse-id', 'w1', '--host', 'https://h.example.com', '--token', 't', '--no-batch', '--in-place'];
 
 describe('genie-enhance run', () => {
   it('exits 0 when the target is reached, with a line per stage and the summary table', async () => {

@@ -12,7 +12,7 @@ export interface Dispatcher {
 export function createDispatcher(connection: Redis, prefix: string, options: { retryBackoffMs?: number } = {}): Dispatcher {
   const jobOptions = stageJobOptions(options.retryBackoffMs);
   const planQueue = new Queue<JobData<'plan'> | JobData<'preflight'>>(QUEUES.plan, { connection, prefix });
-  const applyQueue = new Queue<JobData<'apply'> | JobData<'rollback'>>(QUEUES.apply, { connection, prefix });
+  const applyQueue = new Queue<JobData<'apply'> | JobData<'rollback'> | JobData<'stage'>>(QUEUES.apply, { connection, prefix });
   const flows = new FlowProducer({ connection, prefix });
   return {
     async dispatch(state, commands) {
@@ -29,6 +29,15 @@ export function createDispatcher(connection: Redis, prefix: string, options: { r
             break;
           case 'apply':
             await applyQueue.add('apply', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.apply(state.run_id, command.loop) });
+            break;
+          case 'stage':
+            await applyQueue.add('stage', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.stage(state.run_id) });
+            break;
+          case 'promote':
+            await applyQueue.add('promote', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.promote(state.run_id, state.promotion_attempts ?? 0) });
+            break;
+          case 'discard':
+            await applyQueue.add('discard', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.discard(state.run_id) });
             break;
           case 'rollback':
             await applyQueue.add('rollback', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.rollback(state.run_id, command.loop) });

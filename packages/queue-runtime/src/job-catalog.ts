@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { JOB_SPECS, type JobData, type JobName, type QueueName } from './queues.ts';
-import { applyJob, planJob, preflightJob, rollbackJob, scorePassJob, scoreQuestionJob, type JobOutcome, type StageContext } from './stage-jobs.ts';
+import { applyJob, discardJob, planJob, preflightJob, promoteJob, rollbackJob, scorePassJob, scoreQuestionJob, stageJob, type JobOutcome, type StageContext } from './stage-jobs.ts';
 
 export type JobHandler<K extends JobName> = (ctx: StageContext, data: JobData<K>) => Promise<JobOutcome>;
 
@@ -14,6 +14,9 @@ export const JOB_CATALOG: JobCatalog = {
   plan: { ...JOB_SPECS.plan, handler: planJob },
   apply: { ...JOB_SPECS.apply, handler: applyJob },
   rollback: { ...JOB_SPECS.rollback, handler: rollbackJob },
+  stage: { ...JOB_SPECS.stage, handler: stageJob },
+  promote: { ...JOB_SPECS.promote, handler: promoteJob },
+  discard: { ...JOB_SPECS.discard, handler: discardJob },
 };
 
 /** The names of the jobs one queue serves. */

@@ -21,6 +21,9 @@ export const JOB_SPECS = {
   plan: { queue: QUEUES.plan, schema: LoopJobData },
   apply: { queue: QUEUES.apply, schema: LoopJobData },
   rollback: { queue: QUEUES.apply, schema: LoopJobData },
+  stage: { queue: QUEUES.apply, schema: RunJobData },
+  promote: { queue: QUEUES.apply, schema: RunJobData },
+  discard: { queue: QUEUES.apply, schema: RunJobData },
 } as const;
 export type JobName = keyof typeof JOB_SPECS;
 export type JobData<K extends JobName> = z.infer<(typeof JOB_SPECS)[K]['schema']>;
@@ -43,6 +46,10 @@ export const jobIds = {
   plan: (runId: string, loop: number) => `${runId}.l${loop}.plan`,
   apply: (runId: string, loop: number) => `${runId}.l${loop}.apply`,
   rollback: (runId: string, loop: number) => `${runId}.l${loop}.rollback`,
+  stage: (runId: string) => `${runId}.stage`,
+  // a refused promotion may be asked again later: each request is its own job
+  promote: (runId: string, attempt: number) => `${runId}.promote${attempt}`,
+  discard: (runId: string) => `${runId}.discard`,
 };
 
 /**

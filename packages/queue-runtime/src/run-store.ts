@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { isActive, nextStep, startRun, type BenchmarkQuestion, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
+import { isActive, nextStep, startRun, type BenchmarkQuestion, type RunCommand, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
 
-export type StageName = 'preflight' | 'score' | 'plan' | 'apply' | 'rollback';
+export type StageName = RunCommand['type'];
 
 /** A run as stored: the engine's state plus when and from what it was started. */
 export interface StoredRun {
@@ -35,7 +35,7 @@ const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSO
  *   ge:run:<id>                      STRING JSON StoredRun: the engine's RunState, changed only through transition()
  *   ge:run:<id>:questions            STRING JSON benchmark questions, in job-index order
  *   ge:run:<id>:pass:<k>             HASH question_id[#repeat] → QuestionResult JSON of pass k (one per question and repeat)
- *   ge:run:<id>:backup:<k>           STRING serialized_space before loop k's update
+ *   ge:run:<id>:backup:<k>           STRING serialized_space before loop k's update; 0 = the original as copied
  *   ge:run:<id>:timings              HASH "<k>.<stage>" → StageTiming JSON
  *   ge:idempotency:<key>             STRING run id, 24 h
  */

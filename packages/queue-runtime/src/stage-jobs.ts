@@ -8,6 +8,9 @@ import {
   preflight,
   PreflightError,
   rollbackLoop,
+  stageLoop,
+  promoteLoop,
+  discardLoop,
   repeatedQuestions,
   scoreQuestion,
   type GenieConversations,
@@ -35,6 +38,9 @@ export interface StageContext {
 }
 
 export type JobOutcome = { skipped: string } | Record<string, unknown>;
+
+/** The space a run scores and changes: its staging copy, or the original in place. */
+const workSpace = (state: RunState): string => state.work_space_id ?? state.config.space_id;
 
 const stepDeps = (ctx: StageContext, state: RunState): StepDeps => ({
   spaces: ctx.workspace.spaces,
@@ -108,7 +114,7 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
   await ctx.store.stageStarted(data.run_id, data.pass, 'score');
   const result = await scoreQuestion(
     { genie: ctx.genieFor?.(state) ?? ctx.workspace.genie, warehouse: ctx.workspace.warehouse(state.config.warehouse_id), logger: ctx.logger },
-    { spaceId: state.config.space_id, question, timeoutMs: state.config.question_timeout_s * 1000 },
+    { spaceId: workSpace(state), question, timeoutMs: state.config.question_timeout_s * 1000 },
   );
   await ctx.store.saveResult(data.run_id, data.pass, repeats > 1 ? { ...result, repeat } : result);
   return { question_id: question.id, repeat, verdict: result.verdict, reason_code: result.reason_code };
@@ -130,14 +136,14 @@ export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise
   return whenCurrent(ctx, data.run_id, 'plan', (c): c is Extract<RunCommand, { type: 'plan' }> => c.type === 'plan' && c.loop === data.loop, async (command, state) => {
     const [benchmark, results] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.from_pass)]);
     const failures = failuresFor([...results.values()], command.failure_ids);
-    return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps(ctx, state), { config: state.config, failures, benchmark, rejected: command.rejected }) };
+    return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps(ctx, state), { spaceId: workSpace(state), failures, benchmark, rejected: command.rejected }) };
   });
 }
 
 /** Applier: all fixes of a loop in ONE space update (metric views through SQL first). */
 export async function applyJob(ctx: StageContext, data: JobData<'apply'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'apply', (c): c is Extract<RunCommand, { type: 'apply' }> => c.type === 'apply' && c.loop === data.loop, async (command, state) => {
-    const { record, backup } = await applyLoop(stepDeps(ctx, state), { config: state.config, fixes: command.fixes });
+    const { record, backup } = await applyLoop(stepDeps(ctx, state), { spaceId: workSpace(state), fixes: command.fixes });
     await ctx.store.saveBackup(data.run_id, command.loop, backup);
     return { type: 'applied', loop: command.loop, apply: record };
   });
@@ -148,10 +154,37 @@ export async function rollbackJob(ctx: StageContext, data: JobData<'rollback'>):
   return whenCurrent(ctx, data.run_id, 'rollback', (c): c is Extract<RunCommand, { type: 'rollback' }> => c.type === 'rollback' && c.loop === data.loop, async (command, state) => {
     const snapshot = await ctx.store.backup(data.run_id, command.loop);
     if (snapshot === undefined) throw new UnrecoverableError(`loop ${command.loop} of run ${data.run_id} has no snapshot to roll back to`);
-    await rollbackLoop(stepDeps(ctx, state), { config: state.config, snapshot, metricViews: command.metric_views });
+    await rollbackLoop(stepDeps(ctx, state), { spaceId: workSpace(state), snapshot, metricViews: command.metric_views });
     return { type: 'rolled_back', loop: command.loop };
   });
 }
 
+/** Applier: finds or creates the staging copy the run works on; the original as copied is kept as snapshot 0. */
+export async function stageJob(ctx: StageContext, data: JobData<'stage'>): Promise<JobOutcome> {
+  return whenCurrent(ctx, data.run_id, 'stage', (c): c is Extract<RunCommand, { type: 'stage' }> => c.type === 'stage', async (_command, state) => {
+    const staged = await stageLoop(stepDeps(ctx, state), { spaceId: state.config.space_id, runId: state.run_id });
+    await ctx.store.saveBackup(data.run_id, 0, staged.original);
+    return { type: 'staged', space_id: staged.spaceId, original_hash: staged.originalHash };
+  });
+}
+
+/** Applier: writes the best kept configuration to the original (refused if it moved), trashes the copy. */
+export async function promoteJob(ctx: StageContext, data: JobData<'promote'>): Promise<JobOutcome> {
+  return whenCurrent(ctx, data.run_id, 'promote', (c): c is Extract<RunCommand, { type: 'promote' }> => c.type === 'promote', async (command, state) => {
+    const original = await ctx.store.backup(data.run_id, 0);
+    if (original === undefined) throw new UnrecoverableError(`run ${data.run_id} has no copy of the original to compare with`);
+    const outcome = await promoteLoop(stepDeps(ctx, state), { spaceId: state.config.space_id, stagingSpaceId: command.from_space_id, originalAsCopied: original });
+    return outcome.promoted ? { type: 'promoted' } : { type: 'promotion_refused', reason: outcome.reason };
+  });
+}
+
+/** Applier: trashes the staging copy and drops the metric views the run kept. */
+export async function discardJob(ctx: StageContext, data: JobData<'discard'>): Promise<JobOutcome> {
+  return whenCurrent(ctx, data.run_id, 'discard', (c): c is Extract<RunCommand, { type: 'discard' }> => c.type === 'discard', async (command, state) => {
+    await discardLoop(stepDeps(ctx, state), { stagingSpaceId: command.space_id, metricViews: command.metric_views });
+    return { type: 'discarded' };
+  });
+}
+
 /** The stage of each job, for the event that fails a run when a job fails for good. */
-export const STAGE_OF_JOB = { preflight: 'preflight', 'score-question': 'score', 'score-pass': 'score', plan: 'plan', apply: 'apply', rollback: 'rollback' } as const satisfies Record<string, StageName>;
+export const STAGE_OF_JOB = { preflight: 'preflight', 'score-question': 'score', 'score-pass': 'score', plan: 'plan', apply: 'apply', rollback: 'rollback', stage: 'stage', promote: 'promote', discard: 'discard' } as const satisfies Record<string, StageName>;

@@ -65,7 +65,7 @@ function world(options: { fixable: string[]; alwaysRight: string[] }) {
   return { spaces, genie, warehouse, model, requests, patches };
 }
 
-const config = RunConfig.parse({ space_id: 's1', warehouse_id: 'w1', target_score: 0.9, max_loops: 3, batch: false, question_timeout_s: 5 });
+const config = RunConfig.parse({ space_id: 's1', warehouse_id: 'w1', target_score: 0.9, max_loops: 3, batch: false, question_timeout_s: 5, in_place: true });
 
 describe('runInline (the engine driven in memory)', () => {
   it('plans on failures, applies, re-scores, rolls back loops that do not help, and ends on the kept configuration', async () => {

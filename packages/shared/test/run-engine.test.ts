@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commandsFor, nextStep, startRun, type QuestionOutcome, type RunEvent, type RunState } from '../src/engine/index.ts';
 import { RunConfig, type Fix, type Verdict } from '../src/schemas/index.ts';
 
-const config = RunConfig.parse({ space_id: 's', warehouse_id: 'w', target_score: 0.9, max_loops: 3 });
+const config = RunConfig.parse({ space_id: 's', warehouse_id: 'w', target_score: 0.9, max_loops: 3, in_place: true });
 const rule = (content: string): Fix => ({ kind: 'text_instruction', content, rationale: 'general' });
 const outcomes = (verdicts: Record<string, Verdict | 'broken'>): QuestionOutcome[] =>
   Object.entries(verdicts).map(([question_id, v]) =>
@@ -152,6 +152,52 @@ describe('the run engine', () => {
     expect(state.status).toBe('cancelled');
     expect(commandsFor(state)).toEqual([]);
     expect(nextStep(state, { type: 'cancel_requested' }).ignored).toBe('run is cancelled');
+  });
+
+  describe('a staged run', () => {
+    const staged = { ...config, in_place: false };
+    const kept = (cfg: RunConfig) => run([{ type: 'preflight_passed' }, { type: 'staged', space_id: 'copy', original_hash: 'h0' }, scored(0, { a: 'fail', b: 'pass' }), planned(1), applied(1), scored(1, { a: 'pass', b: 'pass' })], cfg);
+
+    it('copies the space first, then works only on the copy', () => {
+      const state = run([{ type: 'preflight_passed' }], staged);
+      expect(commandsFor(state)).toEqual([{ type: 'stage' }]);
+      const copied = nextStep(state, { type: 'staged', space_id: 'copy', original_hash: 'h0' }).state;
+      expect(copied).toMatchObject({ work_space_id: 'copy', original_hash: 'h0', phase: 'score' });
+    });
+
+    it('awaits review with a kept change, and promotes or discards only when asked', () => {
+      const waiting = kept(staged);
+      expect(waiting).toMatchObject({ status: 'awaiting_review', decision: 'target_reached', target_reached: true });
+      expect(commandsFor(waiting)).toEqual([]);
+      const promoting = nextStep(waiting, { type: 'promote_requested' });
+      expect(promoting.commands).toEqual([{ type: 'promote', from_space_id: 'copy', original_hash: 'h0' }]);
+      const refused = nextStep(promoting.state, { type: 'promotion_refused', reason: 'space s changed since the run copied it: instructions.text_instructions: 1 → 2 items' }).state;
+      expect(refused).toMatchObject({ status: 'awaiting_review', promotion_error: expect.stringContaining('changed since') });
+      expect(nextStep(nextStep(refused, { type: 'promote_requested' }).state, { type: 'promoted' }).state.status).toBe('promoted');
+      const discarding = nextStep(refused, { type: 'discard_requested' });
+      expect(discarding.commands).toEqual([{ type: 'discard', space_id: 'copy', metric_views: [] }]);
+      expect(nextStep(discarding.state, { type: 'discarded' }).state.status).toBe('discarded');
+    });
+
+    it('promotes at once with auto_promote, and trashes a copy that kept nothing', () => {
+      const auto = kept({ ...staged, auto_promote: true });
+      expect(commandsFor(auto)).toEqual([{ type: 'promote', from_space_id: 'copy', original_hash: 'h0' }]);
+      const nothing = run([{ type: 'preflight_passed' }, { type: 'staged', space_id: 'copy', original_hash: 'h0' }, scored(0, { a: 'fail' }), planned(1, [])], staged);
+      expect(commandsFor(nothing)).toEqual([{ type: 'discard', space_id: 'copy', metric_views: [] }]);
+      expect(nextStep(nothing, { type: 'discarded' }).state).toMatchObject({ status: 'completed', decision: 'no_fixes' });
+    });
+
+    it('refuses promote and discard where they make no sense', () => {
+      const inPlace = run([{ type: 'preflight_passed' }, scored(0, { a: 'pass', b: 'pass', c: 'pass' })]);
+      expect(nextStep(inPlace, { type: 'promote_requested' }).ignored).toMatch(/only a run awaiting review/);
+      expect(nextStep(inPlace, { type: 'discard_requested' }).ignored).toMatch(/in place/);
+    });
+  });
+
+  it('stops a dry run after the plan: nothing is applied', () => {
+    const state = run([{ type: 'preflight_passed' }, scored(0, { a: 'fail' }), planned(1)], { ...config, in_place: false, dry_run: true });
+    expect(state).toMatchObject({ status: 'completed', decision: 'dry_run', work_space_id: 's' });
+    expect(commandsFor(state)).toEqual([]);
   });
 
   it('does not change the state it was given', () => {

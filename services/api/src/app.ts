@@ -120,6 +120,20 @@ export async function buildApi(options: ApiOptions) {
     return { run_id: request.params.id, status: step.state.status };
   });
 
+  for (const decision of ['promote', 'discard'] as const) {
+    const summary = decision === 'promote'
+      ? "Write a run's best kept configuration to its space (202); refused if the space changed since the run copied it"
+      : "Trash a run's staging copy and the metric views it created (202)";
+    app.post(`/runs/:id/${decision}`, { schema: { summary, params: RunParams } }, async (request, reply) => {
+      const step = await store.transition(request.params.id, { type: decision === 'promote' ? 'promote_requested' : 'discard_requested' });
+      if (!step) return reply.code(404).send(notFound(request.params.id));
+      if (step.ignored) return reply.code(409).send({ error: 'NOT_ALLOWED', message: step.ignored });
+      await dispatcher.dispatch(step.state, step.commands);
+      request.log.info({ run_id: request.params.id, decision }, `${decision} requested`);
+      return reply.code(202).send({ run_id: request.params.id, status: step.state.status, phase: step.state.phase });
+    });
+  }
+
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {

@@ -18,8 +18,12 @@ export function runSummary(run: StoredRun) {
     ...(state.decision ? { decision: state.decision } : {}),
     ...(state.target_reached !== undefined ? { target_reached: state.target_reached } : {}),
     ...(state.error ? { error: state.error } : {}),
+    ...(state.work_space_id && state.work_space_id !== state.config.space_id ? { staging_space_id: state.work_space_id } : {}),
+    ...(state.promotion_error ? { promotion_error: state.promotion_error } : {}),
     initial_score: view.initial_score,
     final_score: view.final_score,
+    initial_holdout: view.initial_holdout,
+    final_holdout: view.final_holdout,
   };
 }
 

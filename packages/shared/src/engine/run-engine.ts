@@ -50,12 +50,23 @@ export function commandsFor(state: RunState): RunCommand[] {
       return [{ type: 'apply', loop: state.loop, fixes: state.loops[state.loop]?.plan?.proposed ?? [] }];
     case 'rollback':
       return [{ type: 'rollback', loop: state.loop, metric_views: state.loops[state.loop]?.apply?.metric_views_created ?? [] }];
+    case 'stage':
+      return [{ type: 'stage' }];
+    case 'promote':
+      return [{ type: 'promote', from_space_id: state.work_space_id!, original_hash: state.original_hash! }];
+    case 'discard':
+      return [{ type: 'discard', space_id: state.work_space_id!, metric_views: keptMetricViews(state) }];
     case 'done':
       return [];
   }
 }
 
 function staleReason(state: RunState, event: RunEvent): string | undefined {
+  if (event.type === 'promote_requested') return state.status === 'awaiting_review' ? undefined : `only a run awaiting review can be promoted; this one is ${state.status}`;
+  if (event.type === 'discard_requested') {
+    if (!isStaged(state)) return 'the run changed the space in place: there is no staging copy to discard';
+    return ['awaiting_review', 'cancelled', 'failed'].includes(state.status) ? undefined : `a ${state.status} run cannot be discarded`;
+  }
   if (!isActive(state)) return `run is ${state.status}`;
   const expect = (phase: RunState['phase'], loop?: number) =>
     state.phase !== phase || (loop !== undefined && loop !== state.loop) ? `run is at ${state.phase} of loop ${state.loop}` : undefined;
@@ -70,22 +81,46 @@ function staleReason(state: RunState, event: RunEvent): string | undefined {
       return expect('apply', event.loop);
     case 'rolled_back':
       return expect('rollback', event.loop);
+    case 'staged':
+      return expect('stage');
+    case 'promoted':
+    case 'promotion_refused':
+      return expect('promote');
+    case 'discarded':
+      return expect('discard');
     case 'stage_failed':
       return expect(event.stage);
     case 'cancel_requested':
       return undefined;
   }
+  return undefined;
 }
 
 function transition(state: RunState, event: RunEvent): RunState {
   switch (event.type) {
-    case 'preflight_passed':
-      return { ...state, status: 'running', phase: 'score' };
+    case 'preflight_passed': {
+      const direct = state.config.in_place || state.config.dry_run;
+      return direct ? { ...state, status: 'running', phase: 'score', work_space_id: state.config.space_id } : { ...state, status: 'running', phase: 'stage' };
+    }
+    case 'staged':
+      return { ...state, phase: 'score', work_space_id: event.space_id, original_hash: event.original_hash };
+    case 'promote_requested':
+      return { ...state, status: 'running', phase: 'promote', promotion_attempts: (state.promotion_attempts ?? 0) + 1 };
+    case 'discard_requested':
+      return { ...state, status: 'running', phase: 'discard', discard_requested: true };
+    case 'promoted':
+      return { ...state, status: 'promoted', phase: 'done', promotion_error: undefined };
+    case 'promotion_refused':
+      return { ...state, status: 'awaiting_review', phase: 'done', promotion_error: event.reason };
+    case 'discarded':
+      return { ...state, status: state.discard_requested ? 'discarded' : 'completed', phase: 'done' };
     case 'pass_scored':
       return afterPass(state, event.pass, event.outcomes);
     case 'planned': {
       loopAt(state, event.loop).plan = event.plan;
-      return event.plan.proposed.length === 0 ? finish(state, 'no_fixes') : { ...state, phase: 'apply' };
+      if (event.plan.proposed.length === 0) return finish(state, 'no_fixes');
+      // a dry run stops here: the fixes and the change they would make are the result
+      return state.config.dry_run ? finish(state, 'dry_run') : { ...state, phase: 'apply' };
     }
     case 'applied': {
       loopAt(state, event.loop).apply = event.apply;
@@ -134,10 +169,25 @@ function toPlan(state: RunState, loop: number): RunState {
   return plannableFailureIds(from.outcomes, next.holdout_ids).length === 0 ? finish(next, 'no_fixes') : next;
 }
 
+/**
+ * The loop is over. In place or dry: the run is complete. Staged: a kept change is promoted at once
+ * (auto_promote) or awaits review; with nothing kept, the staging copy is trashed.
+ */
 function finish(state: RunState, decision: LoopDecision): RunState {
   loopAt(state, state.loop).decision = decision;
   const accepted = state.loops.find((l) => l.loop === state.accepted_pass)?.pass;
-  return { ...state, status: 'completed', phase: 'done', decision, target_reached: (accepted?.score ?? 0) >= state.config.target_score };
+  const ended = { ...state, decision, target_reached: (accepted?.score ?? 0) >= state.config.target_score };
+  if (!isStaged(state)) return { ...ended, status: 'completed', phase: 'done' };
+  if (state.accepted_pass === 0) return { ...ended, phase: 'discard' };
+  return state.config.auto_promote ? { ...ended, phase: 'promote' } : { ...ended, status: 'awaiting_review', phase: 'done' };
+}
+
+/** The run works on a staging copy of the space (not in place, not a dry run). */
+export const isStaged = (state: RunState): boolean => state.work_space_id !== undefined && state.work_space_id !== state.config.space_id;
+
+/** Metric views created by loops that were kept (rolled-back loops dropped theirs already). */
+function keptMetricViews(state: RunState): string[] {
+  return state.loops.filter((l) => l.gate?.accepted).flatMap((l) => l.apply?.metric_views_created ?? []);
 }
 
 /** Train questions of a pass whose failure a space fix may repair; held-out questions never reach the planner. */

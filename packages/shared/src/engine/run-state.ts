@@ -1,9 +1,12 @@
 import type { Fix, LoopDecision, ReasonCode, RejectedFix, RunConfig, Verdict } from '../schemas/index.ts';
 
-/** queued → running → completed | failed | cancelled. */
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-/** What the run waits for now; `done` once it has a terminal status. */
-export type RunPhase = 'preflight' | 'score' | 'plan' | 'apply' | 'rollback' | 'done';
+/**
+ * queued → running → completed | failed | cancelled; a staged run that kept a change ends awaiting_review (or is
+ * promoted at once with auto_promote), then promoted or discarded.
+ */
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'awaiting_review' | 'promoted' | 'discarded';
+/** What the run waits for now; `done` once nothing is left to do. */
+export type RunPhase = 'preflight' | 'stage' | 'score' | 'plan' | 'apply' | 'rollback' | 'promote' | 'discard' | 'done';
 
 /** One question's outcome in a pass, over its repeats, as much as the engine needs to decide. */
 export interface QuestionOutcome {
@@ -98,6 +101,16 @@ export interface RunState {
   accepted_pass: number;
   /** loops rolled back in a row; three stop the run */
   consecutive_rollbacks: number;
+  /** the space the run scores and changes: a staging copy of config.space_id, or the space itself in place */
+  work_space_id?: string;
+  /** canonical hash of the original's serialized_space when the run copied it: promotion refuses if it moved */
+  original_hash?: string;
+  /** why a promotion was refused (the original changed outside the tool), with what changed */
+  promotion_error?: string;
+  /** promotions asked for so far (a refused one may be asked again, each its own job) */
+  promotion_attempts?: number;
+  /** a person asked to discard the staging copy (else it was trashed because nothing was kept) */
+  discard_requested?: boolean;
   decision?: LoopDecision;
   target_reached?: boolean;
   error?: string;
@@ -111,6 +124,14 @@ export type RunEvent =
   | { type: 'applied'; loop: number; apply: ApplyRecord }
   /** the space was restored to its snapshot from before the loop and read back equal */
   | { type: 'rolled_back'; loop: number }
+  /** the staging copy exists (found again or created), and the original as it was copied */
+  | { type: 'staged'; space_id: string; original_hash: string }
+  | { type: 'promote_requested' }
+  | { type: 'discard_requested' }
+  | { type: 'promoted' }
+  /** the original changed since the run copied it; nothing was written */
+  | { type: 'promotion_refused'; reason: string }
+  | { type: 'discarded' }
   /** a stage could not finish after its retries: an infrastructure failure, never a verdict */
   | { type: 'stage_failed'; stage: Exclude<RunPhase, 'done'>; reason: string }
   | { type: 'cancel_requested' };
@@ -123,7 +144,13 @@ export type RunCommand =
   | { type: 'plan'; loop: number; from_pass: number; failure_ids: string[]; rejected: RejectedFix[] }
   | { type: 'apply'; loop: number; fixes: Fix[] }
   /** write back the snapshot taken before the loop's update, drop the metric views it created, verify */
-  | { type: 'rollback'; loop: number; metric_views: string[] };
+  | { type: 'rollback'; loop: number; metric_views: string[] }
+  /** find or create the staging copy `<title> [genie-enhancer <run id>]` of the original */
+  | { type: 'stage' }
+  /** write the staging space's configuration to the original (etag; refused if the original moved), trash the copy */
+  | { type: 'promote'; from_space_id: string; original_hash: string }
+  /** trash the staging copy and drop the metric views the run created and kept */
+  | { type: 'discard'; space_id: string; metric_views: string[] };
 
 export interface Step {
   state: RunState;

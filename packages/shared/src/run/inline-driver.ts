@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { commandsFor, nextStep, startRun } from '../engine/run-engine.ts';
-import type { RunCommand, RunEvent, RunState } from '../engine/run-state.ts';
+import type { RunCommand, RunEvent, RunState, Step } from '../engine/run-state.ts';
 import { runView, type RunView } from '../engine/run-view.ts';
 import { describeFailure, isInfrastructureError, RunAbortedError } from '../errors/index.ts';
 import type { BenchmarkQuestion, RunConfig, ScoreReport } from '../schemas/index.ts';
@@ -8,9 +8,9 @@ import type { GenieConversations } from '../stages/ports.ts';
 import { preflight } from '../stages/preflight.stage.ts';
 import { scoreBenchmark } from '../stages/score.stage.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import { applyLoop, failuresFor, outcomesOf, planLoop, rollbackLoop, type StepDeps } from './run-steps.ts';
+import { applyLoop, discardLoop, failuresFor, outcomesOf, planLoop, promoteLoop, rollbackLoop, stageLoop, type StepDeps } from './run-steps.ts';
 
-export type RunStage = 'preflight' | 'score' | 'plan' | 'apply' | 'rollback';
+export type RunStage = RunCommand['type'];
 
 /** Progress of a run, for progress bars: every stage of every loop starts, may progress, and ends. */
 export type RunProgress =
@@ -30,43 +30,68 @@ export interface InlineInput {
   onProgress?: (event: RunProgress) => void;
 }
 
-/** The engine's view of the run plus what only the in-memory driver keeps: every pass's full report. */
-export interface InlineRunResult extends RunView {
+/** What an in-memory run keeps to be continued later (promote, discard): the CLI saves it as a file. */
+export interface SavedRun {
   state: RunState;
-  reports: ScoreReport[];
-  /** serialized_space before each applied loop's update, by loop */
+  questions: BenchmarkQuestion[];
+  /** serialized_space before each applied loop's update, by loop; 0 = the original as the run copied it */
   backups: Record<number, string>;
+}
+
+/** The engine's view of the run plus what only the in-memory driver keeps: every pass's full report. */
+export interface InlineRunResult extends RunView, SavedRun {
+  reports: ScoreReport[];
 }
 
 const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
 
-/**
- * Drives the run engine in memory (the CLI): executes each command with the stage functions and feeds the outcome
- * back. An outage ends the run `failed` with its reason; any other error is a bug and propagates.
- */
+/** Runs a new run in memory to its end (or to awaiting_review). */
 export async function runInline(deps: InlineDeps, input: InlineInput): Promise<InlineRunResult> {
   const runId = input.runId ?? randomUUID();
-  const logger = (deps.logger ?? silentLogger).child({ run_id: runId });
-  const emit = input.onProgress ?? (() => {});
+  const start = startRun(runId, input.config, input.questions.map((q) => q.id));
+  return drive(deps, { state: start.state, questions: input.questions, backups: {} }, start, input.onProgress);
+}
+
+/** Continues a saved run with a person's decision (`promote_requested`, `discard_requested`). */
+export async function resumeInline(deps: InlineDeps, saved: SavedRun, event: RunEvent, onProgress?: (event: RunProgress) => void): Promise<InlineRunResult> {
+  const step = nextStep(saved.state, event);
+  if (step.ignored) throw new RunAbortedError(step.ignored);
+  return drive(deps, { ...saved, state: step.state }, step, onProgress);
+}
+
+/**
+ * Drives the run engine in memory: executes each command with the stage functions and feeds the outcome back. An
+ * outage ends the run `failed` with its reason; any other error is a bug and propagates.
+ */
+async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?: (event: RunProgress) => void): Promise<InlineRunResult> {
+  const { questions, backups } = saved;
+  const logger = (deps.logger ?? silentLogger).child({ run_id: first.state.run_id });
+  const emit = onProgress ?? (() => {});
   const stepDeps: StepDeps = { ...deps, logger };
   const reports: ScoreReport[] = [];
-  const backups: Record<number, string> = {};
 
-  const execute = async (command: RunCommand): Promise<RunEvent> => {
+  const execute = async (command: RunCommand, state: RunState): Promise<RunEvent> => {
+    const { config } = state;
+    const spaceId = state.work_space_id ?? config.space_id;
     switch (command.type) {
       case 'preflight':
-        await preflight(deps, input.config);
+        await preflight(deps, config);
         return { type: 'preflight_passed' };
+      case 'stage': {
+        const staged = await stageLoop(stepDeps, { spaceId: config.space_id, runId: state.run_id });
+        backups[0] = staged.original;
+        return { type: 'staged', space_id: staged.spaceId, original_hash: staged.originalHash };
+      }
       case 'score': {
-        const total = input.questions.length * input.config.repeats;
+        const total = questions.length * config.repeats;
         const report = await scoreBenchmark(
           { genie: deps.genie, warehouse: deps.warehouse, logger },
           {
-            spaceId: input.config.space_id,
-            questions: input.questions,
-            repeats: input.config.repeats,
-            concurrency: input.config.batch ? input.config.genie_concurrency : 1,
-            timeoutMs: input.config.question_timeout_s * 1000,
+            spaceId,
+            questions,
+            repeats: config.repeats,
+            concurrency: config.batch ? config.genie_concurrency : 1,
+            timeoutMs: config.question_timeout_s * 1000,
             onResult: (_r, done) => emit({ type: 'stage_progress', loop: command.pass, stage: 'score', done, total }),
           },
         );
@@ -75,49 +100,57 @@ export async function runInline(deps: InlineDeps, input: InlineInput): Promise<I
       }
       case 'plan': {
         const failures = failuresFor(reports[command.from_pass].results, command.failure_ids);
-        return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { config: input.config, failures, benchmark: input.questions, rejected: command.rejected }) };
+        return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { spaceId, failures, benchmark: questions, rejected: command.rejected }) };
       }
       case 'apply': {
-        const { record, backup } = await applyLoop(stepDeps, { config: input.config, fixes: command.fixes });
+        const { record, backup } = await applyLoop(stepDeps, { spaceId, fixes: command.fixes });
         if (record.applied.length > 0) backups[command.loop] = backup;
         return { type: 'applied', loop: command.loop, apply: record };
       }
       case 'rollback':
-        await rollbackLoop(stepDeps, { config: input.config, snapshot: backups[command.loop], metricViews: command.metric_views });
+        await rollbackLoop(stepDeps, { spaceId, snapshot: backups[command.loop], metricViews: command.metric_views });
         return { type: 'rolled_back', loop: command.loop };
+      case 'promote': {
+        const outcome = await promoteLoop(stepDeps, { spaceId: config.space_id, stagingSpaceId: command.from_space_id, originalAsCopied: backups[0] });
+        return outcome.promoted ? { type: 'promoted' } : { type: 'promotion_refused', reason: outcome.reason };
+      }
+      case 'discard':
+        await discardLoop(stepDeps, { stagingSpaceId: command.space_id, metricViews: command.metric_views });
+        return { type: 'discarded' };
     }
   };
 
-  let step = startRun(runId, input.config, input.questions.map((q) => q.id));
-  let state = step.state;
-  let queue = step.commands;
+  let state = first.state;
+  let queue = first.commands;
   while (queue.length > 0) {
     const command = queue.shift()!;
     const stage = command.type;
-    const loop = 'pass' in command ? command.pass : 'loop' in command ? command.loop : 0;
-    emit({ type: 'stage_start', loop, stage, total: stage === 'score' ? input.questions.length * input.config.repeats : 1 });
+    const loop = 'pass' in command ? command.pass : 'loop' in command ? command.loop : state.loop;
+    emit({ type: 'stage_start', loop, stage, total: stage === 'score' ? questions.length * state.config.repeats : 1 });
     let event: RunEvent;
     try {
-      event = await execute(command);
+      event = await execute(command, state);
     } catch (error) {
       if (!isInfrastructureError(error) && !(error instanceof RunAbortedError)) throw error;
       logger.error({ err: error, stage }, 'stage failed');
       event = { type: 'stage_failed', stage, reason: describeFailure(error) };
     }
-    step = nextStep(state, event);
+    const step = nextStep(state, event);
     state = step.state;
     emit({ type: 'stage_end', loop, stage, summary: stageSummary(state, event) });
     logger.info({ stage, loop, status: state.status, phase: state.phase, decision: state.decision }, 'stage done');
     queue = [...queue, ...step.commands];
   }
-  if (commandsFor(state).length > 0) throw new Error(`run ${runId} stopped with work left at ${state.phase}`);
-  return { ...runView(state), state, reports, backups };
+  if (commandsFor(state).length > 0) throw new Error(`run ${state.run_id} stopped with work left at ${state.phase}`);
+  return { ...runView(state), state, questions, backups, reports };
 }
 
 function stageSummary(state: RunState, event: RunEvent): string {
   switch (event.type) {
     case 'preflight_passed':
       return 'workspace, space, warehouse and planner endpoint reachable';
+    case 'staged':
+      return `working on the staging copy ${event.space_id}; the original stays untouched until promotion`;
     case 'pass_scored': {
       const loop = state.loops.find((l) => l.loop === event.pass);
       const pass = loop?.pass;
@@ -126,15 +159,21 @@ function stageSummary(state: RunState, event: RunEvent): string {
       const gate = loop.gate ? (loop.gate.accepted ? ', kept' : `, rolled back: ${loop.gate.reasons.join('; ')}`) : '';
       return `train ${pass.passed}/${pass.total} passed (${pct(pass.score)})${heldOut}${gate}`;
     }
-    case 'rolled_back':
-      return 'space restored to its snapshot and verified';
     case 'planned':
       return `${event.plan.proposed.length} fixes proposed, ${event.plan.rejected.length} rejected`;
     case 'applied':
       return `${event.apply.applied.length} applied, ${event.apply.skipped.length} skipped`;
+    case 'rolled_back':
+      return 'space restored to its snapshot and verified';
+    case 'promoted':
+      return `the best kept configuration is now on space ${state.config.space_id}; staging copy trashed`;
+    case 'promotion_refused':
+      return `promotion refused: ${event.reason}`;
+    case 'discarded':
+      return 'staging copy trashed';
     case 'stage_failed':
       return `failed: ${event.reason}`;
-    case 'cancel_requested':
-      return 'cancelled';
+    default:
+      return event.type;
   }
 }

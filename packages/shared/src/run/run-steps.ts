@@ -1,7 +1,8 @@
 import type { ApplyRecord, PlanRecord, QuestionOutcome } from '../engine/run-state.ts';
-import { parseSerializedSpace, type BenchmarkQuestion, type Fix, type QuestionResult, type RejectedFix, type RunConfig } from '../schemas/index.ts';
+import { parseSerializedSpace, type BenchmarkQuestion, type Fix, type QuestionResult, type RejectedFix } from '../schemas/index.ts';
 import { applyFixes } from '../stages/apply.stage.ts';
 import { rollbackSpace } from '../stages/rollback.stage.ts';
+import { discardCopy, promoteCopy, spaceHash, stageCopy } from '../stages/staging.stage.ts';
 import { plan } from '../stages/plan.stage.ts';
 import type { ChatModel, GenieSpaces, SqlWarehouse } from '../stages/ports.ts';
 import { describeSpaceTables } from '../stages/table-schemas.ts';
@@ -46,9 +47,9 @@ export function failuresFor(results: readonly QuestionResult[], ids: readonly st
 /** The plan command: the space as it is now, its tables' columns, one planner call over the given failures. */
 export async function planLoop(
   deps: StepDeps,
-  input: { config: RunConfig; failures: QuestionResult[]; benchmark: BenchmarkQuestion[]; rejected?: RejectedFix[] },
+  input: { spaceId: string; failures: QuestionResult[]; benchmark: BenchmarkQuestion[]; rejected?: RejectedFix[] },
 ): Promise<PlanRecord> {
-  const space = parseSerializedSpace((await deps.spaces.get(input.config.space_id)).serialized_space);
+  const space = parseSerializedSpace((await deps.spaces.get(input.spaceId)).serialized_space);
   const result = await plan(
     { model: deps.model, logger: deps.logger },
     {
@@ -64,12 +65,24 @@ export async function planLoop(
 }
 
 /** The apply command: every fix in one space update; returns the record and the configuration it replaced. */
-export async function applyLoop(deps: StepDeps, input: { config: RunConfig; fixes: Fix[] }): Promise<{ record: ApplyRecord; backup: string }> {
-  const result = await applyFixes({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.config.space_id, fixes: input.fixes });
+export async function applyLoop(deps: StepDeps, input: { spaceId: string; fixes: Fix[] }): Promise<{ record: ApplyRecord; backup: string }> {
+  const result = await applyFixes({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.spaceId, fixes: input.fixes });
   return { record: { applied: result.applied, skipped: result.skipped, metric_views_created: result.metric_views_created }, backup: result.backup_serialized_space };
 }
 
 /** The rollback command: the snapshot from before the loop back in place (verified), its metric views dropped. */
-export async function rollbackLoop(deps: StepDeps, input: { config: RunConfig; snapshot: string; metricViews: readonly string[] }): Promise<void> {
-  await rollbackSpace({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.config.space_id, snapshot: input.snapshot, metricViews: input.metricViews });
+export async function rollbackLoop(deps: StepDeps, input: { spaceId: string; snapshot: string; metricViews: readonly string[] }): Promise<void> {
+  await rollbackSpace({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.spaceId, snapshot: input.snapshot, metricViews: input.metricViews });
 }
+
+/** The stage command: the run's staging copy of the original, found again or created. */
+export async function stageLoop(deps: StepDeps, input: { spaceId: string; runId: string }): Promise<{ spaceId: string; original: string; originalHash: string }> {
+  const staged = await stageCopy(deps, input);
+  return { ...staged, originalHash: spaceHash(staged.original) };
+}
+
+/** The promote command: the staging copy's configuration onto the original, unless the original moved. */
+export const promoteLoop = (deps: StepDeps, input: { spaceId: string; stagingSpaceId: string; originalAsCopied: string }) => promoteCopy(deps, input);
+
+/** The discard command: the staging copy trashed, the metric views the run kept dropped. */
+export const discardLoop = (deps: StepDeps, input: { stagingSpaceId: string; metricViews: readonly string[] }) => discardCopy(deps, input);

@@ -83,5 +83,5 @@ export type ApplyResult = z.infer<typeof ApplyResult>;
  * What a pass led to. `rolled_back`: the loop's change failed the gate and was undone; `rollback_limit`: three
  * loops in a row were rolled back; `no_progress` is kept for runs stored before the gate existed.
  */
-export const LoopDecision = z.enum(['target_reached', 'next_loop', 'no_progress', 'max_loops', 'no_fixes', 'rolled_back', 'rollback_limit']);
+export const LoopDecision = z.enum(['target_reached', 'next_loop', 'no_progress', 'max_loops', 'no_fixes', 'rolled_back', 'rollback_limit', 'dry_run']);
 export type LoopDecision = z.infer<typeof LoopDecision>;

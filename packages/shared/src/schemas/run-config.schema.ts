@@ -13,7 +13,12 @@ export const RunConfig = z.strictObject({
   llm_endpoint: z.string().min(1).default('databricks-claude-sonnet-4'),
   /** seconds to wait for one Genie answer before calling it a timeout */
   question_timeout_s: z.number().positive().max(1800).default(300),
+  /** at the end, write the best kept configuration to the original space (else the run awaits review) */
   auto_promote: z.boolean().default(false),
+  /** change the original space directly instead of a staging copy */
+  in_place: z.boolean().default(false),
+  /** score and plan only: print the proposed fixes and the change to serialized_space, write nothing */
+  dry_run: z.boolean().default(false),
   /** share of the questions held out from the planner; default 0.3 with 10 or more questions, else 0 */
   holdout: z.number().min(0).max(0.9).optional(),
   /** seed of the held-out split (default: the run id), so a split can be reproduced */

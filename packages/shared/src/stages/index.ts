@@ -12,3 +12,5 @@ export * from './sql-normalise.ts';
 export * from './table-schemas.ts';
 export * from './fix-count.ts';
 export * from './rollback.stage.ts';
+export * from './staging.stage.ts';
+export * from './space-diff.ts';

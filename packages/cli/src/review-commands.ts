@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { resumeInline, type RunEvent } from '@genie-enhancer/shared';
+import { UsageError, type CliIo } from './cli-io.ts';
+import { connectDatabricks, resolveConnectionTarget } from './connect.ts';
+import { createProgressReporter } from './progress-reporter.ts';
+import { loadRun, saveRun, stateDirOf } from './run-files.ts';
+import { nextSteps } from './run-report.ts';
+import { EXIT, type RunCliOptions } from './run-command.ts';
+
+/** Flags of `promote` and `discard`: where the runs are and how to reach the workspace. */
+export interface ReviewFlags {
+  host?: string;
+  token?: string;
+  profile?: string;
+  warehousePort?: string;
+  caCert?: string;
+  stateDir?: string;
+}
+
+/** `genie-enhance promote RUN_ID` / `discard RUN_ID`: continues a run that awaits review with a person's decision. */
+export async function runReviewCommand(decision: 'promote' | 'discard', runId: string, flags: ReviewFlags, io: CliIo, options: RunCliOptions = {}): Promise<number> {
+  const dir = stateDirOf(flags.stateDir, io.env);
+  const saved = await loadRun(dir, runId);
+  let caCertPem = options.caCertPem;
+  if (caCertPem === undefined && flags.caCert) caCertPem = await readFile(flags.caCert, 'utf8').catch(() => { throw new UsageError(`--ca-cert: cannot read ${flags.caCert}`); });
+  const warehousePort = flags.warehousePort === undefined ? undefined : Number(flags.warehousePort);
+  if (warehousePort !== undefined && !(Number.isInteger(warehousePort) && warehousePort > 0 && warehousePort < 65536)) throw new UsageError(`--warehouse-port: expected a port number 1-65535, got "${flags.warehousePort}"`);
+  const target = await resolveConnectionTarget(
+    { config: saved.state.config, host: flags.host ?? io.env.DATABRICKS_HOST, token: flags.token ?? io.env.DATABRICKS_TOKEN, profile: flags.profile ?? io.env.DATABRICKS_CONFIG_PROFILE, ...(warehousePort ? { warehousePort } : {}), benchmarkSource: { space: true }, json: false },
+    io.env,
+    caCertPem,
+  );
+  const conn = await (options.connect ?? connectDatabricks)(target);
+  const reporter = createProgressReporter(io);
+  try {
+    const event: RunEvent = decision === 'promote' ? { type: 'promote_requested' } : { type: 'discard_requested' };
+    const result = await resumeInline(conn, saved, event, (e) => reporter.onEvent(e)).catch((error: unknown) => {
+      throw new UsageError(`${decision} ${runId}: ${(error as Error).message}`);
+    });
+    reporter.stop();
+    io.stderr.write(nextSteps(result, await saveRun(dir, result)));
+    if (result.status === 'failed') return EXIT.failed;
+    return result.status === 'promoted' || result.status === 'discarded' ? 0 : EXIT.targetMissed;
+  } finally {
+    reporter.stop();
+    await conn.close();
+  }
+}
