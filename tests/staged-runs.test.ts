@@ -84,6 +84,16 @@ describe('staged runs, promotion and review through the CLI (simulator over HTTP
     expect(sim.trashedSpaceIds()).toContain(copyId);
     // a second promote of the same run is refused: it is no longer awaiting review
     expect((await cli(['promote', staged.summary!.run_id, ...connection()])).code).toBe(2);
+
+    // later: back to the space as it was before the run, verified; a loop that kept nothing cannot be restored
+    const restored = await cli(['rollback', staged.summary!.run_id, '--loop', '0', ...connection()]);
+    expect(restored.code).toBe(0);
+    expect(original()).toBe(staged.summary!.backups[0]);
+    const notKept = staged.summary!.state.loops.find((l) => l.loop > 0 && !l.gate?.accepted)?.loop ?? 99;
+    expect((await cli(['rollback', staged.summary!.run_id, '--loop', String(notKept), ...connection()])).err).toMatch(/left no kept configuration/);
+    const kept = staged.summary!.state.loops.filter((l) => l.gate?.accepted).at(-1)!.loop;
+    expect((await cli(['rollback', staged.summary!.run_id, '--loop', String(kept), ...connection()])).code).toBe(0);
+    expect(original()).toBe(best);
   });
 
   it('--in-place changes the space itself and makes no copy', async () => {

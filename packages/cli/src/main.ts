@@ -2,14 +2,14 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { UnsafeSqlError } from '@genie-enhancer/shared';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
-import { runReviewCommand, type ReviewFlags } from './review-commands.ts';
+import { runReviewCommand, type ReviewDecision, type ReviewFlags } from './review-commands.ts';
 import { runRunCommand, type RunCliOptions } from './run-command.ts';
 import type { RunFlags } from './run-options.ts';
 
 export { processIo, type CliIo } from './cli-io.ts';
 export type { RunCliOptions } from './run-command.ts';
 
-function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review: (decision: 'promote' | 'discard', runId: string, flags: ReviewFlags) => Promise<void>): Command {
+function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review: (decision: ReviewDecision, runId: string, flags: ReviewFlags) => Promise<void>): Command {
   const program = new Command('genie-enhance')
     .description('Raise a Databricks Genie space\'s benchmark score with general configuration fixes')
     .exitOverride()
@@ -43,10 +43,16 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review
     .option('--state-dir <dir>', 'where runs are kept for promote/discard (env GENIE_ENHANCER_STATE_DIR, default ~/.genie-enhancer/runs)')
     .option('--json', 'print the run summary as JSON instead of a table')
     .action(async (flags: RunFlags) => run(flags));
-  for (const decision of ['promote', 'discard'] as const) {
+  const DESCRIPTION = {
+    promote: 'write a reviewed run\'s best kept configuration to its space (refused if the space changed since)',
+    discard: 'trash a run\'s staging copy and the metric views it created',
+    rollback: 'put a configuration of a run back onto its space: --loop N (a kept loop; default 0 = before the run)',
+  };
+  for (const decision of ['promote', 'discard', 'rollback'] as const) {
     program
       .command(`${decision} <run-id>`)
-      .description(decision === 'promote' ? 'write a reviewed run\'s best kept configuration to its space (refused if the space changed since)' : 'trash a run\'s staging copy and the metric views it created')
+      .description(DESCRIPTION[decision])
+      .option('--loop <n>', 'rollback: the kept loop to restore (default 0)')
       .option('--host <url>', 'workspace URL (env DATABRICKS_HOST)')
       .option('--token <token>', 'personal access token (env DATABRICKS_TOKEN)')
       .option('--profile <name>', '~/.databrickscfg profile (env DATABRICKS_CONFIG_PROFILE)')

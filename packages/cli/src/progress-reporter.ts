@@ -7,7 +7,7 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-const STAGE_LABEL = { preflight: 'check', stage: 'copy ', score: 'score', plan: 'plan ', apply: 'apply', rollback: 'undo ', promote: 'promo', discard: 'drop ' } as const;
+const STAGE_LABEL = { preflight: 'check', stage: 'copy ', score: 'score', plan: 'plan ', apply: 'apply', rollback: 'undo ', promote: 'promo', discard: 'drop ', restore: 'restr' } as const;
 
 /** A bar per stage on a TTY; otherwise one line per finished stage, so logs and CI output stay readable. */
 export function createProgressReporter(io: CliIo): ProgressReporter {

@@ -15,10 +15,22 @@ export interface ReviewFlags {
   warehousePort?: string;
   caCert?: string;
   stateDir?: string;
+  /** rollback: the kept loop whose configuration goes back (0 = the space before the run) */
+  loop?: string;
 }
 
-/** `genie-enhance promote RUN_ID` / `discard RUN_ID`: continues a run that awaits review with a person's decision. */
-export async function runReviewCommand(decision: 'promote' | 'discard', runId: string, flags: ReviewFlags, io: CliIo, options: RunCliOptions = {}): Promise<number> {
+function eventOf(decision: ReviewDecision, flags: ReviewFlags): RunEvent {
+  if (decision === 'promote') return { type: 'promote_requested' };
+  if (decision === 'discard') return { type: 'discard_requested' };
+  const loop = Number(flags.loop ?? 0);
+  if (!Number.isInteger(loop) || loop < 0) throw new UsageError(`--loop: expected a loop number ≥ 0, got "${flags.loop}"`);
+  return { type: 'restore_requested', loop };
+}
+
+/** `genie-enhance promote|discard|rollback RUN_ID`: continues a saved run with a person's decision. */
+export type ReviewDecision = 'promote' | 'discard' | 'rollback';
+
+export async function runReviewCommand(decision: ReviewDecision, runId: string, flags: ReviewFlags, io: CliIo, options: RunCliOptions = {}): Promise<number> {
   const dir = stateDirOf(flags.stateDir, io.env);
   const saved = await loadRun(dir, runId);
   let caCertPem = options.caCertPem;
@@ -33,13 +45,14 @@ export async function runReviewCommand(decision: 'promote' | 'discard', runId: s
   const conn = await (options.connect ?? connectDatabricks)(target);
   const reporter = createProgressReporter(io);
   try {
-    const event: RunEvent = decision === 'promote' ? { type: 'promote_requested' } : { type: 'discard_requested' };
+    const event = eventOf(decision, flags);
     const result = await resumeInline(conn, saved, event, (e) => reporter.onEvent(e)).catch((error: unknown) => {
       throw new UsageError(`${decision} ${runId}: ${(error as Error).message}`);
     });
     reporter.stop();
     io.stderr.write(nextSteps(result, await saveRun(dir, result)));
     if (result.status === 'failed') return EXIT.failed;
+    if (decision === 'rollback') return 0;
     return result.status === 'promoted' || result.status === 'discarded' ? 0 : EXIT.targetMissed;
   } finally {
     reporter.stop();

@@ -20,8 +20,10 @@ export function nextSteps(run: InlineRunResult, file: string): string {
         `${run.state.promotion_error ? `promotion refused: ${run.state.promotion_error}\n` : ''}` +
         `  genie-enhance promote ${id}    write them to the space\n  genie-enhance discard ${id}    drop the staging copy\n(run saved to ${file})\n`;
     case 'promoted':
+      if (run.state.restored_loop !== undefined) return `run ${id}: space ${run.state.config.space_id} holds loop ${run.state.restored_loop}'s configuration again.\n`;
       return `run ${id}: the best kept configuration was written to space ${run.state.config.space_id}; the staging copy is trashed.\n`;
     default:
+      if (run.state.restored_loop !== undefined) return `run ${id}: space ${run.state.config.space_id} holds loop ${run.state.restored_loop}'s configuration again (verified).\n`;
       return `run ${id} ${run.status}${run.state.config.in_place ? ' (changed in place)' : ''} (run saved to ${file})\n`;
   }
 }

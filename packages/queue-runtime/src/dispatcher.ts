@@ -39,6 +39,9 @@ export function createDispatcher(connection: Redis, prefix: string, options: { r
           case 'discard':
             await applyQueue.add('discard', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.discard(state.run_id) });
             break;
+          case 'restore':
+            await applyQueue.add('restore', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.restore(state.run_id, state.restore_requests ?? 0) });
+            break;
           case 'rollback':
             await applyQueue.add('rollback', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.rollback(state.run_id, command.loop) });
             break;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { JOB_SPECS, type JobData, type JobName, type QueueName } from './queues.ts';
-import { applyJob, discardJob, planJob, preflightJob, promoteJob, rollbackJob, scorePassJob, scoreQuestionJob, stageJob, type JobOutcome, type StageContext } from './stage-jobs.ts';
+import { applyJob, discardJob, planJob, preflightJob, promoteJob, restoreJob, rollbackJob, scorePassJob, scoreQuestionJob, stageJob, type JobOutcome, type StageContext } from './stage-jobs.ts';
 
 export type JobHandler<K extends JobName> = (ctx: StageContext, data: JobData<K>) => Promise<JobOutcome>;
 
@@ -17,6 +17,7 @@ export const JOB_CATALOG: JobCatalog = {
   stage: { ...JOB_SPECS.stage, handler: stageJob },
   promote: { ...JOB_SPECS.promote, handler: promoteJob },
   discard: { ...JOB_SPECS.discard, handler: discardJob },
+  restore: { ...JOB_SPECS.restore, handler: restoreJob },
 };
 
 /** The names of the jobs one queue serves. */

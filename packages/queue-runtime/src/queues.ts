@@ -24,6 +24,7 @@ export const JOB_SPECS = {
   stage: { queue: QUEUES.apply, schema: RunJobData },
   promote: { queue: QUEUES.apply, schema: RunJobData },
   discard: { queue: QUEUES.apply, schema: RunJobData },
+  restore: { queue: QUEUES.apply, schema: RunJobData },
 } as const;
 export type JobName = keyof typeof JOB_SPECS;
 export type JobData<K extends JobName> = z.infer<(typeof JOB_SPECS)[K]['schema']>;
@@ -50,6 +51,7 @@ export const jobIds = {
   // a refused promotion may be asked again later: each request is its own job
   promote: (runId: string, attempt: number) => `${runId}.promote${attempt}`,
   discard: (runId: string) => `${runId}.discard`,
+  restore: (runId: string, request: number) => `${runId}.restore${request}`,
 };
 
 /**

@@ -36,6 +36,7 @@ const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSO
  *   ge:run:<id>:questions            STRING JSON benchmark questions, in job-index order
  *   ge:run:<id>:pass:<k>             HASH question_id[#repeat] → QuestionResult JSON of pass k (one per question and repeat)
  *   ge:run:<id>:backup:<k>           STRING serialized_space before loop k's update; 0 = the original as copied
+ *   ge:run:<id>:applied:<k>          STRING serialized_space after loop k's update (what a restore puts back)
  *   ge:run:<id>:timings              HASH "<k>.<stage>" → StageTiming JSON
  *   ge:idempotency:<key>             STRING run id, 24 h
  */
@@ -132,6 +133,19 @@ export class RunStore {
   async passResults(runId: string, pass: number): Promise<Map<string, QuestionResult>> {
     const h = await this.redis.hgetall(this.key('run', runId, 'pass', pass));
     return new Map(Object.entries(h).map(([id, text]) => [id, JSON.parse(text) as QuestionResult]));
+  }
+
+  /** The configuration loop k's update left, for a later restore. */
+  async saveSnapshot(runId: string, loop: number, serializedSpace: string): Promise<void> {
+    await this.redis.set(this.key('run', runId, 'applied', loop), serializedSpace);
+  }
+
+  async snapshots(runId: string): Promise<{ backups: Record<number, string>; snapshots: Record<number, string> }> {
+    const state = await this.state(runId);
+    const loops = [0, ...(state?.loops.map((l) => l.loop) ?? [])];
+    const read = async (kind: string) =>
+      Object.fromEntries((await Promise.all(loops.map(async (k) => [k, await this.redis.get(this.key('run', runId, kind, k))] as const))).filter(([, v]) => v !== null)) as Record<number, string>;
+    return { backups: await read('backup'), snapshots: await read('applied') };
   }
 
   async saveBackup(runId: string, loop: number, serializedSpace: string): Promise<void> {

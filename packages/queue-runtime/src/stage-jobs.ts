@@ -11,6 +11,8 @@ import {
   stageLoop,
   promoteLoop,
   discardLoop,
+  restoreLoop,
+  restoreSnapshot,
   repeatedQuestions,
   scoreQuestion,
   type GenieConversations,
@@ -143,8 +145,8 @@ export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise
 /** Applier: all fixes of a loop in ONE space update (metric views through SQL first). */
 export async function applyJob(ctx: StageContext, data: JobData<'apply'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'apply', (c): c is Extract<RunCommand, { type: 'apply' }> => c.type === 'apply' && c.loop === data.loop, async (command, state) => {
-    const { record, backup } = await applyLoop(stepDeps(ctx, state), { spaceId: workSpace(state), fixes: command.fixes });
-    await ctx.store.saveBackup(data.run_id, command.loop, backup);
+    const { record, backup, after } = await applyLoop(stepDeps(ctx, state), { spaceId: workSpace(state), fixes: command.fixes });
+    await Promise.all([ctx.store.saveBackup(data.run_id, command.loop, backup), ctx.store.saveSnapshot(data.run_id, command.loop, after)]);
     return { type: 'applied', loop: command.loop, apply: record };
   });
 }
@@ -186,5 +188,14 @@ export async function discardJob(ctx: StageContext, data: JobData<'discard'>): P
   });
 }
 
+/** Applier: puts a kept configuration (0 = the one before the run) back onto the original space, verified. */
+export async function restoreJob(ctx: StageContext, data: JobData<'restore'>): Promise<JobOutcome> {
+  return whenCurrent(ctx, data.run_id, 'restore', (c): c is Extract<RunCommand, { type: 'restore' }> => c.type === 'restore', async (command, state) => {
+    const snapshot = restoreSnapshot(await ctx.store.snapshots(data.run_id), command.loop);
+    await restoreLoop(stepDeps(ctx, state), { spaceId: state.config.space_id, snapshot, loop: command.loop });
+    return { type: 'restored', loop: command.loop };
+  });
+}
+
 /** The stage of each job, for the event that fails a run when a job fails for good. */
-export const STAGE_OF_JOB = { preflight: 'preflight', 'score-question': 'score', 'score-pass': 'score', plan: 'plan', apply: 'apply', rollback: 'rollback', stage: 'stage', promote: 'promote', discard: 'discard' } as const satisfies Record<string, StageName>;
+export const STAGE_OF_JOB = { preflight: 'preflight', 'score-question': 'score', 'score-pass': 'score', plan: 'plan', apply: 'apply', rollback: 'rollback', stage: 'stage', promote: 'promote', discard: 'discard', restore: 'restore' } as const satisfies Record<string, StageName>;

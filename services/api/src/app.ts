@@ -134,6 +134,21 @@ export async function buildApi(options: ApiOptions) {
     });
   }
 
+  app.post('/runs/:id/rollback', {
+    schema: {
+      summary: 'Put a kept configuration of an ended run back onto its space (202): loop 0 = the space before the run',
+      params: RunParams,
+      body: z.strictObject({ loop: z.number().int().min(0).max(100).default(0) }),
+    },
+  }, async (request, reply) => {
+    const step = await store.transition(request.params.id, { type: 'restore_requested', loop: request.body.loop });
+    if (!step) return reply.code(404).send(notFound(request.params.id));
+    if (step.ignored) return reply.code(409).send({ error: 'NOT_ALLOWED', message: step.ignored });
+    await dispatcher.dispatch(step.state, step.commands);
+    request.log.info({ run_id: request.params.id, loop: request.body.loop }, 'restore requested');
+    return reply.code(202).send({ run_id: request.params.id, status: step.state.status, phase: step.state.phase });
+  });
+
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {

@@ -56,6 +56,8 @@ export function commandsFor(state: RunState): RunCommand[] {
       return [{ type: 'promote', from_space_id: state.work_space_id!, original_hash: state.original_hash! }];
     case 'discard':
       return [{ type: 'discard', space_id: state.work_space_id!, metric_views: keptMetricViews(state) }];
+    case 'restore':
+      return [{ type: 'restore', loop: state.restore!.loop }];
     case 'done':
       return [];
   }
@@ -66,6 +68,11 @@ function staleReason(state: RunState, event: RunEvent): string | undefined {
   if (event.type === 'discard_requested') {
     if (!isStaged(state)) return 'the run changed the space in place: there is no staging copy to discard';
     return ['awaiting_review', 'cancelled', 'failed'].includes(state.status) ? undefined : `a ${state.status} run cannot be discarded`;
+  }
+  if (event.type === 'restore_requested') {
+    if (isActive(state)) return `run is ${state.status}: restore a configuration once it has ended`;
+    const kept = event.loop === 0 || state.loops.some((l) => l.loop === event.loop && l.gate?.accepted);
+    return kept ? undefined : `loop ${event.loop} left no kept configuration (kept: 0${state.loops.filter((l) => l.gate?.accepted).map((l) => `, ${l.loop}`).join('')})`;
   }
   if (!isActive(state)) return `run is ${state.status}`;
   const expect = (phase: RunState['phase'], loop?: number) =>
@@ -88,6 +95,8 @@ function staleReason(state: RunState, event: RunEvent): string | undefined {
       return expect('promote');
     case 'discarded':
       return expect('discard');
+    case 'restored':
+      return expect('restore', undefined) ?? (event.loop === state.restore?.loop ? undefined : `restoring loop ${state.restore?.loop}`);
     case 'stage_failed':
       return expect(event.stage);
     case 'cancel_requested':
@@ -114,6 +123,10 @@ function transition(state: RunState, event: RunEvent): RunState {
       return { ...state, status: 'awaiting_review', phase: 'done', promotion_error: event.reason };
     case 'discarded':
       return { ...state, status: state.discard_requested ? 'discarded' : 'completed', phase: 'done' };
+    case 'restore_requested':
+      return { ...state, status: 'running', phase: 'restore', restore: { loop: event.loop, resume_status: state.status }, restore_requests: (state.restore_requests ?? 0) + 1 };
+    case 'restored':
+      return { ...state, status: state.restore!.resume_status, phase: 'done', restored_loop: event.loop, restore: undefined };
     case 'pass_scored':
       return afterPass(state, event.pass, event.outcomes);
     case 'planned': {

@@ -6,7 +6,7 @@ import type { Fix, LoopDecision, ReasonCode, RejectedFix, RunConfig, Verdict } f
  */
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'awaiting_review' | 'promoted' | 'discarded';
 /** What the run waits for now; `done` once nothing is left to do. */
-export type RunPhase = 'preflight' | 'stage' | 'score' | 'plan' | 'apply' | 'rollback' | 'promote' | 'discard' | 'done';
+export type RunPhase = 'preflight' | 'stage' | 'score' | 'plan' | 'apply' | 'rollback' | 'promote' | 'discard' | 'restore' | 'done';
 
 /** One question's outcome in a pass, over its repeats, as much as the engine needs to decide. */
 export interface QuestionOutcome {
@@ -109,6 +109,12 @@ export interface RunState {
   promotion_error?: string;
   /** promotions asked for so far (a refused one may be asked again, each its own job) */
   promotion_attempts?: number;
+  /** a later restore: which loop's configuration goes back onto the space, and the status to return to */
+  restore?: { loop: number; resume_status: RunStatus };
+  /** restores asked for so far (each its own job) */
+  restore_requests?: number;
+  /** the loop whose configuration the last restore put back (0 = as before the run) */
+  restored_loop?: number;
   /** a person asked to discard the staging copy (else it was trashed because nothing was kept) */
   discard_requested?: boolean;
   decision?: LoopDecision;
@@ -132,6 +138,9 @@ export type RunEvent =
   /** the original changed since the run copied it; nothing was written */
   | { type: 'promotion_refused'; reason: string }
   | { type: 'discarded' }
+  /** put the configuration a kept loop left (0 = the one before the run) back onto the space */
+  | { type: 'restore_requested'; loop: number }
+  | { type: 'restored'; loop: number }
   /** a stage could not finish after its retries: an infrastructure failure, never a verdict */
   | { type: 'stage_failed'; stage: Exclude<RunPhase, 'done'>; reason: string }
   | { type: 'cancel_requested' };
@@ -150,7 +159,9 @@ export type RunCommand =
   /** write the staging space's configuration to the original (etag; refused if the original moved), trash the copy */
   | { type: 'promote'; from_space_id: string; original_hash: string }
   /** trash the staging copy and drop the metric views the run created and kept */
-  | { type: 'discard'; space_id: string; metric_views: string[] };
+  | { type: 'discard'; space_id: string; metric_views: string[] }
+  /** write the configuration after `loop` (0 = before the run) onto the original, verified like a rollback */
+  | { type: 'restore'; loop: number };
 
 export interface Step {
   state: RunState;

@@ -8,7 +8,7 @@ import type { GenieConversations } from '../stages/ports.ts';
 import { preflight } from '../stages/preflight.stage.ts';
 import { scoreBenchmark } from '../stages/score.stage.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import { applyLoop, discardLoop, failuresFor, outcomesOf, planLoop, promoteLoop, rollbackLoop, stageLoop, type StepDeps } from './run-steps.ts';
+import { applyLoop, discardLoop, failuresFor, outcomesOf, planLoop, promoteLoop, restoreLoop, restoreSnapshot, rollbackLoop, stageLoop, type StepDeps } from './run-steps.ts';
 
 export type RunStage = RunCommand['type'];
 
@@ -36,6 +36,8 @@ export interface SavedRun {
   questions: BenchmarkQuestion[];
   /** serialized_space before each applied loop's update, by loop; 0 = the original as the run copied it */
   backups: Record<number, string>;
+  /** serialized_space after each applied loop's update, by loop (what `restore` puts back) */
+  snapshots: Record<number, string>;
 }
 
 /** The engine's view of the run plus what only the in-memory driver keeps: every pass's full report. */
@@ -49,7 +51,7 @@ const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
 export async function runInline(deps: InlineDeps, input: InlineInput): Promise<InlineRunResult> {
   const runId = input.runId ?? randomUUID();
   const start = startRun(runId, input.config, input.questions.map((q) => q.id));
-  return drive(deps, { state: start.state, questions: input.questions, backups: {} }, start, input.onProgress);
+  return drive(deps, { state: start.state, questions: input.questions, backups: {}, snapshots: {} }, start, input.onProgress);
 }
 
 /** Continues a saved run with a person's decision (`promote_requested`, `discard_requested`). */
@@ -65,6 +67,7 @@ export async function resumeInline(deps: InlineDeps, saved: SavedRun, event: Run
  */
 async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?: (event: RunProgress) => void): Promise<InlineRunResult> {
   const { questions, backups } = saved;
+  const snapshots = saved.snapshots ?? {};
   const logger = (deps.logger ?? silentLogger).child({ run_id: first.state.run_id });
   const emit = onProgress ?? (() => {});
   const stepDeps: StepDeps = { ...deps, logger };
@@ -103,8 +106,11 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
         return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { spaceId, failures, benchmark: questions, rejected: command.rejected }) };
       }
       case 'apply': {
-        const { record, backup } = await applyLoop(stepDeps, { spaceId, fixes: command.fixes });
-        if (record.applied.length > 0) backups[command.loop] = backup;
+        const { record, backup, after } = await applyLoop(stepDeps, { spaceId, fixes: command.fixes });
+        if (record.applied.length > 0) {
+          backups[command.loop] = backup;
+          snapshots[command.loop] = after;
+        }
         return { type: 'applied', loop: command.loop, apply: record };
       }
       case 'rollback':
@@ -117,6 +123,9 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
       case 'discard':
         await discardLoop(stepDeps, { stagingSpaceId: command.space_id, metricViews: command.metric_views });
         return { type: 'discarded' };
+      case 'restore':
+        await restoreLoop(stepDeps, { spaceId: config.space_id, snapshot: restoreSnapshot({ backups, snapshots }, command.loop), loop: command.loop });
+        return { type: 'restored', loop: command.loop };
     }
   };
 
@@ -142,7 +151,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
     queue = [...queue, ...step.commands];
   }
   if (commandsFor(state).length > 0) throw new Error(`run ${state.run_id} stopped with work left at ${state.phase}`);
-  return { ...runView(state), state, questions, backups, reports };
+  return { ...runView(state), state, questions, backups, snapshots, reports };
 }
 
 function stageSummary(state: RunState, event: RunEvent): string {
@@ -171,6 +180,8 @@ function stageSummary(state: RunState, event: RunEvent): string {
       return `promotion refused: ${event.reason}`;
     case 'discarded':
       return 'staging copy trashed';
+    case 'restored':
+      return `space ${state.config.space_id} holds the configuration of loop ${event.loop} again (verified)`;
     case 'stage_failed':
       return `failed: ${event.reason}`;
     default:

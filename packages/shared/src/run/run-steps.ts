@@ -1,6 +1,7 @@
 import type { ApplyRecord, PlanRecord, QuestionOutcome } from '../engine/run-state.ts';
 import { parseSerializedSpace, type BenchmarkQuestion, type Fix, type QuestionResult, type RejectedFix } from '../schemas/index.ts';
 import { applyFixes } from '../stages/apply.stage.ts';
+import { RunAbortedError } from '../errors/index.ts';
 import { rollbackSpace } from '../stages/rollback.stage.ts';
 import { discardCopy, promoteCopy, spaceHash, stageCopy } from '../stages/staging.stage.ts';
 import { plan } from '../stages/plan.stage.ts';
@@ -65,9 +66,9 @@ export async function planLoop(
 }
 
 /** The apply command: every fix in one space update; returns the record and the configuration it replaced. */
-export async function applyLoop(deps: StepDeps, input: { spaceId: string; fixes: Fix[] }): Promise<{ record: ApplyRecord; backup: string }> {
+export async function applyLoop(deps: StepDeps, input: { spaceId: string; fixes: Fix[] }): Promise<{ record: ApplyRecord; backup: string; after: string }> {
   const result = await applyFixes({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.spaceId, fixes: input.fixes });
-  return { record: { applied: result.applied, skipped: result.skipped, metric_views_created: result.metric_views_created }, backup: result.backup_serialized_space };
+  return { record: { applied: result.applied, skipped: result.skipped, metric_views_created: result.metric_views_created }, backup: result.backup_serialized_space, after: result.serialized_space };
 }
 
 /** The rollback command: the snapshot from before the loop back in place (verified), its metric views dropped. */
@@ -83,6 +84,19 @@ export async function stageLoop(deps: StepDeps, input: { spaceId: string; runId:
 
 /** The promote command: the staging copy's configuration onto the original, unless the original moved. */
 export const promoteLoop = (deps: StepDeps, input: { spaceId: string; stagingSpaceId: string; originalAsCopied: string }) => promoteCopy(deps, input);
+
+/** The configuration a restore of `loop` puts back: 0 = the space before the run, else what that loop left. */
+export function restoreSnapshot(saved: { backups: Record<number, string>; snapshots: Record<number, string> }, loop: number): string | undefined {
+  if (loop > 0) return saved.snapshots[loop];
+  const first = Math.min(...Object.keys(saved.backups).map(Number));
+  return saved.backups[0] ?? (Number.isFinite(first) ? saved.backups[first] : undefined);
+}
+
+/** The restore command: a snapshot onto the original space, written with its etag and verified. */
+export async function restoreLoop(deps: StepDeps, input: { spaceId: string; snapshot: string | undefined; loop: number }): Promise<void> {
+  if (input.snapshot === undefined) throw new RunAbortedError(`no snapshot of loop ${input.loop} was kept`);
+  await rollbackSpace({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.spaceId, snapshot: input.snapshot, metricViews: [] });
+}
 
 /** The discard command: the staging copy trashed, the metric views the run kept dropped. */
 export const discardLoop = (deps: StepDeps, input: { stagingSpaceId: string; metricViews: readonly string[] }) => discardCopy(deps, input);

@@ -8,7 +8,7 @@ export function requiredScope(method: string, routeUrl: string | undefined, path
   const url = routeUrl ?? path.split('?')[0];
   if (OPEN.has(url)) return undefined;
   if (url === '/admin/queues' || url.startsWith('/admin/queues/')) return 'admin';
-  if (method === 'POST' && (url === '/runs' || /^\/runs\/:id\/(cancel|promote|discard)$/.test(url))) return 'run';
+  if (method === 'POST' && (url === '/runs' || /^\/runs\/:id\/(cancel|promote|discard|rollback)$/.test(url))) return 'run';
   if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') return 'admin';
   return 'read';
 }
