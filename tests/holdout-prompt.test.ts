@@ -37,3 +37,28 @@ describe('held-out questions never reach the planner', () => {
     }
   });
 });
+
+describe('attribution', () => {
+  let sim: Simulator | undefined;
+  afterAll(async () => sim?.close());
+
+  it('every applied fix names the failing train questions it targets, and each kept loop says which of them it fixed', async () => {
+    sim = await createSimulator({ datasets: [join(root, 'datasets', 'kpi-retail')], genieLatencyMs: 5 });
+    const workspace = openWorkspace({ host: sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert });
+    const config = RunConfig.parse({ space_id: sim.spaces[0].space_id, warehouse_id: sim.warehouseId, max_loops: 2, genie_concurrency: 4, split_seed: 'attribution', in_place: true });
+    try {
+      const result = await runInline(
+        { genie: workspace.genie, spaces: workspace.spaces, warehouse: workspace.warehouse(config.warehouse_id), model: workspace.model(config.llm_endpoint) },
+        { config, questions },
+      );
+      const loop1 = result.loops.find((l) => l.loop === 1)!;
+      const failedBefore = new Set(result.state.loops[0].pass!.outcomes.filter((o) => o.verdict !== 'pass').map((o) => o.question_id));
+      expect(loop1.changes.length).toBe(loop1.fixes_applied);
+      expect(loop1.changes.every((c) => c.targets.length > 0 && c.targets.every((id) => failedBefore.has(id) && !result.state.holdout_ids.includes(id)))).toBe(true);
+      expect(loop1.changes.flatMap((c) => c.fixed).length).toBeGreaterThan(0);
+      for (const change of loop1.changes) for (const id of change.fixed) expect(loop1.fixed).toContain(id);
+    } finally {
+      await workspace.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { SerializedSpace } from '@genie-enhancer/shared';
+import { fixTarget, SerializedSpace, type Fix } from '@genie-enhancer/shared';
 import type { CatalogSnapshot } from '../catalog.types.ts';
 import { FailureAnalyst, type Failure } from './failure-analysis.ts';
 import { fencedJson } from './prompt-blocks.ts';
@@ -25,7 +25,19 @@ export function simulatedCompletion(messages: ChatMessage[], catalog: CatalogSna
   for (const failure of failures as Failure[]) {
     if (typeof failure?.question === 'string' && typeof failure.expected_sql === 'string') analyst.analyse(failure);
   }
-  const fixes = analyst.result();
+  const fixes = withTargets(analyst.result(), failures as Failure[], space.data, catalog);
   const analysis = `[simulated model] Analysed ${failures.length} failures; proposing ${fixes.length} general fixes.`;
   return { model, content: JSON.stringify({ analysis, fixes }) };
+}
+
+/** Each fix's targets: the failures whose own analysis calls for a change of the same thing. */
+function withTargets(fixes: Fix[], failures: Failure[], space: SerializedSpace, catalog: CatalogSnapshot): Fix[] {
+  const wanted = new Map<string, string[]>();
+  for (const failure of failures) {
+    if (typeof failure?.question_id !== 'string' || typeof failure.question !== 'string' || typeof failure.expected_sql !== 'string') continue;
+    const solo = new FailureAnalyst(space, catalog);
+    solo.analyse(failure);
+    for (const target of new Set(solo.result().map(fixTarget))) wanted.set(target, [...(wanted.get(target) ?? []), failure.question_id]);
+  }
+  return fixes.map((fix) => (wanted.has(fixTarget(fix)) ? { ...fix, targets: wanted.get(fixTarget(fix)) } : fix));
 }

@@ -22,6 +22,8 @@ export interface LoopView {
   fixes_by_kind: Record<FixKind, number>;
   fixed: string[];
   regressed: string[];
+  /** each applied fix with the questions it targeted and, of those, the ones the loop fixed */
+  changes: { kind: FixKind; rationale: string; targets: string[]; fixed: string[] }[];
   decision: LoopDecision | null;
 }
 
@@ -62,6 +64,10 @@ function loopView(loop: LoopRecord, previous: PassRecord | undefined): LoopView 
     fixes_by_kind: countByKind(applied),
     fixed: loop.gate?.fixed ?? loop.pass?.fixed ?? [],
     regressed: loop.gate?.regressed ?? loop.pass?.regressed ?? [],
+    changes: applied.map((fix) => {
+      const fixed = new Set(loop.gate?.fixed ?? loop.pass?.fixed ?? []);
+      return { kind: fix.kind, rationale: fix.rationale, targets: fix.targets ?? [], fixed: (fix.targets ?? []).filter((id) => fixed.has(id)) };
+    }),
     decision: loop.decision ?? null,
   };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const Rationale = z.string().min(1).describe('why this fix helps, in general terms');
+/** the failing questions (their question_id) this fix is meant to repair: how a kept change is attributed */
+const Targets = z.array(z.string().min(1).max(200)).max(200).optional().describe('question_id of each failure this fix should repair');
 
 export const MetricViewFix = z.strictObject({
   kind: z.literal('metric_view'),
@@ -11,6 +13,7 @@ export const MetricViewFix = z.strictObject({
   dimensions: z.array(z.strictObject({ name: z.string().min(1), expr: z.string().min(1), comment: z.string().optional(), synonyms: z.array(z.string()).optional() })),
   measures: z.array(z.strictObject({ name: z.string().min(1), expr: z.string().min(1), comment: z.string().optional(), synonyms: z.array(z.string()).optional() })).min(1),
   rationale: Rationale,
+  targets: Targets,
 });
 
 export const MetadataFix = z.strictObject({
@@ -22,6 +25,7 @@ export const MetadataFix = z.strictObject({
   description: z.string().min(1).optional(),
   synonyms: z.array(z.string().min(1)).optional(),
   rationale: Rationale,
+  targets: Targets,
 }).refine((f) => f.description !== undefined || (f.synonyms?.length ?? 0) > 0, { message: 'a metadata fix needs a description or synonyms' });
 
 export const ExampleSqlFix = z.strictObject({
@@ -30,12 +34,14 @@ export const ExampleSqlFix = z.strictObject({
   sql: z.string().min(1),
   usage_guidance: z.string().optional(),
   rationale: Rationale,
+  targets: Targets,
 });
 
 export const TextInstructionFix = z.strictObject({
   kind: z.literal('text_instruction'),
   content: z.string().min(1),
   rationale: Rationale,
+  targets: Targets,
 });
 
 /** One proposed change to a Genie space, in one of the four categories. */

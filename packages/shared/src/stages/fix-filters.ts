@@ -21,6 +21,20 @@ export function fixKeys(fix: Fix): string[] {
   }
 }
 
+/** What a fix changes (not how): a column, a rule, an example's question, a view. */
+export function fixTarget(fix: Fix): string {
+  switch (fix.kind) {
+    case 'metadata':
+      return `metadata|${lower(fix.table)}|${lower(fix.column ?? '')}`;
+    case 'text_instruction':
+      return `text_instruction|${prose(fix.content)}`;
+    case 'example_sql':
+      return `example_sql|${normaliseQuestion(fix.question)}`;
+    case 'metric_view':
+      return `metric_view|${lower(fix.identifier)}`;
+  }
+}
+
 /** Keeps the first of every group of duplicate fixes. */
 export function dedupeFixes(fixes: readonly Fix[]): { kept: Fix[]; rejected: RejectedFix[] } {
   const seen = new Set<string>();

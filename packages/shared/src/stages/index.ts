@@ -14,3 +14,4 @@ export * from './fix-count.ts';
 export * from './rollback.stage.ts';
 export * from './staging.stage.ts';
 export * from './space-diff.ts';
+export * from './fix-filters.ts';
