@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { isActive, nextStep, startRun, type BenchmarkQuestion, type RunCommand, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
+import { isActive, nextStep, startRun, type AppliedLoop, type BenchmarkQuestion, type RunCommand, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
 
 export type StageName = RunCommand['type'];
 
@@ -36,6 +36,7 @@ const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSO
  *   ge:run:<id>:questions            STRING JSON benchmark questions, in job-index order
  *   ge:run:<id>:pass:<k>             HASH question_id[#repeat] → QuestionResult JSON of pass k (one per question and repeat)
  *   ge:run:<id>:backup:<k>           STRING serialized_space before loop k's update; 0 = the original as copied
+ *   ge:run:<id>:intent:<k>           STRING JSON what loop k's apply is about to write, stored before the PATCH
  *   ge:run:<id>:applied:<k>          STRING serialized_space after loop k's update (what a restore puts back)
  *   ge:run:<id>:timings              HASH "<k>.<stage>" → StageTiming JSON
  *   ge:idempotency:<key>             STRING run id, 24 h
@@ -133,6 +134,15 @@ export class RunStore {
   async passResults(runId: string, pass: number): Promise<Map<string, QuestionResult>> {
     const h = await this.redis.hgetall(this.key('run', runId, 'pass', pass));
     return new Map(Object.entries(h).map(([id, text]) => [id, JSON.parse(text) as QuestionResult]));
+  }
+
+  /** What loop k's apply is about to write (stored before the PATCH), so a retry recognises a write that landed. */
+  async saveApplyIntent(runId: string, loop: number, intent: AppliedLoop): Promise<void> {
+    await this.redis.set(this.key('run', runId, 'intent', loop), JSON.stringify(intent));
+  }
+
+  async applyIntent(runId: string, loop: number): Promise<AppliedLoop | undefined> {
+    return json<AppliedLoop>(await this.redis.get(this.key('run', runId, 'intent', loop)));
   }
 
   /** The configuration loop k's update left, for a later restore. */

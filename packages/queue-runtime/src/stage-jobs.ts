@@ -145,7 +145,13 @@ export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise
 /** Applier: all fixes of a loop in ONE space update (metric views through SQL first). */
 export async function applyJob(ctx: StageContext, data: JobData<'apply'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'apply', (c): c is Extract<RunCommand, { type: 'apply' }> => c.type === 'apply' && c.loop === data.loop, async (command, state) => {
-    const { record, backup, after } = await applyLoop(stepDeps(ctx, state), { spaceId: workSpace(state), fixes: command.fixes });
+    const intent = await ctx.store.applyIntent(data.run_id, command.loop);
+    const { record, backup, after } = await applyLoop(stepDeps(ctx, state), {
+      spaceId: workSpace(state),
+      fixes: command.fixes,
+      ...(intent ? { intent } : {}),
+      remember: (next) => ctx.store.saveApplyIntent(data.run_id, command.loop, next),
+    });
     await Promise.all([ctx.store.saveBackup(data.run_id, command.loop, backup), ctx.store.saveSnapshot(data.run_id, command.loop, after)]);
     return { type: 'applied', loop: command.loop, apply: record };
   });

@@ -1,8 +1,8 @@
 import type { ApplyRecord, PlanRecord, QuestionOutcome } from '../engine/run-state.ts';
-import { parseSerializedSpace, type BenchmarkQuestion, type Fix, type QuestionResult, type RejectedFix } from '../schemas/index.ts';
+import { parseSerializedSpace, type ApplyResult, type BenchmarkQuestion, type Fix, type QuestionResult, type RejectedFix } from '../schemas/index.ts';
 import { applyFixes } from '../stages/apply.stage.ts';
 import { RunAbortedError } from '../errors/index.ts';
-import { rollbackSpace } from '../stages/rollback.stage.ts';
+import { canonicalSpace, rollbackSpace } from '../stages/rollback.stage.ts';
 import { discardCopy, promoteCopy, spaceHash, stageCopy } from '../stages/staging.stage.ts';
 import { plan } from '../stages/plan.stage.ts';
 import type { ChatModel, GenieSpaces, SqlWarehouse } from '../stages/ports.ts';
@@ -66,9 +66,39 @@ export async function planLoop(
 }
 
 /** The apply command: every fix in one space update; returns the record and the configuration it replaced. */
-export async function applyLoop(deps: StepDeps, input: { spaceId: string; fixes: Fix[] }): Promise<{ record: ApplyRecord; backup: string; after: string }> {
-  const result = await applyFixes({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.spaceId, fixes: input.fixes });
-  return { record: { applied: result.applied, skipped: result.skipped, metric_views_created: result.metric_views_created }, backup: result.backup_serialized_space, after: result.serialized_space };
+export interface AppliedLoop {
+  record: ApplyRecord;
+  backup: string;
+  after: string;
+}
+
+const appliedLoop = (result: ApplyResult): AppliedLoop => ({
+  record: { applied: result.applied, skipped: result.skipped, metric_views_created: result.metric_views_created },
+  backup: result.backup_serialized_space,
+  after: result.serialized_space,
+});
+
+/**
+ * The apply command, exactly once in effect: an `intent` stored by an earlier attempt whose write already reached
+ * the space (the space now equals what it meant to write) is taken as done; otherwise the fixes are applied and
+ * `remember` stores the new intent just before the write.
+ */
+export async function applyLoop(
+  deps: StepDeps,
+  input: { spaceId: string; fixes: Fix[]; intent?: AppliedLoop; remember?: (intent: AppliedLoop) => Promise<void> },
+): Promise<AppliedLoop> {
+  if (input.intent) {
+    const now = await deps.spaces.get(input.spaceId);
+    if (canonicalSpace(now.serialized_space) === canonicalSpace(input.intent.after)) {
+      deps.logger.warn({ space_id: input.spaceId }, 'the update of an earlier attempt had landed; not applying the fixes again');
+      return input.intent;
+    }
+  }
+  const result = await applyFixes(
+    { spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger },
+    { spaceId: input.spaceId, fixes: input.fixes, ...(input.remember ? { beforeWrite: (intent) => input.remember!(appliedLoop(intent)) } : {}) },
+  );
+  return appliedLoop(result);
 }
 
 /** The rollback command: the snapshot from before the loop back in place (verified), its metric views dropped. */

@@ -13,6 +13,11 @@ export interface ApplyDeps {
 export interface ApplyInput {
   spaceId: string;
   fixes: Fix[];
+  /**
+   * Called with the whole outcome just before the one PATCH: a driver that stores it can recognise, after a crash
+   * right after the write, that the space already holds `serialized_space`, instead of applying the fixes again.
+   */
+  beforeWrite?: (intent: ApplyResult) => Promise<void>;
 }
 
 /**
@@ -52,6 +57,7 @@ export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<Ap
     return { applied, skipped, metric_views_created: created, backup_serialized_space: backup, serialized_space: backup };
   }
   const serialized = JSON.stringify(space);
+  await input.beforeWrite?.({ applied, skipped, metric_views_created: created, backup_serialized_space: backup, serialized_space: serialized });
   await deps.spaces.update(input.spaceId, { serialized_space: serialized, ...(current.etag !== undefined ? { etag: current.etag } : {}) });
   logger.info({ spaceId: input.spaceId, applied: applied.length, skipped: skipped.length, metricViews: created.length }, 'space updated');
   return { applied, skipped, metric_views_created: created, backup_serialized_space: backup, serialized_space: serialized };
