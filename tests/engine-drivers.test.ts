@@ -66,9 +66,10 @@ describe('one run engine, two drivers', () => {
     const noise = { probability: 0.1, seed: 7 };
     const benchmark = questions.slice(0, 12);
     const simA = await simulator(noise);
-    const inMemory = await inline(simA, configFor(simA, { repeats: 2, max_loops: 2 }), undefined, benchmark);
+    // in place: the noise is drawn per space id, and each driver would make a staging copy with its own random id
+    const inMemory = await inline(simA, configFor(simA, { repeats: 2, max_loops: 2, in_place: true }), undefined, benchmark);
     const simB = await simulator(noise);
-    const overQueues = await queued(simB, configFor(simB, { repeats: 2, max_loops: 2 }), undefined, benchmark);
+    const overQueues = await queued(simB, configFor(simB, { repeats: 2, max_loops: 2, in_place: true }), undefined, benchmark);
     expect(inMemory.loops[0].pass?.outcomes.every((o) => o.repeats.length === 2)).toBe(true);
     expect(inMemory.loops[0].pass?.interval[0]).toBeLessThanOrEqual(inMemory.loops[0].pass!.score);
     // which repeat got which answer may differ with concurrency; the counts the gate uses may not
