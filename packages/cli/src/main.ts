@@ -1,6 +1,8 @@
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { UnsafeSqlError } from '@genie-enhancer/shared';
+import { InputError } from '@genie-enhancer/shared';
+import { registerBenchmarkCommands } from './benchmarks-command.ts';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
 import { runRunCommand, type RunCliOptions } from './run-command.ts';
 import type { RunFlags } from './run-options.ts';
@@ -8,9 +10,15 @@ import type { RunFlags } from './run-options.ts';
 export { processIo, type CliIo } from './cli-io.ts';
 export type { RunCliOptions } from './run-command.ts';
 
+/** The package's version; package.json is one level above both src/ and the built dist/. */
+function cliVersion(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
+
 function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>): Command {
   const program = new Command('genie-enhance')
     .description('Raise a Databricks Genie space\'s benchmark score with general configuration fixes')
+    .version(cliVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   program
@@ -45,6 +53,9 @@ export async function runCli(argv: string[], io: CliIo = processIo(), options: R
   const program = buildProgram(io, async (flags) => {
     exitCode = await runRunCommand(flags, io, options);
   });
+  registerBenchmarkCommands(program, io, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -52,7 +63,8 @@ export async function runCli(argv: string[], io: CliIo = processIo(), options: R
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof UsageError || error instanceof UnsafeSqlError) {
+    // InputError covers the library's bad-input errors (UnsafeSqlError, a bad setting)
+    if (error instanceof UsageError || error instanceof InputError) {
       io.stderr.write(`error: ${error.message}\n`);
       return 2;
     }

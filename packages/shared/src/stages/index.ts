@@ -12,3 +12,4 @@ export * from './sql-normalise.ts';
 export * from './table-schemas.ts';
 export * from './fix-count.ts';
 export * from './rollback.stage.ts';
+export * from './benchmark-check.stage.ts';
