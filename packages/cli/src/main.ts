@@ -43,6 +43,7 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>): Comma
     .option('--warehouse-port <port>', 'SQL warehouse port (default: the host URL\'s, else 443)')
     .option('--ca-cert <file>', 'PEM CA certificate of a self-signed warehouse')
     .option('--json', 'print the run summary as JSON instead of a table')
+    .option('--verbose', 'also print every pass\'s verdict per question')
     .action(async (flags: RunFlags) => run(flags));
   return program;
 }

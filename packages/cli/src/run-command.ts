@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import {
   benchmarkFromSpace,
-  createLogger,
   parseSerializedSpace,
   runInline,
   type BenchmarkQuestion,
@@ -10,11 +9,13 @@ import {
   type Logger,
 } from '@genie-enhancer/shared';
 import { readBenchmarkFile } from './benchmark-file.ts';
-import { UsageError, type CliIo } from './cli-io.ts';
+import { colourAllowed, UsageError, type CliIo } from './cli-io.ts';
 import { connectDatabricks, resolveConnectionTarget, type ConnectionTarget } from './connect.ts';
 import { createProgressReporter } from './progress-reporter.ts';
 import { parseRunOptions, type RunFlags } from './run-options.ts';
+import { createCliLogger } from './log-format.ts';
 import { renderSummaryTable } from './summary-table.ts';
+import { renderVerdicts } from './verdicts.ts';
 
 /** Open clients for one run. */
 export type Connection = Omit<InlineDeps, 'logger'> & { close(): Promise<void> };
@@ -55,7 +56,7 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
   try {
     const questions = fileQuestions ?? (await loadQuestions(opts.benchmarkSource, conn, opts.config.space_id));
     // library logs would tear the progress bars apart, so they are on only when asked for
-    const logger = options.logger ?? (io.env.LOG_LEVEL ? createLogger('genie-enhance') : undefined);
+    const logger = options.logger ?? (io.env.LOG_LEVEL ? createCliLogger(io, io.env.LOG_LEVEL) : undefined);
     const summary = await runInline(
       { ...conn, ...(logger ? { logger } : {}) },
       { config: opts.config, questions, onProgress: (e) => reporter.onEvent(e) },
@@ -63,7 +64,8 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
     reporter.stop();
     options.onSummary?.(summary);
     const { state: _state, ...shown } = summary;
-    io.stdout.write(opts.json ? `${JSON.stringify(shown, null, 2)}\n` : renderSummaryTable(summary));
+    io.stdout.write(opts.json ? `${JSON.stringify(shown, null, 2)}\n` : renderSummaryTable(summary, { colour: colourAllowed(io, 'stdout') }));
+    if (opts.verbose && !opts.json) io.stdout.write(renderVerdicts(summary.reports));
     if (summary.status === 'failed') {
       io.stderr.write(`error: run failed: ${summary.error}\n`);
       return EXIT.failed;

@@ -22,6 +22,7 @@ export interface RunFlags {
   warehousePort?: string;
   caCert?: string;
   json?: boolean;
+  verbose?: boolean;
 }
 
 /** Validated options of one run: the RunConfig plus where to connect and what to read. */
@@ -34,6 +35,7 @@ export interface RunOptions {
   warehousePort?: number;
   caCertFile?: string;
   json: boolean;
+  verbose: boolean;
 }
 
 const FLAG_OF: Record<string, string> = {
@@ -99,5 +101,6 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     ...(warehousePort !== undefined ? { warehousePort } : {}),
     ...(flags.caCert ? { caCertFile: flags.caCert } : {}),
     json: flags.json ?? false,
+    verbose: flags.verbose ?? false,
   };
 }
