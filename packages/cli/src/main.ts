@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '@genie-enhancer/shared';
 import { registerBenchmarkCommands } from './benchmarks-command.ts';
@@ -72,8 +71,4 @@ export async function runCli(argv: string[], io: CliIo = processIo(), options: R
     io.stderr.write(`error: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);
     return 3;
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runCli(process.argv.slice(2));
 }
