@@ -13,6 +13,7 @@ import {
 import { readBenchmarkFile } from './benchmark-file.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 import { resolveCliAuth } from './connect.ts';
+import { parseWarehousePort } from './run-options.ts';
 
 /** Flags shared by `genie-enhance benchmarks export|import|check`. */
 export interface BenchmarkFlags {
@@ -44,11 +45,7 @@ function spaceIdOf(flags: BenchmarkFlags, env: CliIo['env']): string {
 }
 
 async function open(flags: BenchmarkFlags, io: CliIo): Promise<Workspace> {
-  let warehousePort: number | undefined;
-  if (flags.warehousePort !== undefined) {
-    warehousePort = Number(flags.warehousePort);
-    if (!Number.isInteger(warehousePort) || warehousePort < 1 || warehousePort > 65535) throw new UsageError(`--warehouse-port: expected a port number 1-65535, got "${flags.warehousePort}"`);
-  }
+  const warehousePort = parseWarehousePort(flags.warehousePort);
   const caCertPem = flags.caCert
     ? await readFile(flags.caCert, 'utf8').catch(() => {
         throw new UsageError(`--ca-cert: cannot read ${flags.caCert}`);
