@@ -1,8 +1,9 @@
-# One image for every service; docker-compose.yml picks the entry point. TypeScript runs through tsx (no build step).
+# One image for every service; docker-compose.yml picks the entry point. Built JavaScript (pnpm build → dist/), no tsx.
 FROM node:20-bookworm-slim
 RUN npm install -g pnpm@10 && apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
-RUN pnpm install --frozen-lockfile
-ENV NODE_ENV=production
-CMD ["node", "--import", "tsx", "services/api/src/main.ts"]
+# hoisted: the bundles in dist/ import their npm packages from /app/node_modules
+RUN pnpm install --frozen-lockfile --config.node-linker=hoisted && pnpm build
+ENV NODE_ENV=production BENCHMARKS_DIR=/app/benchmarks
+CMD ["node", "dist/api.js"]

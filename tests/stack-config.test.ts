@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SERVICE_ENTRY } from '../scripts/service-processes.ts';
+import { SERVICE_BUNDLES } from '../scripts/bundles.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -11,13 +11,12 @@ describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, any> };
   const command = (name: string) => [compose.services[name].command].flat().join(' ');
 
-  it('has redis, the simulator, the API and the three workers, each started from a file that exists', () => {
+  it('has redis, the simulator, the API and the three workers, each started from a bundle `pnpm build` makes of a file that exists', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['api', 'applier-worker', 'planner-worker', 'redis', 'scorer-worker', 'simulator']);
-    expect(command('api')).toContain(SERVICE_ENTRY.api);
-    expect(command('scorer-worker')).toContain(SERVICE_ENTRY.scorer);
-    expect(command('planner-worker')).toContain(SERVICE_ENTRY.planner);
-    expect(command('applier-worker')).toContain(SERVICE_ENTRY.applier);
-    for (const file of Object.values(SERVICE_ENTRY)) expect(existsSync(join(root, file)), file).toBe(true);
+    for (const name of ['api', 'scorer-worker', 'planner-worker', 'applier-worker', 'databricks-sim'] as const) {
+      expect(command(name === 'databricks-sim' ? 'simulator' : name)).toMatch(new RegExp(`^node dist/${name}\\.js\\b`));
+    }
+    for (const file of Object.values(SERVICE_BUNDLES)) expect(existsSync(join(root, file)), file).toBe(true);
     for (const dataset of command('simulator').match(/datasets\/[\w-]+/g) ?? []) expect(existsSync(join(root, dataset)), dataset).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { BenchmarkFile, RunBenchmark, type BenchmarkQuestion } from '@genie-enhancer/shared';
+import { AnyBenchmark, AnyBenchmarkUnchecked, type BenchmarkQuestion } from '@genie-enhancer/shared';
 import { UsageError } from './cli-io.ts';
 
 /** `questions[3].expected_sql` from a zod issue path. */
@@ -9,8 +9,11 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-/** Reads a benchmark file (`{questions: [...]}` or a bare array); a bad file is a UsageError naming file and field. */
-export async function readBenchmarkFile(file: string): Promise<BenchmarkQuestion[]> {
+/**
+ * Reads a benchmark file in our format or the space's (its benchmark items, or a whole serialized_space); a leading
+ * byte-order mark is fine. A bad file is a UsageError naming file and field.
+ */
+export async function readBenchmarkFile(file: string, options: { unchecked?: boolean } = {}): Promise<BenchmarkQuestion[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -19,14 +22,15 @@ export async function readBenchmarkFile(file: string): Promise<BenchmarkQuestion
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new UsageError(`${file}: not valid JSON (${(error as Error).message})`);
   }
-  const parsed = Array.isArray(json) ? RunBenchmark.safeParse(json) : BenchmarkFile.safeParse(json);
+  // unchecked: repeated ids and unsafe SQL are left for `benchmarks check` to report per question
+  const parsed = (options.unchecked ? AnyBenchmarkUnchecked : AnyBenchmark).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UsageError(`${file}: ${jsonPath(issue.path)}: ${issue.message}`);
   }
-  return Array.isArray(parsed.data) ? parsed.data : parsed.data.questions;
+  return parsed.data;
 }

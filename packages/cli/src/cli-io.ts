@@ -1,6 +1,6 @@
 /** Where the CLI writes and what environment it reads; injected so tests run it in-process. */
 export interface CliIo {
-  stdout: { write(text: string): unknown };
+  stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: Record<string, string | undefined>;
 }
@@ -16,4 +16,9 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** Colour and cursor codes only on a terminal, and never with NO_COLOR set (https://no-color.org). */
+export function colourAllowed(io: CliIo, stream: 'stdout' | 'stderr'): boolean {
+  return io[stream].isTTY === true && !io.env.NO_COLOR;
 }

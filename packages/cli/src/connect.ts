@@ -1,4 +1,4 @@
-import { openWorkspace, resolveDatabricksConfig, workspaceUrl, type WorkspaceTarget } from '@genie-enhancer/shared';
+import { InputError, openWorkspace, resolveDatabricksAuth, type WorkspaceTarget } from '@genie-enhancer/shared';
 import { UsageError } from './cli-io.ts';
 import type { Connection } from './run-command.ts';
 import type { RunOptions } from './run-options.ts';
@@ -9,22 +9,27 @@ export interface ConnectionTarget extends WorkspaceTarget {
   llmEndpoint: string;
 }
 
-/** Host and token from flags, env or ~/.databrickscfg; the warehouse address from the host unless overridden. */
+/** Host and credentials through the SDK (flags, DATABRICKS_* variables, a ~/.databrickscfg profile). */
 export async function resolveConnectionTarget(opts: RunOptions, env: Record<string, string | undefined>, caCertPem?: string): Promise<ConnectionTarget> {
-  let resolved: { host: string; token: string };
-  try {
-    resolved = await resolveDatabricksConfig({ host: opts.host, token: opts.token, profile: opts.profile, env });
-  } catch (error) {
-    throw new UsageError(`--host/--token: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const auth = await resolveCliAuth(opts, env);
   return {
-    host: workspaceUrl(resolved.host).origin,
-    token: resolved.token,
+    host: auth.host,
+    auth,
     ...(opts.warehousePort !== undefined ? { warehousePort: opts.warehousePort } : {}),
     ...(caCertPem ? { caCertPem } : {}),
     warehouseId: opts.config.warehouse_id,
     llmEndpoint: opts.config.llm_endpoint,
   };
+}
+
+/** A missing or bad setting (an unknown profile names itself) is bad input, exit 2; a refused credential is not. */
+export async function resolveCliAuth(opts: { host?: string; token?: string; profile?: string }, env: Record<string, string | undefined>) {
+  try {
+    return await resolveDatabricksAuth({ host: opts.host, token: opts.token, profile: opts.profile, env });
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(`--host/--token/--profile: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Opens the real Databricks clients (REST for Genie and the model, the SQL driver for the warehouse). */

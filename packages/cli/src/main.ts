@@ -1,6 +1,7 @@
-import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { UnsafeSqlError } from '@genie-enhancer/shared';
+import { InputError } from '@genie-enhancer/shared';
+import { registerBenchmarkCommands } from './benchmarks-command.ts';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
 import { runReviewCommand, type ReviewDecision, type ReviewFlags } from './review-commands.ts';
 import { runRunCommand, type RunCliOptions } from './run-command.ts';
@@ -9,9 +10,15 @@ import type { RunFlags } from './run-options.ts';
 export { processIo, type CliIo } from './cli-io.ts';
 export type { RunCliOptions } from './run-command.ts';
 
+/** The package's version; package.json is one level above both src/ and the built dist/. */
+function cliVersion(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
+
 function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review: (decision: ReviewDecision, runId: string, flags: ReviewFlags) => Promise<void>): Command {
   const program = new Command('genie-enhance')
     .description('Raise a Databricks Genie space\'s benchmark score with general configuration fixes')
+    .version(cliVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   program
@@ -42,6 +49,7 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review
     .option('--dry-run', 'score and plan only: print the proposed fixes and the change to the space, write nothing')
     .option('--state-dir <dir>', 'where runs are kept for promote/discard (env GENIE_ENHANCER_STATE_DIR, default ~/.genie-enhancer/runs)')
     .option('--json', 'print the run summary as JSON instead of a table')
+    .option('--verbose', 'also print every pass\'s verdict per question')
     .action(async (flags: RunFlags) => run(flags));
   const DESCRIPTION = {
     promote: 'write a reviewed run\'s best kept configuration to its space (refused if the space changed since)',
@@ -76,6 +84,9 @@ export async function runCli(argv: string[], io: CliIo = processIo(), options: R
       exitCode = await runReviewCommand(decision, runId, flags, io, options);
     },
   );
+  registerBenchmarkCommands(program, io, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -83,15 +94,12 @@ export async function runCli(argv: string[], io: CliIo = processIo(), options: R
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof UsageError || error instanceof UnsafeSqlError) {
+    // InputError covers the library's bad-input errors (UnsafeSqlError, a bad setting)
+    if (error instanceof UsageError || error instanceof InputError) {
       io.stderr.write(`error: ${error.message}\n`);
       return 2;
     }
     io.stderr.write(`error: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);
     return 3;
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runCli(process.argv.slice(2));
 }

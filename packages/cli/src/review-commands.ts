@@ -4,6 +4,7 @@ import { UsageError, type CliIo } from './cli-io.ts';
 import { connectDatabricks, resolveConnectionTarget } from './connect.ts';
 import { createProgressReporter } from './progress-reporter.ts';
 import { loadRun, saveRun, stateDirOf } from './run-files.ts';
+import { parseWarehousePort } from './run-options.ts';
 import { nextSteps } from './run-report.ts';
 import { EXIT, type RunCliOptions } from './run-command.ts';
 
@@ -35,10 +36,9 @@ export async function runReviewCommand(decision: ReviewDecision, runId: string, 
   const saved = await loadRun(dir, runId);
   let caCertPem = options.caCertPem;
   if (caCertPem === undefined && flags.caCert) caCertPem = await readFile(flags.caCert, 'utf8').catch(() => { throw new UsageError(`--ca-cert: cannot read ${flags.caCert}`); });
-  const warehousePort = flags.warehousePort === undefined ? undefined : Number(flags.warehousePort);
-  if (warehousePort !== undefined && !(Number.isInteger(warehousePort) && warehousePort > 0 && warehousePort < 65536)) throw new UsageError(`--warehouse-port: expected a port number 1-65535, got "${flags.warehousePort}"`);
+  const warehousePort = parseWarehousePort(flags.warehousePort);
   const target = await resolveConnectionTarget(
-    { config: saved.state.config, host: flags.host ?? io.env.DATABRICKS_HOST, token: flags.token ?? io.env.DATABRICKS_TOKEN, profile: flags.profile ?? io.env.DATABRICKS_CONFIG_PROFILE, ...(warehousePort ? { warehousePort } : {}), benchmarkSource: { space: true }, json: false },
+    { config: saved.state.config, host: flags.host ?? io.env.DATABRICKS_HOST, token: flags.token ?? io.env.DATABRICKS_TOKEN, profile: flags.profile ?? io.env.DATABRICKS_CONFIG_PROFILE, ...(warehousePort ? { warehousePort } : {}), benchmarkSource: { space: true }, json: false, verbose: false },
     io.env,
     caCertPem,
   );

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import {
   benchmarkFromSpace,
-  createLogger,
   parseSerializedSpace,
   runInline,
   type BenchmarkQuestion,
@@ -10,13 +9,15 @@ import {
   type Logger,
 } from '@genie-enhancer/shared';
 import { readBenchmarkFile } from './benchmark-file.ts';
-import { UsageError, type CliIo } from './cli-io.ts';
+import { colourAllowed, UsageError, type CliIo } from './cli-io.ts';
 import { connectDatabricks, resolveConnectionTarget, type ConnectionTarget } from './connect.ts';
 import { createProgressReporter } from './progress-reporter.ts';
 import { parseRunOptions, type RunFlags } from './run-options.ts';
+import { createCliLogger } from './log-format.ts';
 import { dryRunReport, nextSteps } from './run-report.ts';
 import { saveRun, stateDirOf } from './run-files.ts';
 import { renderSummaryTable } from './summary-table.ts';
+import { renderVerdicts } from './verdicts.ts';
 
 /** Open clients for one run. */
 export type Connection = Omit<InlineDeps, 'logger'> & { close(): Promise<void> };
@@ -57,15 +58,17 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
   try {
     const questions = fileQuestions ?? (await loadQuestions(opts.benchmarkSource, conn, opts.config.space_id));
     // library logs would tear the progress bars apart, so they are on only when asked for
-    const logger = options.logger ?? (io.env.LOG_LEVEL ? createLogger('genie-enhance') : undefined);
+    const logger = options.logger ?? (io.env.LOG_LEVEL ? createCliLogger(io, io.env.LOG_LEVEL) : undefined);
     const summary = await runInline(
       { ...conn, ...(logger ? { logger } : {}) },
       { config: opts.config, questions, onProgress: (e) => reporter.onEvent(e) },
     );
     reporter.stop();
     options.onSummary?.(summary);
-    const { state: _state, questions: _questions, backups: _backups, ...shown } = summary;
-    io.stdout.write(opts.json ? `${JSON.stringify(shown, null, 2)}\n` : renderSummaryTable(summary));
+    const { state: _state, questions: _questions, backups: _backups, snapshots: _snapshots, ...shown } = summary;
+    io.stdout.write(opts.json ? `${JSON.stringify(shown, null, 2)}
+` : renderSummaryTable(summary, { colour: colourAllowed(io, 'stdout') }));
+    if (opts.verbose && !opts.json) io.stdout.write(renderVerdicts(summary.reports));
     if (opts.config.dry_run) io.stdout.write(await dryRunReport(conn, summary));
     const file = await saveRun(stateDirOf(opts.stateDir, io.env), summary);
     io.stderr.write(nextSteps(summary, file));

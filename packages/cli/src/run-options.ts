@@ -28,6 +28,7 @@ export interface RunFlags {
   warehousePort?: string;
   caCert?: string;
   json?: boolean;
+  verbose?: boolean;
 }
 
 /** Validated options of one run: the RunConfig plus where to connect and what to read. */
@@ -41,6 +42,7 @@ export interface RunOptions {
   caCertFile?: string;
   json: boolean;
   stateDir?: string;
+  verbose: boolean;
 }
 
 const FLAG_OF: Record<string, string> = {
@@ -100,13 +102,7 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
   }
   if (flags.benchmarks && flags.spaceBenchmarks) throw new UsageError('--benchmarks: give either a benchmark file or --space-benchmarks, not both');
   if (!flags.benchmarks && !flags.spaceBenchmarks) throw new UsageError('--benchmarks: give a benchmark file (--benchmarks FILE) or --space-benchmarks');
-  let warehousePort: number | undefined;
-  if (flags.warehousePort !== undefined) {
-    warehousePort = Number(flags.warehousePort);
-    if (!Number.isInteger(warehousePort) || warehousePort < 1 || warehousePort > 65535) {
-      throw new UsageError(`--warehouse-port: expected a port number 1-65535, got "${flags.warehousePort}"`);
-    }
-  }
+  const warehousePort = parseWarehousePort(flags.warehousePort);
   return {
     config: parsed.data,
     benchmarkSource: flags.benchmarks ? { file: flags.benchmarks } : { space: true },
@@ -117,5 +113,14 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     ...(flags.caCert ? { caCertFile: flags.caCert } : {}),
     json: flags.json ?? false,
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+    verbose: flags.verbose ?? false,
   };
+}
+
+/** --warehouse-port as a number; a bad one is a UsageError naming the flag. */
+export function parseWarehousePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--warehouse-port: expected a port number 1-65535, got "${value}"`);
+  return port;
 }

@@ -4,3 +4,4 @@ export { GenieNoise, type GenieNoiseOptions } from './genie/noise.ts';
 export { alternativeReadings } from './genie/alternative-readings.ts';
 export { loadDatasetFolder, DatasetError } from './dataset/load-dataset.ts';
 export { createSqlEngine } from './sql/sql-engine.ts';
+export type { OAuthClient } from './http/oauth-routes.ts';

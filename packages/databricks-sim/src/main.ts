@@ -12,26 +12,60 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '@genie-enhancer/shared';
 import { createSimulator } from './simulator.ts';
 
+const USAGE = `usage: pnpm sim -- --dataset DIR [--dataset DIR2] [options]
+
+  --dataset DIR          a dataset folder (schema.sql, CSVs, space.json); repeatable, required
+  --port N               REST port (default 8080; 0 = any free port)
+  --warehouse-port N     SQL warehouse (Thrift over HTTPS) port (default 8443)
+  --ca-cert-out FILE     write the warehouse's self-signed CA certificate here
+  --cert-host NAME       another host name the certificate is valid for (repeatable)
+  --host ADDR            listen address (default 127.0.0.1)
+  --token T              the PAT to accept (else DATABRICKS_SIM_TOKEN, else random)
+  --print-token          log the token and the OAuth M2M client id and secret
+  --qpm N                Genie questions per minute, 0 = unlimited (default 0)
+  --inject-429 P         answer a question with 429 with probability P (default 0)
+  --latency-ms N         time a Genie answer takes (default 300)
+  --today YYYY-MM-DD     fixed current_date()
+  --genie-noise P        chance of a plausible wrong reading per question (default 0)
+  --genie-seed N         seed of the noise (default 0)
+  -h, --help             this text
+`;
+
 const logger = createLogger('databricks-sim');
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    dataset: { type: 'string', multiple: true },
-    port: { type: 'string', default: '8080' },
-    'warehouse-port': { type: 'string', default: '8443' },
-    'ca-cert-out': { type: 'string' },
-    'cert-host': { type: 'string', multiple: true },
-    'inject-429': { type: 'string', default: '0' },
-    host: { type: 'string', default: '127.0.0.1' },
-    qpm: { type: 'string', default: '0' },
-    'latency-ms': { type: 'string', default: '300' },
-    token: { type: 'string' },
-    'print-token': { type: 'boolean', default: false },
-    today: { type: 'string' },
-    'genie-noise': { type: 'string', default: '0' },
-    'genie-seed': { type: 'string', default: '0' },
-  },
-});
+let parsed: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    options: {
+      dataset: { type: 'string', multiple: true },
+      port: { type: 'string', default: '8080' },
+      'warehouse-port': { type: 'string', default: '8443' },
+      'ca-cert-out': { type: 'string' },
+      'cert-host': { type: 'string', multiple: true },
+      'inject-429': { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      qpm: { type: 'string', default: '0' },
+      'latency-ms': { type: 'string', default: '300' },
+      token: { type: 'string' },
+      'print-token': { type: 'boolean', default: false },
+      today: { type: 'string' },
+      'genie-noise': { type: 'string', default: '0' },
+      'genie-seed': { type: 'string', default: '0' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+try {
+  parsed = parse();
+} catch (error) {
+  process.stderr.write(`databricks-sim: ${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 if (!values.dataset?.length) {
   process.stderr.write('databricks-sim: --dataset DIR is required (repeatable)\n');
   process.exit(2);
@@ -55,7 +89,7 @@ const sim = await createSimulator({
   ...(genieNoise.probability > 0 ? { genieNoise } : {}),
 });
 if (values['ca-cert-out']) writeFileSync(values['ca-cert-out'], sim.caCert);
-logger.info({ url: sim.url, warehouse_port: sim.warehousePort, ...(values['print-token'] ? { token: sim.token } : {}), warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => ({ space_id: s.space_id, title: s.title })), genie_noise: genieNoise }, 'simulator listening');
+logger.info({ url: sim.url, warehouse_port: sim.warehousePort, ...(values['print-token'] ? { token: sim.token, oauth_client_id: sim.oauthClient.clientId, oauth_client_secret: sim.oauthClient.clientSecret } : {}), warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => ({ space_id: s.space_id, title: s.title })), genie_noise: genieNoise }, 'simulator listening');
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'simulator stopping');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
@@ -7,6 +8,7 @@ import { createSqlEngine, type SimSqlEngine } from './sql/sql-engine.ts';
 import { sendError } from './http/errors.ts';
 import { GenieNoise, type GenieNoiseOptions } from './genie/noise.ts';
 import { registerGenieRoutes } from './http/genie-routes.ts';
+import { OAuthTokens, registerOAuthRoutes, type OAuthClient } from './http/oauth-routes.ts';
 import { QuestionRateLimit } from './http/rate-limit.ts';
 import { registerServingRoutes } from './http/serving-routes.ts';
 import { registerSpaceRoutes, SpaceStore } from './http/space-routes.ts';
@@ -19,6 +21,10 @@ export interface SimulatorOptions {
   port?: number;
   host?: string;
   token?: string;
+  /** OAuth M2M clients the token endpoint accepts (default: one with a random secret, see `oauthClient`) */
+  oauthClients?: OAuthClient[];
+  /** lifetime of an issued OAuth access token (default 3600) */
+  oauthTokenTtlSeconds?: number;
   /** time a Genie message takes from SUBMITTED to its terminal status */
   genieLatencyMs?: number;
   /** Genie question requests per minute (0 = unlimited); over it: 429 + Retry-After */
@@ -55,6 +61,8 @@ export interface Simulator {
   host: string;
   port: number;
   token: string;
+  /** the first OAuth M2M client: its id and secret get access tokens at /oidc/v1/token */
+  oauthClient: OAuthClient;
   warehouseId: string;
   /** HTTPS port and path where the @databricks/sql driver connects; its self-signed CA certificate */
   warehousePort: number;
@@ -93,6 +101,9 @@ function kindOf(method: string, path: string): RequestKind {
 /** Starts a local Databricks workspace simulator serving the given dataset folders, one space each. */
 export async function createSimulator(options: SimulatorOptions): Promise<Simulator> {
   const token = options.token ?? 'dapi-sim-token';
+  const oauth = new OAuthTokens(options.oauthClients ?? [{ clientId: 'genie-enhancer-sim', clientSecret: randomBytes(16).toString('hex') }], options.oauthTokenTtlSeconds);
+  // the PAT, or an access token the OAuth endpoint issued
+  const authorized = (header: string | undefined) => header === `Bearer ${token}` || (header?.startsWith('Bearer ') === true && oauth.accepts(header.slice(7)));
   const noise = options.genieNoise && new GenieNoise(options.genieNoise);
   const engine = await createSqlEngine({ today: options.today });
   const spaces = new SpaceStore();
@@ -106,13 +117,14 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const arrivals = new WeakMap<object, number>();
   app.addHook('onRequest', async (request, reply) => {
     arrivals.set(request.raw, Date.now());
-    if (request.headers.authorization !== `Bearer ${token}`) return sendError(reply, 401, 'UNAUTHENTICATED', 'Invalid access token.');
+    if (!request.url.startsWith('/oidc/') && !authorized(request.headers.authorization)) return sendError(reply, 401, 'UNAUTHENTICATED', 'Invalid access token.');
   });
   app.addHook('onResponse', async (request, reply) => {
     const path = request.url.split('?')[0];
     requestLog.push({ at: arrivals.get(request.raw) ?? Date.now(), method: request.method, path, status: reply.statusCode, kind: kindOf(request.method, path) });
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API found for ${request.method} ${request.url}`));
+  registerOAuthRoutes(app, oauth);
   registerSpaceRoutes(app, spaces, { maxPerPage: options.maxSpacesPerPage });
   registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429, noise });
   registerServingRoutes(app, engine, options.servingEndpoints);
@@ -121,7 +133,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
   const certificate = await warehouseCertificate(options.certificateHostNames);
-  const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine, token, warehouseIds: [warehouseId] }));
+  const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine, authorized, warehouseIds: [warehouseId] }));
   await new Promise<void>((resolve) => thriftServer.listen(options.warehousePort ?? 0, host, resolve));
   const warehousePort = (thriftServer.address() as AddressInfo).port;
   const stopWarehouse = async () => {
@@ -137,6 +149,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     host,
     port,
     token,
+    oauthClient: oauth.clients[0],
     warehouseId,
     warehousePort,
     warehousePath: `/sql/1.0/warehouses/${warehouseId}`,

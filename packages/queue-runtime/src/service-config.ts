@@ -8,7 +8,7 @@ const optional = z.string().min(1).optional();
 // an empty variable is taken as unset, as shells and compose files often leave them
 const blankAsUnset = (env: Env): Env => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
 
-/** What every service reads: Redis, logging and the workspace (host/token, or a ~/.databrickscfg profile). */
+/** What every service reads: Redis, logging and the workspace (host and credentials, or a ~/.databrickscfg profile). */
 const Common = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
   /** prefix of every Redis key: queues, runs, rate limit; lets stacks share one Redis */
@@ -18,6 +18,17 @@ const Common = z.object({
   DATABRICKS_TOKEN: optional,
   DATABRICKS_CONFIG_PROFILE: optional,
   DATABRICKS_CONFIG_FILE: optional,
+  /** OAuth M2M (a service principal); the SDK's credential chain also takes the Azure and Google ones below */
+  DATABRICKS_CLIENT_ID: optional,
+  DATABRICKS_CLIENT_SECRET: optional,
+  /** force one credential type: pat, oauth-m2m, databricks-cli, azure-cli, azure-client-secret, google-credentials, ... */
+  DATABRICKS_AUTH_TYPE: optional,
+  ARM_CLIENT_ID: optional,
+  ARM_CLIENT_SECRET: optional,
+  ARM_TENANT_ID: optional,
+  DATABRICKS_AZURE_RESOURCE_ID: optional,
+  GOOGLE_CREDENTIALS: optional,
+  DATABRICKS_GOOGLE_SERVICE_ACCOUNT: optional,
   /** Thrift port of the SQL warehouses when not the host's (the simulator's) */
   DATABRICKS_WAREHOUSE_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** PEM file of a self-signed warehouse certificate (the simulator's) */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { describeFailure, openWorkspace, RateLimitedError, resolveDatabricksConfig, RunAbortedError, type Logger, type Workspace } from '@genie-enhancer/shared';
+import { describeFailure, openWorkspace, RateLimitedError, resolveDatabricksAuth, RunAbortedError, type Logger, type Workspace } from '@genie-enhancer/shared';
 import { JOB_CATALOG } from './job-catalog.ts';
 import type { JobName } from './queues.ts';
 import type { WorkerConfig } from './service-config.ts';
@@ -22,10 +22,11 @@ export function producerRedis(config: RedisConfig): Redis {
 
 /** The workspace of DATABRICKS_HOST / DATABRICKS_TOKEN (or a ~/.databrickscfg profile); warehouse port and CA for the simulator. */
 export async function workspaceFromConfig(config: WorkspaceConfig, logger: Logger, options: { retryGenieRateLimits?: boolean } = {}): Promise<Workspace> {
-  const { DATABRICKS_HOST, DATABRICKS_TOKEN, DATABRICKS_CONFIG_PROFILE, DATABRICKS_CONFIG_FILE } = config;
-  const { host, token } = await resolveDatabricksConfig({ env: { DATABRICKS_HOST, DATABRICKS_TOKEN, DATABRICKS_CONFIG_PROFILE, DATABRICKS_CONFIG_FILE } });
+  // the SDK's credential chain reads the DATABRICKS_*, ARM_* and GOOGLE_* variables the config parsed
+  const env = Object.fromEntries(Object.entries(config).filter(([k, v]) => /^(DATABRICKS|ARM|GOOGLE)_/.test(k) && typeof v === 'string')) as Record<string, string>;
+  const auth = await resolveDatabricksAuth({ env });
   return openWorkspace({
-    host, token, logger,
+    host: auth.host, auth, logger,
     ...(config.DATABRICKS_WAREHOUSE_PORT ? { warehousePort: config.DATABRICKS_WAREHOUSE_PORT } : {}),
     ...(config.DATABRICKS_CA_CERT_FILE ? { caCertPem: await readFile(config.DATABRICKS_CA_CERT_FILE, 'utf8') } : {}),
     ...(options.retryGenieRateLimits === false ? { retryGenieRateLimits: false } : {}),

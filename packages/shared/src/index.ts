@@ -7,4 +7,3 @@ export * from './engine/index.ts';
 export * from './run/index.ts';
 export * from './sql-guard/index.ts';
 export * from './clients/index.ts';
-export * from './config/databricks-config.ts';

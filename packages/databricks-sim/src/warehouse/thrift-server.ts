@@ -40,7 +40,7 @@ function columnValues(column: EngineColumn, values: unknown[]) {
 }
 
 /** HiveServer2 Thrift over HTTP POST, as the official @databricks/sql driver speaks it (column-based results). */
-export function createWarehouseHandler(options: { engine: SqlEngine; token: string; warehouseIds: string[] }) {
+export function createWarehouseHandler(options: { engine: SqlEngine; authorized: (authorization: string | undefined) => boolean; warehouseIds: string[] }) {
   const operations = new Map<string, Operation>();
   const handler = {
     OpenSession: (_req: unknown, cb: (e: null, r: unknown) => void) =>
@@ -119,7 +119,7 @@ export function createWarehouseHandler(options: { engine: SqlEngine; token: stri
       response.writeHead(404).end();
       return;
     }
-    if (request.headers.authorization !== `Bearer ${options.token}`) {
+    if (!options.authorized(request.headers.authorization)) {
       response.writeHead(401).end('Invalid access token.');
       return;
     }

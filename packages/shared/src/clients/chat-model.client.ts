@@ -1,12 +1,14 @@
 import OpenAI from 'openai';
 import { DatabricksApiError, RateLimitedError, TimeoutError } from '../errors/index.ts';
 import type { ChatModel } from '../stages/ports.ts';
+import type { DatabricksAuth } from './databricks-auth.ts';
 
-export interface ChatModelClientOptions { host: string; token: string; endpoint: string; timeoutMs?: number; maxRetries?: number }
+/** `token` (a PAT) or `auth` (any SDK credential; its token is fetched before each request, so OAuth refreshes) */
+export interface ChatModelClientOptions { host: string; token?: string; auth?: DatabricksAuth; endpoint: string; timeoutMs?: number; maxRetries?: number }
 
 /** The planner's LLM: a Databricks serving endpoint through the openai package (`<host>/serving-endpoints`). */
 export function createChatModelClient(options: ChatModelClientOptions): ChatModel {
-  const client = new OpenAI({ apiKey: options.token, baseURL: `${options.host.replace(/\/+$/, '')}/serving-endpoints`, timeout: options.timeoutMs ?? 120_000, maxRetries: options.maxRetries ?? 3 });
+  const client = new OpenAI({ apiKey: options.auth ? () => options.auth!.token() : options.token, baseURL: `${options.host.replace(/\/+$/, '')}/serving-endpoints`, timeout: options.timeoutMs ?? 120_000, maxRetries: options.maxRetries ?? 3 });
   return {
     async complete(request) {
       try {

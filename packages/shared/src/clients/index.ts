@@ -1,3 +1,4 @@
+export * from './databricks-auth.ts';
 export * from './rest-client.ts';
 export * from './genie-conversations.client.ts';
 export * from './genie-spaces.client.ts';

@@ -1,10 +1,13 @@
 import { DatabricksApiError, RateLimitedError, TimeoutError } from '../errors/index.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { withRetry } from '../util/retry.ts';
+import { patAuth, type DatabricksAuth } from './databricks-auth.ts';
 
 export interface RestClientOptions {
   host: string;
-  token: string;
+  /** a personal access token; or `auth`, any credential the SDK resolved */
+  token?: string;
+  auth?: DatabricksAuth;
   timeoutMs?: number;
   retry?: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   logger?: Logger;
@@ -26,9 +29,15 @@ export type RestClient = { request<T>(req: RestRequest): Promise<T>; host: strin
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
-/** Databricks REST calls with bearer auth, a per-attempt timeout, retries with backoff and jitter, typed errors. */
+/**
+ * Databricks REST calls: the SDK's credentials, a per-attempt timeout, retries with backoff and jitter, typed errors.
+ * Not the SDK's `apiClient.request`: it sends no body with PATCH (a space update would lose serialized_space),
+ * retries 429 for up to 5 minutes without reading Retry-After, and its errors carry no retry decision.
+ */
 export function createRestClient(options: RestClientOptions): RestClient {
   const host = options.host.replace(/\/+$/, '');
+  if (!options.auth && options.token === undefined) throw new Error('createRestClient: give auth or token');
+  const auth = options.auth ?? patAuth(host, options.token!);
   const doFetch = options.fetch ?? fetch;
   const logger = options.logger ?? silentLogger;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -37,11 +46,12 @@ export function createRestClient(options: RestClientOptions): RestClient {
   async function once<T>(req: RestRequest): Promise<T> {
     const url = new URL(host + req.path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const authHeaders = await auth.headers();
     let response: Response;
     try {
       response = await doFetch(url, {
         method: req.method,
-        headers: { authorization: `Bearer ${options.token}`, ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: { ...authHeaders, ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}) },
         body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
         signal: AbortSignal.timeout(timeoutMs),
       });

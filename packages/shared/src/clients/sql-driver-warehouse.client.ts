@@ -4,13 +4,16 @@ import { DatabricksApiError, SqlExecutionError, TimeoutError } from '../errors/i
 import type { ResultSet, SqlWarehouse } from '../stages/ports.ts';
 import { withRetry } from '../util/retry.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
+import type { DatabricksAuth } from './databricks-auth.ts';
 
 export interface DriverWarehouseOptions {
   hostname: string;
   port?: number;
   /** /sql/1.0/warehouses/<id> */
   path: string;
-  token: string;
+  /** a personal access token; or `auth`, any SDK credential (headers asked for per request, so OAuth refreshes) */
+  token?: string;
+  auth?: DatabricksAuth;
   /** PEM of a self-signed warehouse certificate (the simulator's) */
   caCertPem?: string;
   timeoutMs?: number;
@@ -27,10 +30,11 @@ const READ_ONLY = /^\s*(select|with|describe|show)\b/i;
 export function createDriverWarehouseClient(options: DriverWarehouseOptions): SqlWarehouse {
   const log = (options.logger ?? silentLogger).child({ component: 'databricks-sql-driver' });
   const client = new DBSQLClient({ logger: { log: (level: string, message: string) => (level === 'error' ? log.warn(message) : log.debug(message)) } as never });
+  const credentials = options.auth ? { authType: 'custom', provider: { authenticate: () => options.auth!.headers() } } : { token: options.token };
   let session: Promise<Awaited<ReturnType<Awaited<ReturnType<DBSQLClient['connect']>>['openSession']>>> | undefined;
   const open = () =>
     (session ??= client
-      .connect({ host: options.hostname, port: options.port ?? 443, path: options.path, token: options.token, ...(options.caCertPem ? { customCaCert: Buffer.from(options.caCertPem) } : {}), telemetryEnabled: false } as never)
+      .connect({ host: options.hostname, port: options.port ?? 443, path: options.path, ...credentials, ...(options.caCertPem ? { customCaCert: Buffer.from(options.caCertPem) } : {}), telemetryEnabled: false } as never)
       .then((c) => c.openSession())
       .catch((error: unknown) => {
         session = undefined; // the next attempt connects again (a warehouse may still be starting)

@@ -3,6 +3,7 @@ import type { ChatModel, GenieSpaces, SqlWarehouse } from '../stages/ports.ts';
 import { createChatModelClient } from './chat-model.client.ts';
 import { createGenieConversationsClient, type GenieConversationsClient } from './genie-conversations.client.ts';
 import { createGenieSpacesClient } from './genie-spaces.client.ts';
+import { patAuth, type DatabricksAuth } from './databricks-auth.ts';
 import { createRestClient } from './rest-client.ts';
 import { checkServingEndpoint } from './serving-endpoints.client.ts';
 import { createDriverWarehouseClient } from './sql-driver-warehouse.client.ts';
@@ -11,7 +12,9 @@ import { createDriverWarehouseClient } from './sql-driver-warehouse.client.ts';
 export interface WorkspaceTarget {
   /** workspace URL, e.g. https://adb-1.2.azuredatabricks.net */
   host: string;
-  token: string;
+  /** a personal access token, or `auth` from resolveDatabricksAuth (PAT, OAuth M2M/U2M, Azure, Google) */
+  token?: string;
+  auth?: DatabricksAuth;
   /** Thrift port of the SQL warehouses when not the host URL's (443 on Databricks) */
   warehousePort?: number;
   /** PEM of a self-signed warehouse certificate (the simulator's) */
@@ -48,8 +51,10 @@ export function warehouseAddress(target: WorkspaceTarget, warehouseId: string) {
 export function openWorkspace(target: WorkspaceTarget): Workspace {
   const logger = target.logger ?? silentLogger;
   const host = workspaceUrl(target.host).origin;
-  const rest = createRestClient({ host, token: target.token, logger });
-  const genieRest = target.retryGenieRateLimits === false ? createRestClient({ host, token: target.token, logger, retryRateLimited: false }) : rest;
+  if (!target.auth && target.token === undefined) throw new Error('openWorkspace: give auth or token');
+  const auth = target.auth ?? patAuth(host, target.token!);
+  const rest = createRestClient({ host, auth, logger });
+  const genieRest = target.retryGenieRateLimits === false ? createRestClient({ host, auth, logger, retryRateLimited: false }) : rest;
   const warehouses = new Map<string, SqlWarehouse>();
   const models = new Map<string, ChatModel>();
   return {
@@ -57,12 +62,12 @@ export function openWorkspace(target: WorkspaceTarget): Workspace {
     spaces: createGenieSpacesClient(rest),
     warehouse(id) {
       let warehouse = warehouses.get(id);
-      if (!warehouse) warehouses.set(id, (warehouse = createDriverWarehouseClient({ ...warehouseAddress(target, id), token: target.token, logger })));
+      if (!warehouse) warehouses.set(id, (warehouse = createDriverWarehouseClient({ ...warehouseAddress(target, id), auth, logger })));
       return warehouse;
     },
     model(endpoint) {
       let model = models.get(endpoint);
-      if (!model) models.set(endpoint, (model = { ...createChatModelClient({ host, token: target.token, endpoint }), checkReady: () => checkServingEndpoint(rest, endpoint) }));
+      if (!model) models.set(endpoint, (model = { ...createChatModelClient({ host, auth, endpoint }), checkReady: () => checkServingEndpoint(rest, endpoint) }));
       return model;
     },
     async close() {

@@ -5,12 +5,14 @@ import { joinLines, type SerializedSpace } from './serialized-space.schema.ts';
 
 export const MAX_BENCHMARK_QUESTIONS = 1_000;
 
-export const BenchmarkQuestion = z.strictObject({
+/** A question's fields and caps without the read-only check, for the benchmark check that reports it itself. */
+export const BenchmarkQuestionShape = z.strictObject({
   id: z.string().min(1, 'id must not be empty').max(200),
   question: z.string().min(1, 'question must not be empty').max(2_000),
   expected_sql: z.string().min(1, 'expected_sql must not be empty').max(20_000),
   tags: z.array(z.string().max(200)).max(50).optional(),
-}).superRefine(refuseUnsafeExpectedSql);
+});
+export const BenchmarkQuestion = BenchmarkQuestionShape.superRefine(refuseUnsafeExpectedSql);
 export type BenchmarkQuestion = z.infer<typeof BenchmarkQuestion>;
 
 /** At least one question, ids unique (results are keyed by id). */

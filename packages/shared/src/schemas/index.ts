@@ -3,3 +3,4 @@ export * from './benchmark.schema.ts';
 export * from './fix.schema.ts';
 export * from './result.schema.ts';
 export * from './run-config.schema.ts';
+export * from './space-benchmarks.ts';
