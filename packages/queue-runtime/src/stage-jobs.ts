@@ -5,7 +5,7 @@ import {
   failuresFor,
   outcomesOf,
   planLoop,
-  preflight,
+  preflightLoop,
   PreflightError,
   rollbackLoop,
   stageLoop,
@@ -93,8 +93,8 @@ async function whenCurrent<T extends RunCommand['type']>(
 export async function preflightJob(ctx: StageContext, data: JobData<'preflight'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'preflight', (c): c is Extract<RunCommand, { type: 'preflight' }> => c.type === 'preflight', async (_c, state) => {
     try {
-      await preflight(stepDeps(ctx, state), state.config);
-      return { type: 'preflight_passed' };
+      const excluded = await preflightLoop(stepDeps(ctx, state), { config: state.config, questions: await ctx.store.questions(data.run_id) });
+      return { type: 'preflight_passed', excluded };
     } catch (error) {
       if (!(error instanceof PreflightError)) throw error;
       return { type: 'stage_failed', stage: 'preflight', reason: describeFailure(error) };

@@ -200,6 +200,15 @@ describe('the run engine', () => {
     expect(commandsFor(state)).toEqual([]);
   });
 
+  it('leaves the questions the benchmark check excluded out of every score and plan', () => {
+    let state = startRun('r1', config, ['a', 'b', 'c']).state;
+    state = nextStep(state, { type: 'preflight_passed', excluded: [{ question_id: 'c', reasons: ['the expected SQL returns no rows'] }] }).state;
+    state = nextStep(state, scored(0, { a: 'pass', b: 'fail', c: 'fail' })).state;
+    expect(state.excluded).toEqual([{ question_id: 'c', reasons: ['the expected SQL returns no rows'] }]);
+    expect(state.loops[0].pass).toMatchObject({ total: 2, passed: 1, score: 0.5 });
+    expect(commandsFor(state)).toEqual([{ type: 'plan', loop: 1, from_pass: 0, failure_ids: ['b'], rejected: [] }]);
+  });
+
   it('does not change the state it was given', () => {
     const before = run([{ type: 'preflight_passed' }, scored(0, { a: 'fail' })]);
     const copy = structuredClone(before);

@@ -108,8 +108,9 @@ function staleReason(state: RunState, event: RunEvent): string | undefined {
 function transition(state: RunState, event: RunEvent): RunState {
   switch (event.type) {
     case 'preflight_passed': {
+      const checked = { ...state, ...(event.excluded?.length ? { excluded: event.excluded } : {}) };
       const direct = state.config.in_place || state.config.dry_run;
-      return direct ? { ...state, status: 'running', phase: 'score', work_space_id: state.config.space_id } : { ...state, status: 'running', phase: 'stage' };
+      return direct ? { ...checked, status: 'running', phase: 'score', work_space_id: state.config.space_id } : { ...checked, status: 'running', phase: 'stage' };
     }
     case 'staged':
       return { ...state, phase: 'score', work_space_id: event.space_id, original_hash: event.original_hash };
@@ -149,7 +150,9 @@ function transition(state: RunState, event: RunEvent): RunState {
   }
 }
 
-function afterPass(state: RunState, pass: number, outcomes: QuestionOutcome[]): RunState {
+function afterPass(state: RunState, pass: number, all: QuestionOutcome[]): RunState {
+  const excluded = new Set((state.excluded ?? []).map((e) => e.question_id));
+  const outcomes = all.filter((o) => !excluded.has(o.question_id));
   const accepted = pass > 0 ? passOf(state, state.accepted_pass) : undefined;
   const record = passRecord(pass, outcomes, state.holdout_ids, accepted);
   const loop = loopAt(state, pass);

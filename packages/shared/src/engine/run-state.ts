@@ -85,6 +85,12 @@ export interface LoopRecord {
   decision?: LoopDecision;
 }
 
+/** A benchmark question left out of every score, and why (its SQL fails, returns nothing, repeats another). */
+export interface ExcludedQuestion {
+  question_id: string;
+  reasons: string[];
+}
+
 /** Everything the engine knows of a run; small enough to keep whole in Redis. */
 export interface RunState {
   run_id: string;
@@ -95,6 +101,8 @@ export interface RunState {
   /** the loop being worked on; 0 = baseline */
   loop: number;
   loops: LoopRecord[];
+  /** questions the benchmark check left out of every score and plan */
+  excluded?: ExcludedQuestion[];
   /** questions held out from the planner (a deterministic split of the question ids) */
   holdout_ids: string[];
   /** the pass whose configuration is in place and kept: the baseline or the last accepted loop */
@@ -124,7 +132,8 @@ export interface RunState {
 
 /** What happened; the drivers report these, the engine decides what follows. */
 export type RunEvent =
-  | { type: 'preflight_passed' }
+  /** the workspace is usable; the benchmark check found these questions unfit to score */
+  | { type: 'preflight_passed'; excluded?: ExcludedQuestion[] }
   | { type: 'pass_scored'; pass: number; outcomes: QuestionOutcome[] }
   | { type: 'planned'; loop: number; plan: PlanRecord }
   | { type: 'applied'; loop: number; apply: ApplyRecord }

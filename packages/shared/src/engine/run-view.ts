@@ -38,6 +38,8 @@ export interface RunView {
   initial_holdout: number | null;
   final_holdout: number | null;
   holdout_count: number;
+  /** benchmark questions left out of every score, with why */
+  excluded: { question_id: string; reasons: string[] }[];
   target_reached: boolean;
   decision: LoopDecision | null;
   error: string | null;
@@ -88,6 +90,7 @@ export function runView(state: RunState): RunView {
     initial_holdout: passes[0]?.holdout?.score ?? null,
     final_holdout: kept?.holdout?.score ?? null,
     holdout_count: state.holdout_ids.length,
+    excluded: state.excluded ?? [],
     target_reached: state.target_reached ?? false,
     decision: state.decision ?? null,
     error: state.error ?? null,

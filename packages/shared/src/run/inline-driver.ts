@@ -5,10 +5,9 @@ import { runView, type RunView } from '../engine/run-view.ts';
 import { describeFailure, isInfrastructureError, RunAbortedError } from '../errors/index.ts';
 import type { BenchmarkQuestion, RunConfig, ScoreReport } from '../schemas/index.ts';
 import type { GenieConversations } from '../stages/ports.ts';
-import { preflight } from '../stages/preflight.stage.ts';
 import { scoreBenchmark } from '../stages/score.stage.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import { applyLoop, discardLoop, failuresFor, outcomesOf, planLoop, promoteLoop, restoreLoop, restoreSnapshot, rollbackLoop, stageLoop, type StepDeps } from './run-steps.ts';
+import { applyLoop, discardLoop, preflightLoop, failuresFor, outcomesOf, planLoop, promoteLoop, restoreLoop, restoreSnapshot, rollbackLoop, stageLoop, type StepDeps } from './run-steps.ts';
 
 export type RunStage = RunCommand['type'];
 
@@ -78,8 +77,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
     const spaceId = state.work_space_id ?? config.space_id;
     switch (command.type) {
       case 'preflight':
-        await preflight(deps, config);
-        return { type: 'preflight_passed' };
+        return { type: 'preflight_passed', excluded: await preflightLoop(stepDeps, { config, questions }) };
       case 'stage': {
         const staged = await stageLoop(stepDeps, { spaceId: config.space_id, runId: state.run_id });
         backups[0] = staged.original;
@@ -156,8 +154,10 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
 
 function stageSummary(state: RunState, event: RunEvent): string {
   switch (event.type) {
-    case 'preflight_passed':
-      return 'workspace, space, warehouse and planner endpoint reachable';
+    case 'preflight_passed': {
+      const left = state.excluded?.length ? `; ${state.excluded.length} benchmark question(s) left out: ${state.excluded.map((e) => `${e.question_id} (${e.reasons.join(', ')})`).join('; ')}` : '';
+      return `workspace, space, warehouse and planner endpoint reachable${left}`;
+    }
     case 'staged':
       return `working on the staging copy ${event.space_id}; the original stays untouched until promotion`;
     case 'pass_scored': {

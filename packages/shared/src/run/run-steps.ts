@@ -1,5 +1,7 @@
-import type { ApplyRecord, PlanRecord, QuestionOutcome } from '../engine/run-state.ts';
-import { parseSerializedSpace, type ApplyResult, type BenchmarkQuestion, type Fix, type QuestionResult, type RejectedFix } from '../schemas/index.ts';
+import type { ApplyRecord, ExcludedQuestion, PlanRecord, QuestionOutcome } from '../engine/run-state.ts';
+import { checkBenchmark } from '../stages/benchmark-check.stage.ts';
+import { preflight } from '../stages/preflight.stage.ts';
+import { parseSerializedSpace, type ApplyResult, type BenchmarkQuestion, type Fix, type QuestionResult, type RejectedFix, type RunConfig } from '../schemas/index.ts';
 import { applyFixes } from '../stages/apply.stage.ts';
 import { RunAbortedError } from '../errors/index.ts';
 import { canonicalSpace, rollbackSpace } from '../stages/rollback.stage.ts';
@@ -130,3 +132,14 @@ export async function restoreLoop(deps: StepDeps, input: { spaceId: string; snap
 
 /** The discard command: the staging copy trashed, the metric views the run kept dropped. */
 export const discardLoop = (deps: StepDeps, input: { stagingSpaceId: string; metricViews: readonly string[] }) => discardCopy(deps, input);
+
+/**
+ * The preflight command: the workspace, space, warehouse and endpoint checks, then the benchmark check; the
+ * questions it finds unfit (SQL that fails or returns nothing, repeated questions or results) are left out.
+ */
+export async function preflightLoop(deps: StepDeps, input: { config: RunConfig; questions: readonly BenchmarkQuestion[] }): Promise<ExcludedQuestion[]> {
+  await preflight(deps, input.config);
+  const { bad } = await checkBenchmark(input.questions, { warehouse: deps.warehouse, timeoutMs: input.config.question_timeout_s * 1000 });
+  for (const b of bad) deps.logger.warn({ question_id: b.question_id, reasons: b.reasons }, 'benchmark question left out of the score');
+  return bad;
+}
