@@ -54,6 +54,11 @@ describe('distributed mode: API + scorer, planner and applier processes over rea
     expect((await waitForRun(stack.api, runId, 60_000)).status).toBe('promoted');
     expect(sim.getSpace(space.space_id)!.serialized_space).not.toBe(original);
     expect(sim.trashedSpaceIds()).toContain(run.staging_space_id);
+    // and later back to the space as it was before the run, verified
+    const restore = await apiFetch(stack.api, `/runs/${runId}/rollback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"loop":0}' });
+    expect(restore.status).toBe(202);
+    expect((await waitForRun(stack.api, runId, 60_000)).status).toBe('promoted');
+    expect(sim.getSpace(space.space_id)!.serialized_space).toBe(original);
     const scores = run.scores.map((s: { score: number }) => s.score);
     expect(scores.length).toBeGreaterThanOrEqual(2);
     expect(scores[0]).toBeLessThan(0.6);
