@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSimulator } from '@genie-enhancer/databricks-sim';
 import { createLogger } from '@genie-enhancer/shared';
-import { spawnService, type ServiceProcess } from './service-processes.ts';
+import { spawnService, type ServiceKind, type ServiceProcess } from './service-processes.ts';
 
 const logger = createLogger('stack');
 const { values } = parseArgs({
@@ -57,12 +57,9 @@ if (!process.env.DATABRICKS_HOST) {
 }
 
 const echo = (name: string, line: string) => process.stdout.write(`${name.padEnd(10)} ${line}\n`);
-const services: ServiceProcess[] = [
-  spawnService('api', 'api', env, echo),
-  ...Array.from({ length: scorers }, (_, i) => spawnService('scorer', `scorer-${i + 1}`, env, echo)),
-  spawnService('planner', 'planner', env, echo),
-  spawnService('applier', 'applier', env, echo),
-];
+const kinds: ServiceKind[] = ['api', ...Array.from({ length: scorers }, () => 'scorer' as const), 'planner', 'applier'];
+const names = ['api', ...Array.from({ length: scorers }, (_, i) => `scorer-${i + 1}`), 'planner', 'applier'];
+const services: ServiceProcess[] = kinds.map((kind, i) => spawnService(kind, names[i], env, echo));
 logger.info({ api: `http://127.0.0.1:${values.port}`, board: `http://127.0.0.1:${values.port}/admin/queues`, scorers }, 'stack starting');
 if (!process.env.GE_KEY) process.stdout.write(`\nAPI admin key for this session:\n  export GE_KEY=${env.GENIE_ENHANCER_BOOTSTRAP_KEY}\n\n`);
 
@@ -77,4 +74,20 @@ const stop = async (signal: string) => {
 };
 process.once('SIGINT', () => void stop('SIGINT'));
 process.once('SIGTERM', () => void stop('SIGTERM'));
-for (const s of services) s.child.once('exit', (code, signal) => !stopping && logger.error({ service: s.name, code, signal }, 'service exited'));
+// a crashed service is started again, with a growing pause, as compose's `restart: unless-stopped` would
+const restarts = new Map<string, number>();
+const watch = (s: ServiceProcess, kind: ServiceKind) =>
+  s.child.once('exit', (code, signal) => {
+    if (stopping) return;
+    const count = (restarts.get(s.name) ?? 0) + 1;
+    restarts.set(s.name, count);
+    const delayMs = Math.min(30_000, 500 * 2 ** (count - 1));
+    logger.error({ service: s.name, code, signal, restart_in_ms: delayMs }, 'service exited; restarting');
+    setTimeout(() => {
+      if (stopping) return;
+      const next = spawnService(kind, s.name, env, echo);
+      services[services.indexOf(s)] = next;
+      watch(next, kind);
+    }, delayMs);
+  });
+services.forEach((s, i) => watch(s, kinds[i]));

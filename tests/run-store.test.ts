@@ -36,4 +36,22 @@ describe('run store idempotency (real Redis)', () => {
     await store.forgetIdempotencyKey('k-retry');
     expect((await store.create({ runId: 'run-e', config, questions, source: 'inline', idempotencyKey: 'k-retry' })).run.state.run_id).toBe('run-e');
   });
+
+  it('gives every key of a run a retention TTL, kept through transitions, results and snapshots', async () => {
+    const ttlStore = new RunStore(t.redis, t.prefix, 3600);
+    const { step } = await ttlStore.create({ runId: 'run-ttl', config, questions, source: 'inline' });
+    await ttlStore.transition('run-ttl', { type: 'preflight_passed' });
+    await ttlStore.saveResult('run-ttl', 0, { question_id: 'q1', question: 'How many?', expected_sql: 'SELECT 1', verdict: 'pass', reason_code: 'MATCH', reason: '', duration_ms: 1 });
+    await ttlStore.saveBackup('run-ttl', 1, '{}');
+    await ttlStore.saveSnapshot('run-ttl', 1, '{}');
+    await ttlStore.stageStarted('run-ttl', 0, 'score');
+    expect(step.state.status).toBe('queued');
+    const keys = await t.redis.keys(`${t.prefix}:run:run-ttl*`);
+    expect(keys.length).toBeGreaterThanOrEqual(7);
+    for (const key of [...keys, `${t.prefix}:runs`]) {
+      const ttl = await t.redis.ttl(key);
+      expect(ttl, key).toBeGreaterThan(3000);
+      expect(ttl, key).toBeLessThanOrEqual(3600);
+    }
+  });
 });

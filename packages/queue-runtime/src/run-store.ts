@@ -25,7 +25,7 @@ export class IdempotencyConflictError extends Error {
 /** Hash field of one answer: the question id for the first (the only one without repeats), `id#r` after. */
 export const resultField = (questionId: string, repeat = 0): string => (repeat === 0 ? questionId : `${questionId}#${repeat}`);
 
-const COMPARE_AND_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`;
+const COMPARE_AND_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end return 0`;
 
 const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
 
@@ -38,6 +38,7 @@ const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSO
  *   ge:run:<id>:backup:<k>           STRING serialized_space before loop k's update; 0 = the original as copied
  *   ge:run:<id>:intent:<k>           STRING JSON what loop k's apply is about to write, stored before the PATCH
  *   ge:run:<id>:applied:<k>          STRING serialized_space after loop k's update (what a restore puts back)
+ *   ge:run:<id>:progress             STRING time of the last question result (the stalled check reads it)
  *   ge:run:<id>:timings              HASH "<k>.<stage>" → StageTiming JSON
  *   ge:idempotency:<key>             STRING run id, 24 h
  */
@@ -45,6 +46,8 @@ export class RunStore {
   constructor(
     readonly redis: Redis,
     readonly prefix = 'ge',
+    /** every key of a run expires this long after its last write (RUN_RETENTION_DAYS); nothing is kept for ever */
+    readonly retentionSeconds = 30 * 24 * 3600,
   ) {}
 
   private key = (...parts: (string | number)[]) => [this.prefix, ...parts].join(':');
@@ -66,11 +69,15 @@ export class RunStore {
     const now = new Date().toISOString();
     const step = startRun(input.runId, input.config, input.questions.map((q) => q.id));
     const run: StoredRun = { state: step.state, created_at: now, updated_at: now, benchmark_source: input.source };
+    const ttl = this.retentionSeconds;
     await this.redis
       .multi()
-      .set(this.key('run', input.runId, 'questions'), JSON.stringify(input.questions))
-      .set(this.key('run', input.runId), JSON.stringify(run))
+      .set(this.key('run', input.runId, 'questions'), JSON.stringify(input.questions), 'EX', ttl)
+      .set(this.key('run', input.runId), JSON.stringify(run), 'EX', ttl)
       .zadd(this.key('runs'), Date.now(), input.runId)
+      // the index forgets runs whose keys have expired
+      .zremrangebyscore(this.key('runs'), '-inf', Date.now() - ttl * 1000)
+      .expire(this.key('runs'), ttl)
       .exec();
     return { run, created: true, step };
   }
@@ -102,8 +109,17 @@ export class RunStore {
       const step = nextStep(run.state, event);
       if (step.ignored) return step;
       const updated: StoredRun = { ...run, state: step.state, updated_at: new Date().toISOString() };
-      if (Number(await this.redis.eval(COMPARE_AND_SET, 1, key, text!, JSON.stringify(updated))) === 1) return step;
+      if (Number(await this.redis.eval(COMPARE_AND_SET, 1, key, text!, JSON.stringify(updated), this.retentionSeconds)) === 1) {
+        await this.redis.expire(this.key('run', runId, 'questions'), this.retentionSeconds);
+        return step;
+      }
     }
+  }
+
+  /** When the run last moved: its last transition or its last question result, whichever is later. */
+  async lastProgress(run: StoredRun): Promise<string> {
+    const result = await this.redis.get(this.key('run', run.state.run_id, 'progress'));
+    return result && result > run.updated_at ? result : run.updated_at;
   }
 
   /** Newest first. */
@@ -123,7 +139,13 @@ export class RunStore {
 
   /** HSET keeps exactly one result per question, repeat and pass, however often a job is retried. */
   async saveResult(runId: string, pass: number, result: QuestionResult): Promise<void> {
-    await this.redis.hset(this.key('run', runId, 'pass', pass), resultField(result.question_id, result.repeat), JSON.stringify(result));
+    const key = this.key('run', runId, 'pass', pass);
+    await this.redis
+      .multi()
+      .hset(key, resultField(result.question_id, result.repeat), JSON.stringify(result))
+      .expire(key, this.retentionSeconds)
+      .set(this.key('run', runId, 'progress'), new Date().toISOString(), 'EX', this.retentionSeconds)
+      .exec();
   }
 
   async result(runId: string, pass: number, questionId: string, repeat?: number): Promise<QuestionResult | undefined> {
@@ -138,7 +160,7 @@ export class RunStore {
 
   /** What loop k's apply is about to write (stored before the PATCH), so a retry recognises a write that landed. */
   async saveApplyIntent(runId: string, loop: number, intent: AppliedLoop): Promise<void> {
-    await this.redis.set(this.key('run', runId, 'intent', loop), JSON.stringify(intent));
+    await this.redis.set(this.key('run', runId, 'intent', loop), JSON.stringify(intent), 'EX', this.retentionSeconds);
   }
 
   async applyIntent(runId: string, loop: number): Promise<AppliedLoop | undefined> {
@@ -147,7 +169,7 @@ export class RunStore {
 
   /** The configuration loop k's update left, for a later restore. */
   async saveSnapshot(runId: string, loop: number, serializedSpace: string): Promise<void> {
-    await this.redis.set(this.key('run', runId, 'applied', loop), serializedSpace);
+    await this.redis.set(this.key('run', runId, 'applied', loop), serializedSpace, 'EX', this.retentionSeconds);
   }
 
   async snapshots(runId: string): Promise<{ backups: Record<number, string>; snapshots: Record<number, string> }> {
@@ -159,7 +181,7 @@ export class RunStore {
   }
 
   async saveBackup(runId: string, loop: number, serializedSpace: string): Promise<void> {
-    await this.redis.set(this.key('run', runId, 'backup', loop), serializedSpace);
+    await this.redis.set(this.key('run', runId, 'backup', loop), serializedSpace, 'EX', this.retentionSeconds);
   }
 
   async backup(runId: string, loop: number): Promise<string | undefined> {
@@ -168,7 +190,8 @@ export class RunStore {
 
   async stageStarted(runId: string, loop: number, stage: StageName): Promise<void> {
     const timing: StageTiming = { loop, stage, started_at: new Date().toISOString() };
-    await this.redis.hsetnx(this.key('run', runId, 'timings'), `${loop}.${stage}`, JSON.stringify(timing));
+    const key = this.key('run', runId, 'timings');
+    await this.redis.multi().hsetnx(key, `${loop}.${stage}`, JSON.stringify(timing)).expire(key, this.retentionSeconds).exec();
   }
 
   async stageEnded(runId: string, loop: number, stage: StageName): Promise<void> {
@@ -177,7 +200,7 @@ export class RunStore {
     const ended = new Date();
     const startedAt = started?.started_at ?? ended.toISOString();
     const timing: StageTiming = { loop, stage, started_at: startedAt, ended_at: ended.toISOString(), duration_ms: ended.getTime() - Date.parse(startedAt) };
-    await this.redis.hset(this.key('run', runId, 'timings'), field, JSON.stringify(timing));
+    await this.redis.multi().hset(this.key('run', runId, 'timings'), field, JSON.stringify(timing)).expire(this.key('run', runId, 'timings'), this.retentionSeconds).exec();
   }
 
   async timings(runId: string): Promise<StageTiming[]> {

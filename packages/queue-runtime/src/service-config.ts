@@ -33,6 +33,8 @@ const Common = z.object({
   DATABRICKS_WAREHOUSE_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** PEM file of a self-signed warehouse certificate (the simulator's) */
   DATABRICKS_CA_CERT_FILE: optional,
+  /** every Redis key of a run expires this many days after its last write */
+  RUN_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
   /** first retry delay of a failed job; doubles per attempt, with jitter */
   JOB_RETRY_BACKOFF_MS: count(2_000),
 });
@@ -63,6 +65,8 @@ export const ApiConfig = Common.extend({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** where `benchmark_name` files are read from (default: the repository's benchmarks/) */
   BENCHMARKS_DIR: optional,
+  /** GET /runs marks a running run `stalled` when its state has not changed for this long (a dead worker) */
+  RUN_STALLED_AFTER_S: z.coerce.number().int().positive().default(900),
   /** `disabled`: no authentication, for local development only */
   API_AUTH: z.enum(['required', 'disabled']).default('required'),
   /** one admin key accepted without Redis (`pnpm stack`, tests, first boot) */

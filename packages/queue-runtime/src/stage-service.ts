@@ -38,7 +38,7 @@ async function startService(spec: StageServiceSpec, config: WorkerConfig | Score
   const dispatcher = createDispatcher(connection, prefix, { retryBackoffMs: config.JOB_RETRY_BACKOFF_MS });
   const limiter = spec.asksGenie ? new GenieRateLimiter(connection, genieRateLimitSettings(config as ScorerConfig), prefix) : undefined;
   const ctx: StageContext = {
-    store: new RunStore(connection, prefix),
+    store: new RunStore(connection, prefix, Math.round(config.RUN_RETENTION_DAYS * 24 * 3600)),
     workspace,
     dispatcher,
     logger,

@@ -14,7 +14,7 @@ import { DatabricksApiError, type GenieSpaces, type Logger } from '@genie-enhanc
 import { assertSpaceExists, BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
 import { isRedisUnavailable } from './redis-unavailable.ts';
 import { ApiRunRequest, RunIdParams } from './run-request.schema.ts';
-import { runDetail, runFixes, runQuestions, runSummary } from './run-views.ts';
+import { runDetail, runFixes, runQuestions, withStalled } from './run-views.ts';
 import { installSecurity, type SecurityOptions } from './security.plugin.ts';
 
 export interface ApiOptions extends SecurityOptions {
@@ -24,6 +24,10 @@ export interface ApiOptions extends SecurityOptions {
   redisPrefix?: string;
   /** first retry delay of a failed stage job */
   retryBackoffMs?: number;
+  /** every Redis key of a run expires this long after its last write */
+  runRetentionSeconds?: number;
+  /** a running run whose state has not changed for this long is shown as stalled */
+  stalledAfterSeconds?: number;
   /** the workspace's space API, for runs on the space's own benchmarks */
   spaces?: () => Promise<GenieSpaces>;
 }
@@ -37,7 +41,8 @@ export async function buildApi(options: ApiOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const prefix = options.redisPrefix ?? 'ge';
-  const store = new RunStore(options.redis, prefix);
+  const store = new RunStore(options.redis, prefix, options.runRetentionSeconds);
+  const stalledAfterMs = (options.stalledAfterSeconds ?? 900) * 1000;
   const queues = ALL_QUEUES.map((name) => new Queue(name, { connection: options.redis, prefix }));
   const dispatcher = createDispatcher(options.redis, prefix, { ...(options.retryBackoffMs !== undefined ? { retryBackoffMs: options.retryBackoffMs } : {}) });
 
@@ -101,10 +106,10 @@ export async function buildApi(options: ApiOptions) {
   });
 
   app.get('/runs', { schema: { summary: 'Recent runs, newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
-    async (request) => ({ runs: (await store.list(request.query.limit)).map(runSummary) }));
+    async (request) => ({ runs: await Promise.all((await store.list(request.query.limit)).map((run) => withStalled(store, run, stalledAfterMs))) }));
 
   app.get('/runs/:id', { schema: { summary: 'Status, loop, score per loop, stage timings', params: RunParams } }, async (request, reply) =>
-    (await runDetail(store, request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));
+    (await runDetail(store, request.params.id, stalledAfterMs)) ?? reply.code(404).send(notFound(request.params.id)));
 
   app.get('/runs/:id/questions', { schema: { summary: 'Per-question outcome of every scoring pass', params: RunParams } }, async (request, reply) =>
     (await runQuestions(store, request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));

@@ -17,6 +17,8 @@ try {
     benchmarksDir: config.BENCHMARKS_DIR ?? fileURLToPath(new URL('../../../benchmarks/', import.meta.url)),
     redisPrefix: config.REDIS_KEY_PREFIX,
     retryBackoffMs: config.JOB_RETRY_BACKOFF_MS,
+    runRetentionSeconds: Math.round(config.RUN_RETENTION_DAYS * 24 * 3600),
+    stalledAfterSeconds: config.RUN_STALLED_AFTER_S,
     ...securityFromConfig(config),
     // opened on first use; a failure is not cached, the next request tries again
     spaces: () => (spaces ??= workspaceFromConfig(config, logger).then((w) => w.spaces, (error: unknown) => {

@@ -1,6 +1,12 @@
 import { runView } from '@genie-enhancer/shared';
 import type { RunStore, StoredRun } from '@genie-enhancer/queue-runtime';
 
+/** A running run that has not moved for `stalledAfterMs` (no transition, no question result): a worker may be dead. */
+export async function withStalled(store: RunStore, run: StoredRun, stalledAfterMs: number) {
+  const stalled = run.state.status === 'running' && Date.now() - Date.parse(await store.lastProgress(run)) > stalledAfterMs;
+  return { ...runSummary(run), stalled };
+}
+
 /** A run in lists: who, what, where it stands. */
 export function runSummary(run: StoredRun) {
   const { state } = run;
@@ -28,11 +34,11 @@ export function runSummary(run: StoredRun) {
 }
 
 /** GET /runs/:id: status, current loop, score per loop and per scoring pass, stage timings. */
-export async function runDetail(store: RunStore, runId: string) {
+export async function runDetail(store: RunStore, runId: string, stalledAfterMs: number) {
   const run = await store.get(runId);
   if (!run) return undefined;
-  const { scores, loops } = runView(run.state);
-  return { ...runSummary(run), scores, loops, timings: await store.timings(runId) };
+  const { scores, loops, excluded } = runView(run.state);
+  return { ...(await withStalled(store, run, stalledAfterMs)), scores, loops, excluded, timings: await store.timings(runId) };
 }
 
 /** GET /runs/:id/questions: every question's outcome in every scoring pass. */
