@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdempotencyConflictError, RunStore } from '@genie-enhancer/queue-runtime';
+import { IdempotencyConflictError, RunStore, SpaceBusyError } from '@genie-enhancer/queue-runtime';
 import { RunConfig } from '@genie-enhancer/shared';
 import { testRedis, type TestRedis } from './helpers/test-redis.ts';
 
@@ -31,15 +31,18 @@ describe('run store idempotency (real Redis)', () => {
   });
 
   it('lets a key be used again after its run could not be started', async () => {
-    const first = await store.create({ runId: 'run-d', config, questions, source: 'inline', idempotencyKey: 'k-retry' });
+    const retryConfig = { ...config, space_id: 'space-retry' };
+    const first = await store.create({ runId: 'run-d', config: retryConfig, questions, source: 'inline', idempotencyKey: 'k-retry' });
     expect(first.created).toBe(true);
+    // as POST /runs does when the enqueue fails: the run fails (freeing its space) and the key is forgotten
+    await store.transition('run-d', { type: 'stage_failed', stage: 'preflight', reason: 'could not enqueue' });
     await store.forgetIdempotencyKey('k-retry');
-    expect((await store.create({ runId: 'run-e', config, questions, source: 'inline', idempotencyKey: 'k-retry' })).run.state.run_id).toBe('run-e');
+    expect((await store.create({ runId: 'run-e', config: retryConfig, questions, source: 'inline', idempotencyKey: 'k-retry' })).run.state.run_id).toBe('run-e');
   });
 
   it('gives every key of a run a retention TTL, kept through transitions, results and snapshots', async () => {
     const ttlStore = new RunStore(t.redis, t.prefix, 3600);
-    const { step } = await ttlStore.create({ runId: 'run-ttl', config, questions, source: 'inline' });
+    const { step } = await ttlStore.create({ runId: 'run-ttl', config: { ...config, space_id: 'space-ttl' }, questions, source: 'inline' });
     await ttlStore.transition('run-ttl', { type: 'preflight_passed' });
     await ttlStore.saveResult('run-ttl', 0, { question_id: 'q1', question: 'How many?', expected_sql: 'SELECT 1', verdict: 'pass', reason_code: 'MATCH', reason: '', duration_ms: 1 });
     await ttlStore.saveBackup('run-ttl', 1, '{}');
@@ -53,5 +56,19 @@ describe('run store idempotency (real Redis)', () => {
       expect(ttl, key).toBeGreaterThan(3000);
       expect(ttl, key).toBeLessThanOrEqual(3600);
     }
+  });
+
+  it('admits one active run per space: a second is refused while the first is active, and admitted once it ended', async () => {
+    const spaceConfig = { ...config, space_id: 'space-busy' };
+    await store.create({ runId: 'run-first', config: spaceConfig, questions, source: 'inline' });
+    await expect(store.create({ runId: 'run-second', config: spaceConfig, questions, source: 'inline' })).rejects.toBeInstanceOf(SpaceBusyError);
+    expect(await store.get('run-second')).toBeUndefined();
+    await store.transition('run-first', { type: 'cancel_requested' });
+    expect((await store.create({ runId: 'run-third', config: spaceConfig, questions, source: 'inline' })).created).toBe(true);
+    // concurrent starts on a free space: exactly one wins
+    const other = { ...config, space_id: 'space-race' };
+    const results = await Promise.allSettled(['a', 'b', 'c', 'd'].map((id) => store.create({ runId: `race-${id}`, config: other, questions, source: 'inline' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof SpaceBusyError)).toHaveLength(3);
   });
 });

@@ -25,6 +25,18 @@ export class IdempotencyConflictError extends Error {
 /** Hash field of one answer: the question id for the first (the only one without repeats), `id#r` after. */
 export const resultField = (questionId: string, repeat = 0): string => (repeat === 0 ? questionId : `${questionId}#${repeat}`);
 
+/** Another run is still working on the space: one active run per space, so two never merge fixes into it at once. */
+export class SpaceBusyError extends Error {
+  readonly statusCode = 409;
+  constructor(spaceId: string, readonly runId: string) {
+    super(`space ${spaceId} already has an active run (${runId}); cancel it or wait for it to end`);
+  }
+}
+
+// KEYS[1] = the space's lock; ARGV[1] = the holder we found (now inactive), ARGV[2] = the new run, ARGV[3] = TTL
+const TAKE_OVER = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end return 0`;
+
 const COMPARE_AND_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end return 0`;
 
 const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
@@ -41,6 +53,7 @@ const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSO
  *   ge:run:<id>:progress             STRING time of the last question result (the stalled check reads it)
  *   ge:run:<id>:timings              HASH "<k>.<stage>" → StageTiming JSON
  *   ge:idempotency:<key>             STRING run id, 24 h
+ *   ge:space-lock:<space_id>         STRING the space's active run (one at a time), released when it ends
  */
 export class RunStore {
   constructor(
@@ -66,6 +79,7 @@ export class RunStore {
         throw new IdempotencyConflictError(input.idempotencyKey);
       }
     }
+    await this.lockSpace(input.config.space_id, input.runId);
     const now = new Date().toISOString();
     const step = startRun(input.runId, input.config, input.questions.map((q) => q.id));
     const run: StoredRun = { state: step.state, created_at: now, updated_at: now, benchmark_source: input.source };
@@ -80,6 +94,19 @@ export class RunStore {
       .expire(this.key('runs'), ttl)
       .exec();
     return { run, created: true, step };
+  }
+
+  /** Takes the space for a new run, unless an active run holds it (a holder still being written counts as active). */
+  private async lockSpace(spaceId: string, runId: string): Promise<void> {
+    const lock = this.key('space-lock', spaceId);
+    for (;;) {
+      if ((await this.redis.set(lock, runId, 'EX', this.retentionSeconds, 'NX')) === 'OK') return;
+      const holder = await this.redis.get(lock);
+      if (holder === null) continue;
+      const state = await this.state(holder);
+      if (!state || isActive(state)) throw new SpaceBusyError(spaceId, holder);
+      if (Number(await this.redis.eval(TAKE_OVER, 1, lock, holder, runId, this.retentionSeconds)) === 1) return;
+    }
   }
 
   /** Lets a key be used again, when the run it named could not be started. */
@@ -111,6 +138,7 @@ export class RunStore {
       const updated: StoredRun = { ...run, state: step.state, updated_at: new Date().toISOString() };
       if (Number(await this.redis.eval(COMPARE_AND_SET, 1, key, text!, JSON.stringify(updated), this.retentionSeconds)) === 1) {
         await this.redis.expire(this.key('run', runId, 'questions'), this.retentionSeconds);
+        if (!isActive(step.state)) await this.redis.eval(RELEASE, 1, this.key('space-lock', step.state.config.space_id), runId);
         return step;
       }
     }

@@ -9,7 +9,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { ALL_QUEUES, createDispatcher, IdempotencyConflictError, RunStore } from '@genie-enhancer/queue-runtime';
+import { ALL_QUEUES, createDispatcher, IdempotencyConflictError, RunStore, SpaceBusyError } from '@genie-enhancer/queue-runtime';
 import { DatabricksApiError, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
 import { assertSpaceExists, BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
 import { isRedisUnavailable } from './redis-unavailable.ts';
@@ -54,7 +54,7 @@ export async function buildApi(options: ApiOptions) {
     if (error instanceof BenchmarkSourceError) {
       return reply.code(400).send({ error: 'INVALID_REQUEST', message: `body.${error.field}: ${error.message}`, issues: [{ path: `body.${error.field}`, message: error.message }] });
     }
-    if (error instanceof IdempotencyConflictError) {
+    if (error instanceof IdempotencyConflictError || error instanceof SpaceBusyError) {
       return reply.code(409).send({ error: 'CONFLICT', message: error.message });
     }
     if (isRedisUnavailable(error)) return reply.code(503).header('retry-after', '5').send({ error: 'UNAVAILABLE', message: 'Redis is unavailable; retry later' });

@@ -3,11 +3,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@genie-enhancer/shared';
 import { testRedis, type TestRedis } from '../../../tests/helpers/test-redis.ts';
 import { buildApi, type ApiOptions } from '../src/app.ts';
 import { ApiKeyStore } from '../src/auth/api-keys.ts';
+import { cancelActiveRuns } from './active-runs.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const BODY = { space_id: '0123456789abcdef0123456789abcdef', warehouse_id: '0123456789abcdef', questions: [{ id: 'q1', question: 'How many?', expected_sql: 'SELECT 1' }] };
@@ -31,6 +32,8 @@ describe('API authentication, scopes and request hygiene (real Redis)', () => {
     for (const scope of ['admin', 'read', 'run'] as const) keys[scope] = (await store.create({ name: scope, scopes: [scope] })).key;
     app = await build();
   });
+  // one active run per space: each test starts with none
+  beforeEach(() => cancelActiveRuns((r) => app.inject(r), bearer(keys.admin)));
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.close()));
     await t.cleanup();

@@ -122,7 +122,9 @@ describe('API fuzz: hostile bodies, ids and query strings never give a 5xx', () 
       expectClientErrorNamesField(response, payload);
     }), { numRuns: RUNS.body });
     // the generator reaches both the accepted and the refused side of the schema
-    expect(statuses.get(202) ?? 0).toBeGreaterThan(10);
+    // one active run per space: after the first, a valid body for the same space is refused with 409
+    expect(statuses.get(202) ?? 0).toBeGreaterThanOrEqual(1);
+    expect((statuses.get(202) ?? 0) + (statuses.get(409) ?? 0)).toBeGreaterThan(10);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(RUNS.body / 2);
   }, 60_000);
 

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
 import { ALL_QUEUES } from '@genie-enhancer/queue-runtime';
 import { createGenieSpacesClient, createRestClient, silentLogger } from '@genie-enhancer/shared';
 import { testRedis, type TestRedis } from '../../../tests/helpers/test-redis.ts';
 import { buildApi } from '../src/app.ts';
+import { cancelActiveRuns } from './active-runs.ts';
 import { ApiKeyStore } from '../src/auth/api-keys.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -31,6 +32,8 @@ describe('REST API (Fastify, real Redis)', () => {
     queues = ALL_QUEUES.map((name) => new Queue(name, { connection: t.redis, prefix: t.prefix }));
     ({ key } = await new ApiKeyStore(t.redis, t.prefix).create({ name: 'api-test', scopes: ['admin'] }));
   });
+  // one active run per space: each test starts with none (no worker runs them, so they stay queued)
+  beforeEach(() => cancelActiveRuns((r) => app.inject(r), { authorization: `Bearer ${key}` }));
   afterAll(async () => {
     await Promise.all(queues.map((q) => q.close()));
     await app.close();
@@ -99,6 +102,11 @@ describe('REST API (Fastify, real Redis)', () => {
     const fromFile = await call({ method: 'POST', url: '/runs', payload: { ...valid(), questions: undefined, benchmark_name: 'kpi_benchmark' } });
     expect(fromFile.statusCode).toBe(202);
     expect((await call({ method: 'GET', url: `/runs/${fromFile.json().run_id}` })).json()).toMatchObject({ benchmark_source: 'file:kpi_benchmark', question_count: 30 });
+    // one active run per space: a second run on it waits until the first has ended
+    const busy = await call({ method: 'POST', url: '/runs', payload: valid() });
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json().message).toContain(fromFile.json().run_id);
+    await call({ method: 'POST', url: `/runs/${fromFile.json().run_id}/cancel`, payload: {} });
 
     const fromSpace = await call({ method: 'POST', url: '/runs', payload: { ...valid(), questions: undefined, space_benchmarks: true } });
     expect(fromSpace.statusCode).toBe(202);
