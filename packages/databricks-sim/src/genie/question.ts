@@ -63,7 +63,7 @@ export function parseQuestion(question: string): ParsedQuestion {
     return i < 0 ? -1 : text.slice(0, i).split(' ').filter(Boolean).length;
   };
 
-  // top-N / bottom-N: "top 5 products by revenue"
+  // top-N / bottom-N: "top 5 <entities> by <measure>"
   const top = /\b(top|bottom|lowest|highest|best|worst)\s+(\d+)\b/.exec(text);
   if (top) {
     const idx = at(top[0]) + 2;

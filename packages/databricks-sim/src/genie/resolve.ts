@@ -30,10 +30,10 @@ function labelColumn(table: TableInfo): ColumnInfo | undefined {
 }
 
 function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | undefined {
-  const entityBonus = (c: ColumnInfo) => (tableOf(lexicon, c).entity.some((w) => phrase.includes(w)) ? 1 : 0);
+  const entityBoost = (c: ColumnInfo) => (tableOf(lexicon, c).entity.some((w) => phrase.includes(w)) ? 1 : 0);
   const hit = best(allColumns(lexicon), (c) => {
     const s = matchScore(phrase, c.phrases, c.descriptionWords);
-    return s > 0 ? s + entityBonus(c) : 0;
+    return s > 0 ? s + entityBoost(c) : 0;
   });
   if (hit && hit.score >= 1) return hit.item;
   const table = best(lexicon.tables, (t) => matchScore(phrase, t.phrases, t.descriptionWords));
@@ -47,7 +47,7 @@ function valueFilters(lexicon: Lexicon, tokens: string[]): ValueFilter[] {
       const words = stems(value);
       const at = indexOf(tokens, words);
       if (words.length === 0 || at < 0) continue;
-      // a value spelled like a table's name ("STORE" vs "stores") is the table, not the value
+      // a value spelled like a table's name ("ITEM" vs "items") is the table, not the value
       if (lexicon.tables.some((t) => t.entity.join(' ') === words.join(' '))) continue;
       const context = tokens.slice(Math.max(0, at - 3), at + words.length + 3);
       const score = 1 + matchScore(context, column.phrases) + (tableOf(lexicon, column).entity.some((w) => context.includes(w)) ? 0.5 : 0);
@@ -216,7 +216,7 @@ function resolveWithMetricView(parsed: ParsedQuestion, lexicon: Lexicon, rules: 
   const { view, measure } = chosen;
   const measureWords = view.measures.find((m) => m.name === measure)!.phrases.flatMap((p) => (indexOf(parsed.tokens, p.words) >= 0 ? p.words : []));
   const dims: string[] = [];
-  // "average bonus per employee": the "per" phrase belongs to the measure's own name, not to a grouping
+  // "average <measure> per <entity>": the "per" phrase belongs to the measure's own name, not to a grouping
   for (const phrase of parsed.groupPhrases.filter((p) => indexOf(measureWords, p) < 0)) {
     const hit = best(view.dimensions, (d) => matchScore(phrase, d.phrases, d.column?.descriptionWords));
     if (!hit) return { clarify: `The metric view ${view.definition.identifier} has no dimension for "${phrase.join(' ')}".` };

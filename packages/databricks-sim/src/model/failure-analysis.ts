@@ -96,7 +96,7 @@ export class FailureAnalyst {
     columns.forEach((column, i) => {
       const phrase = parsed.groupPhrases[i];
       const table = findTable(this.lexicon, column.table);
-      // a bare entity ("top 5 products") is answered with the table's label column
+      // a bare entity ("top 5 <entities>") is answered with the table's label column
       if (table && phrase.every((w) => table.entity.includes(w))) return;
       this.addSynonym(column, phrase);
     });
