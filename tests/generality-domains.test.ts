@@ -67,7 +67,7 @@ describe('domains written by others (held out from the simulator’s development
     console.log([line, ...failing].join('\n'));
     if (process.env.GENERALITY_REPORT) {
       mkdirSync(process.env.GENERALITY_REPORT, { recursive: true });
-      writeFileSync(join(process.env.GENERALITY_REPORT, `${name}.json`), JSON.stringify({ summary: { ...summary, state: undefined, backups: undefined }, benchmark, finalSpace }, null, 2));
+      writeFileSync(join(process.env.GENERALITY_REPORT, `${name}.json`), JSON.stringify({ summary: { ...summary, state: undefined, backups: undefined }, loops: summary.state.loops, benchmark, finalSpace }, null, 2));
     }
     expect(summary.final_score!).toBeGreaterThanOrEqual(summary.initial_score!);
     expect(summary.final_score!).toBeGreaterThanOrEqual(FLOORS[name]?.train ?? 0);
