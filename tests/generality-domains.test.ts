@@ -18,8 +18,10 @@ import { expectNoLeak } from './helpers/leakage.ts';
 const root = join(import.meta.dirname, '..');
 const domains = readdirSync(join(root, 'datasets')).filter((name) => name.startsWith('spider-')).sort();
 const FLOORS: Record<string, { train: number; heldOut: number }> = {
-  'spider-cars': { train: 0, heldOut: 0 },
-  'spider-world': { train: 0, heldOut: 0 },
+  // measured (split seed "generality"): cars 12.5 % → 50.0 % train, 14.3 % → 42.9 % held-out;
+  // world 25.0 % → 37.5 % train, 57.1 % → 57.1 % held-out (baseline before the Genie/planner work: 6.3 %/42.9 %)
+  'spider-cars': { train: 0.5, heldOut: 0.42 },
+  'spider-world': { train: 0.37, heldOut: 0.57 },
 };
 
 async function runDomain(dir: string) {

@@ -178,7 +178,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     const asked = filters.some((f) => f.column.table === table.identifier && f.column.name === rule.column);
     if (!asked) conditions.push(`${ref(table.identifier, rule.column)} <> ${quoteSqlString(rule.value)}`);
   }
-  // several values of one column ("Asia and Europe") are alternatives
+  // several values of one column ("red and blue") are alternatives
   const byColumn = new Map<ColumnInfo, string[]>();
   for (const f of filters) byColumn.set(f.column, [...(byColumn.get(f.column) ?? []), f.value]);
   for (const [column, values] of byColumn) {
@@ -238,7 +238,7 @@ function resolveDistinctColumn(lexicon: Lexicon, phrase: string[]): ColumnInfo |
 
 /**
  * The table whose rows a count noun names: a name or description match first; else a table whose name contains
- * the noun's head word ("cars" → cars_data, "languages" → countrylanguage). Two tables that fit equally well
+ * the noun's head word ("boxes" → box_info, "tags" → itemtag). Two tables that fit equally well
  * are a question to ask, not a guess.
  */
 function countedTable(lexicon: Lexicon, noun: string[]): TableInfo | undefined {
@@ -257,14 +257,14 @@ function countedTable(lexicon: Lexicon, noun: string[]): TableInfo | undefined {
   return scored[0].t;
 }
 
-/** A column that stores a year as a number (no date type): its name says "year". */
+/** A column that holds a year as a number (no date type): its name says "year". */
 function yearColumn(table: TableInfo): ColumnInfo | undefined {
   return table.columns.find((c) => c.numeric && c.phrases.some((p) => p.weight >= 2 && p.words[p.words.length - 1] === 'year'));
 }
 
 interface NumberCondition { column: ColumnInfo; op: string; value: number }
 
-/** "more than 4 cylinders", "horsepower greater than 150", "with 8 cylinders": a numeric column compared with a number. */
+/** "more than 4 wheels", "height greater than 150", "with 8 wheels": a numeric column compared with a number. */
 function numberConditions(lexicon: Lexicon, parsed: ParsedQuestion, base: TableInfo, measure: ColumnInfo | undefined): NumberCondition[] {
   const out: NumberCondition[] = [];
   const numeric = allColumns(lexicon).filter((c) => c.numeric && !c.temporal);

@@ -92,13 +92,21 @@ export class FailureAnalyst {
     if (!parsed.measurePhrase?.length) return;
     // the aggregates of the expected SQL in order, paired with the question's measure phrases in order; when the
     // numbers differ the pairing is unknown and no synonym is claimed
-    const items = shape.select.map((item) => aggregatesIn(item)).filter((aggs) => aggs.length === 1 && aggs[0].fn !== 'COUNT');
-    const phrases = [parsed.measurePhrase, ...(parsed.extraMeasures ?? []).map((m) => m.phrase)];
-    if (items.length !== phrases.length) return;
-    items.forEach((aggs, i) => {
-      const column = this.column(columnRef(aggs[0].arg, shape), shape);
-      if (column) this.addSynonym(column, phrases[i]);
+    const items = shape.select.map((item) => aggregatesIn(item)).filter((aggs) => aggs.length === 1 && aggs[0].fn !== 'COUNT').map((aggs) => aggs[0]);
+    const asked = [{ fn: parsed.aggregation, phrase: parsed.measurePhrase }, ...(parsed.extraMeasures ?? []).map((m) => ({ fn: m.aggregation as string | undefined, phrase: m.phrase }))];
+    if (items.length !== asked.length) return;
+    // pair by aggregate function when each is asked once ("average X and total Y" against SUM(y), AVG(x)), else by order
+    const byFunction = new Set(items.map((a) => a.fn)).size === items.length && asked.every((a) => items.some((i) => i.fn === a.fn));
+    asked.forEach((a, i) => {
+      const item = byFunction ? items.find((x) => x.fn === a.fn)! : items[i];
+      const column = this.column(columnRef(item.arg, shape), shape);
+      if (column && !this.namesAnotherColumn(column, a.phrase)) this.addSynonym(column, a.phrase);
     });
+  }
+
+  /** The phrase already names another column by its own name: not a synonym to claim for this one. */
+  private namesAnotherColumn(column: ColumnInfo, phrase: string[]): boolean {
+    return this.lexicon.tables.some((t) => t.columns.some((c) => c !== column && matchScore(phrase, c.phrases) >= 2 && c.phrases.some((p) => p.weight >= 2 && p.words.every((w) => phrase.includes(w)))));
   }
 
   private dimensionSynonyms(shape: SqlShape, parsed: ParsedQuestion): void {
@@ -179,7 +187,7 @@ export class FailureAnalyst {
       const known = edges.some((e) => (e.left === left.table && e.leftColumn === left.name) || (e.right === left.table && e.rightColumn === left.name));
       if (known) continue;
       this.causes++;
-      // a key named after the other side's table refers to it ("CountryCode" → the country table); else the key
+      // a key named after the other side's table refers to it ("OwnerCode" → the owner table); else the key
       // named after its own table is the primary key and the other side refers to it
       const entityOf = (c: ColumnInfo) => findTable(this.lexicon, c.table)?.entity ?? [];
       const namesTable = (c: ColumnInfo, other: ColumnInfo) => { const w = identifierStems(c.name); return entityOf(other).every((e) => w.includes(e)); };
