@@ -26,6 +26,56 @@ function benchmarkTexts(): { id: string; texts: string[] }[] {
   return out;
 }
 
+/**
+ * Words a dataset brings with it: its table names, its column names (whole and split into their words) and the
+ * words of the values of its low-cardinality text columns (at most 100 distinct values: categories, statuses,
+ * places, not free text). A simulator that contains one of them may have been tuned to that dataset.
+ */
+function datasetWords(): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (word: string, dataset: string) => {
+    // 1–2 letters (id, us, no) and numbers say nothing about a domain
+    if (word.length < 3 || /^\d+$/.test(word)) return;
+    out.set(word, (out.get(word) ?? new Set()).add(dataset));
+  };
+  const identifierWords = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  for (const dataset of readdirSync(join(root, 'datasets'))) {
+    const dir = join(root, 'datasets', dataset);
+    if (!statSync(dir).isDirectory()) continue;
+    const schema = readFileSync(join(dir, 'schema.sql'), 'utf8');
+    for (const m of schema.matchAll(/create\s+table\s+([\w.`]+)\s*\(([\s\S]*?)\)\s*;/gi)) {
+      const table = m[1].replace(/`/g, '').split('.').pop()!;
+      for (const w of [table.toLowerCase(), ...identifierWords(table)]) add(w, dataset);
+      const columns = m[2].split(/,(?![^(]*\))/).map((c) => c.trim().split(/\s+/)[0].replace(/`/g, '')).filter(Boolean);
+      for (const c of columns) for (const w of [c.toLowerCase(), ...identifierWords(c)]) add(w, dataset);
+      const rows = readFileSync(join(dir, `${table}.csv`), 'utf8').split(/\r?\n/).filter(Boolean).slice(1).map((l) => l.split(','));
+      columns.forEach((_, i) => {
+        const values = new Set(rows.map((r) => r[i] ?? ''));
+        if (values.size > 100) return;
+        for (const v of values) if (!/^[-\d.: ]*$/.test(v)) for (const w of v.toLowerCase().match(/[a-z0-9]+/g) ?? []) add(w, dataset);
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Generic words that some dataset also happens to use, and that the simulator needs for its own sake. Each is
+ * ordinary English, SQL or HTTP vocabulary, never a domain's term:
+ * - SQL and query words the simulated Genie writes or parses: code, data, full, key, label, list, name, names, new,
+ *   order, part, ref, start, state, time, type, year, days, and, the;
+ * - HTTP, TLS and Thrift words of the workspace API and Node: app, completed, head, line (a file's), local, net
+ *   (node:net), open, operations, reason, store;
+ * - words of the controlled instruction language and of the planner's rationales: business, general, language,
+ *   model, small, independent, official (a driver's), reversed (an order), paid (a verb the planner drops from
+ *   synonyms), weight (a lexicon match weight).
+ */
+const GENERIC_WORDS = new Set(
+  ('and the code data full key label list name names new order part ref start state time type year days ' +
+    'app completed head line local net open operations reason store ' +
+    'business general language model small independent official reversed paid weight').split(' '),
+);
+
 describe('no benchmark leaks into the product', () => {
   const sources = ['packages/databricks-sim/src', 'packages/shared/src', 'prompts'].flatMap((dir) =>
     files(join(root, dir), (p) => /\.(ts|md|txt|json)$/.test(p)),
@@ -49,5 +99,21 @@ describe('no benchmark leaks into the product', () => {
     const sim = corpus.filter((c) => c.path.includes('databricks-sim'));
     const hits = benchmarks.filter((b) => b.id.length >= 5).flatMap((b) => sim.filter((c) => c.body.includes(b.id.toLowerCase())).map((c) => `${b.id} in ${c.path}`));
     expect(hits).toEqual([]);
+  });
+
+  it('no table, column or value word of any dataset appears in the simulator source (beyond generic words)', () => {
+    const vocabulary = datasetWords();
+    expect(vocabulary.size).toBeGreaterThan(100);
+    const sim = sources.filter((path) => path.includes('databricks-sim') && path.endsWith('.ts'));
+    const hits: string[] = [];
+    for (const path of sim) {
+      const text = readFileSync(path, 'utf8').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+      const tokens = new Set([...(text.match(/[a-z0-9_]+/g) ?? []), ...(text.match(/[a-z0-9]+/g) ?? [])]);
+      for (const token of tokens) {
+        const datasets = vocabulary.get(token);
+        if (datasets && !GENERIC_WORDS.has(token)) hits.push(`"${token}" (${[...datasets].join(', ')}) in ${path.slice(root.length + 1)}`);
+      }
+    }
+    expect(hits.sort()).toEqual([]);
   });
 });

@@ -68,7 +68,7 @@ function joinEdge(leftQualified: string, rightQualified: string): JoinEdge {
   return { left: left.table, leftColumn: left.column, right: right.table, rightColumn: right.column };
 }
 
-/** A join declared in a column description ("Foreign key to main.sales.customers.customer_id."). */
+/** A join declared in a column description ("Foreign key to main.shop.clients.client_id."). */
 export function joinFromDescription(table: string, column: string, description: string): JoinEdge | undefined {
   const m = new RegExp(String.raw`(?:foreign\s+key\s+(?:to|of)|references|refers\s+to|joins?\s+(?:to|with))\s+(${NAME}\.[A-Za-z_]\w*)`, 'i').exec(description);
   if (!m) return undefined;

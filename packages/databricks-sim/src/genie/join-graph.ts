@@ -5,7 +5,7 @@ import type { Lexicon, TableInfo } from './lexicon.ts';
 
 const KEY_COLUMN = /(^id$|_id$|_key$)/i;
 
-/** Resolves a table written in full (catalog.schema.table) or by a shorter suffix (orders, retail.orders). */
+/** Resolves a table written in full (catalog.schema.table) or by a shorter suffix (items, shop.items). */
 export function findTable(lexicon: Lexicon, name: string): TableInfo | undefined {
   const lower = name.toLowerCase();
   return lexicon.tables.find((t) => t.identifier === lower) ?? lexicon.tables.find((t) => t.identifier.endsWith(`.${lower}`));

@@ -9,6 +9,8 @@ export type Grain = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
 
 export type TimeFilter =
   | { kind: 'year'; year: number }
+  | { kind: 'before_year'; year: number }
+  | { kind: 'after_year'; year: number }
   | { kind: 'fiscal_year'; year: number }
   | { kind: 'quarter'; year: number; quarter: number }
   | { kind: 'month'; year: number; month: number }
@@ -32,7 +34,21 @@ export interface ParsedQuestion {
   /** the question compares periods or asks for growth: a shape the generic rules do not build */
   comparison: boolean;
   years: number[];
+  /** further aggregates asked in the same question: "total X and maximum Y" */
+  extraMeasures: { aggregation: Aggregation; phrase: string[] }[];
+  /** numeric comparisons: "more than 4 <words>", "<words> greater than 150", "with 8 <words>" */
+  numberFilters: NumberFilter[];
 }
+
+export interface NumberFilter { op: '>' | '>=' | '<' | '<=' | '='; value: number; before: string[]; after: string[] }
+
+const COMPARATORS: [RegExp, NumberFilter['op']][] = [
+  [/^(?:more|greater|bigger|larger|higher|longer|older) than$|^over$|^above$|^exceeding$/, '>'],
+  [/^(?:less|fewer|smaller|lower|shorter|younger) than$|^under$|^below$/, '<'],
+  [/^at least$|^no less than$/, '>='],
+  [/^at most$|^no more than$/, '<='],
+];
+
 
 const BOUNDARY = new Set('of by per in for from during with across between to over on at since before after where that who which are were is was has have had do does did there than and or'.split(' '));
 const GRAINS: Record<string, Grain> = { day: 'DAY', daily: 'DAY', week: 'WEEK', weekly: 'WEEK', month: 'MONTH', monthly: 'MONTH', quarter: 'QUARTER', quarterly: 'QUARTER', year: 'YEAR', yearly: 'YEAR', annual: 'YEAR' };
@@ -54,7 +70,7 @@ function phraseAfter(raw: string[], start: number, stopAtVerbs = false): string[
 export function parseQuestion(question: string): ParsedQuestion {
   const raw = words(question);
   const text = raw.join(' ');
-  const parsed: ParsedQuestion = { tokens: raw.map(stem), groupPhrases: [], comparison: false, years: [] };
+  const parsed: ParsedQuestion = { tokens: raw.map(stem), groupPhrases: [], comparison: false, years: [], extraMeasures: [], numberFilters: [] };
   parsed.years = raw.filter((w) => /^(19|20)\d\d$/.test(w)).map(Number);
   parsed.comparison = /\b(growth|grow|change|increase|decrease|compare|compared|versus|vs)\b/.test(text) && parsed.years.length >= 2;
 
@@ -63,7 +79,7 @@ export function parseQuestion(question: string): ParsedQuestion {
     return i < 0 ? -1 : text.slice(0, i).split(' ').filter(Boolean).length;
   };
 
-  // top-N / bottom-N: "top 5 products by revenue"
+  // top-N / bottom-N: "top 5 <entities> by <measure>"
   const top = /\b(top|bottom|lowest|highest|best|worst)\s+(\d+)\b/.exec(text);
   if (top) {
     const idx = at(top[0]) + 2;
@@ -99,6 +115,13 @@ export function parseQuestion(question: string): ParsedQuestion {
       parsed.aggregation = /total|sum/.test(word) ? 'SUM' : /average|avg|mean/.test(word) ? 'AVG' : /max/.test(word) ? 'MAX' : 'MIN';
       const phrase = phraseAfter(raw, at(agg[0]) + agg[0].split(' ').length);
       if (phrase.length && !parsed.measurePhrase) parsed.measurePhrase = phrase;
+      // "total X and maximum Y": each further aggregate word after an "and" names one more measure
+      raw.forEach((w, i) => {
+        if (i <= at(agg[0]) || raw[i - 1] !== 'and') return;
+        const fn = AGGREGATE_WORDS[w];
+        const extra = fn ? phraseAfter(raw, i + 1) : [];
+        if (fn && extra.length) parsed.extraMeasures.push({ aggregation: fn, phrase: extra });
+      });
     }
   }
   if (!parsed.measurePhrase && !parsed.aggregation) {
@@ -126,7 +149,41 @@ export function parseQuestion(question: string): ParsedQuestion {
   if (!parsed.grain && adverb) parsed.grain = GRAINS[adverb];
 
   parsed.time = timeFilter(raw, text, parsed.years);
+  parsed.numberFilters = numberFilters(raw, parsed.time);
   return parsed;
+}
+
+const AGGREGATE_WORDS: Record<string, Aggregation> = { total: 'SUM', sum: 'SUM', average: 'AVG', avg: 'AVG', mean: 'AVG', maximum: 'MAX', max: 'MAX', largest: 'MAX', minimum: 'MIN', min: 'MIN', smallest: 'MIN' };
+const FILLER = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'with', 'a', 'an', 'the', 'of', 'its', 'their', 'whose', 'that', 'which']);
+
+/** Numbers compared with a column: the words right after the number or right before the comparison name it. */
+function numberFilters(raw: string[], time: TimeFilter | undefined): NumberFilter[] {
+  const out: NumberFilter[] = [];
+  raw.forEach((w, i) => {
+    if (!/^\d+(?:\.\d+)?$/.test(w)) return;
+    const value = Number(w);
+    if (time && 'year' in time && time.year === value) return;
+    let op: NumberFilter['op'] | undefined;
+    let start = i;
+    for (const [pattern, o] of COMPARATORS) {
+      for (const n of [2, 1, 3]) {
+        if (i - n >= 0 && pattern.test(raw.slice(i - n, i).join(' '))) { op = o; start = i - n; break; }
+      }
+      if (op) break;
+    }
+    if (!op && raw[i - 1] === 'with') op = '=';
+    if (!op) return;
+    const after = raw.slice(i + 1, i + 4).filter((x) => !/^\d/.test(x));
+    const stop = after.findIndex((x) => BOUNDARY.has(x));
+    const beforeWords: string[] = [];
+    for (let j = start - 1; j >= 0 && beforeWords.length < 3; j--) {
+      if (FILLER.has(raw[j])) { if (beforeWords.length) break; continue; }
+      if (BOUNDARY.has(raw[j])) break;
+      beforeWords.unshift(raw[j]);
+    }
+    out.push({ op, value, after: (stop >= 0 ? after.slice(0, stop) : after).map(stem), before: beforeWords.map(stem) });
+  });
+  return out;
 }
 
 function timeFilter(raw: string[], text: string, years: number[]): TimeFilter | undefined {
@@ -139,6 +196,8 @@ function timeFilter(raw: string[], text: string, years: number[]): TimeFilter | 
   if (/\b(last|previous) year\b/.test(text)) return { kind: 'last_year' };
   if (years.length !== 1) return undefined;
   const year = years[0];
+  const around = new RegExp(String.raw`\b(before|after|since|until) ${year}\b`).exec(text);
+  if (around) return { kind: around[1] === 'before' || around[1] === 'until' ? 'before_year' : 'after_year', year };
   const quarter = raw.findIndex((w) => ORDINAL_QUARTER[w] !== undefined && (w.startsWith('q') || raw.includes('quarter')));
   if (quarter >= 0) return { kind: 'quarter', year, quarter: ORDINAL_QUARTER[raw[quarter]] };
   const month = raw.findIndex((w) => MONTHS.includes(w));

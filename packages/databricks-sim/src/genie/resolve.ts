@@ -30,10 +30,10 @@ function labelColumn(table: TableInfo): ColumnInfo | undefined {
 }
 
 function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | undefined {
-  const entityBonus = (c: ColumnInfo) => (tableOf(lexicon, c).entity.some((w) => phrase.includes(w)) ? 1 : 0);
+  const entityBoost = (c: ColumnInfo) => (tableOf(lexicon, c).entity.some((w) => phrase.includes(w)) ? 1 : 0);
   const hit = best(allColumns(lexicon), (c) => {
     const s = matchScore(phrase, c.phrases, c.descriptionWords);
-    return s > 0 ? s + entityBonus(c) : 0;
+    return s > 0 ? s + entityBoost(c) : 0;
   });
   if (hit && hit.score >= 1) return hit.item;
   const table = best(lexicon.tables, (t) => matchScore(phrase, t.phrases, t.descriptionWords));
@@ -47,7 +47,7 @@ function valueFilters(lexicon: Lexicon, tokens: string[]): ValueFilter[] {
       const words = stems(value);
       const at = indexOf(tokens, words);
       if (words.length === 0 || at < 0) continue;
-      // a value spelled like a table's name ("STORE" vs "stores") is the table, not the value
+      // a value spelled like a table's name ("ITEM" vs "items") is the table, not the value
       if (lexicon.tables.some((t) => t.entity.join(' ') === words.join(' '))) continue;
       const context = tokens.slice(Math.max(0, at - 3), at + words.length + 3);
       const score = 1 + matchScore(context, column.phrases) + (tableOf(lexicon, column).entity.some((w) => context.includes(w)) ? 0.5 : 0);
@@ -76,6 +76,10 @@ function timeCondition(time: TimeFilter, col: string, rules: InstructionRules): 
   switch (time.kind) {
     case 'year':
       return `year(${col}) = ${time.year}`;
+    case 'before_year':
+      return `year(${col}) < ${time.year}`;
+    case 'after_year':
+      return `year(${col}) > ${time.year}`;
     case 'fiscal_year': {
       if (!rules.fiscal) return `year(${col}) = ${time.year}`;
       const startYear = time.year + rules.fiscal.yearOffset;
@@ -108,6 +112,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   const viaMetricView = resolveWithMetricView(parsed, lexicon, rules);
   if (viaMetricView) return viaMetricView;
 
+  const filterTables = new Set(valueFilters(lexicon, parsed.tokens).map((f) => f.column.table));
   // the measure, or what is counted
   let base: TableInfo | undefined;
   let measure: ColumnInfo | undefined;
@@ -116,15 +121,22 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   if (!aggregation) return { clarify: 'Could you say which number you are looking for (a count, a total, an average)?' };
   if (aggregation === 'COUNT') {
     const noun = parsed.countNoun ?? [];
-    base = best(lexicon.tables, (t) => matchScore(noun, t.phrases, t.descriptionWords))?.item;
-    if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
-    const head = noun[noun.length - 1];
-    const rule = rules.countRules.find((r) => r.noun === head && findTable(lexicon, r.table) === base);
-    countDistinct = rule?.column;
+    const distinctOf = DISTINCT_WORDS.has(noun[0] ?? '') ? resolveDistinctColumn(lexicon, noun.slice(1)) : undefined;
+    if (distinctOf) {
+      base = tableOf(lexicon, distinctOf);
+      countDistinct = distinctOf.name;
+    } else {
+      base = countedTable(lexicon, noun);
+      if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
+      const head = noun[noun.length - 1];
+      const rule = rules.countRules.find((r) => r.noun === head && findTable(lexicon, r.table) === base);
+      countDistinct = rule?.column;
+    }
   } else {
     const phrase = parsed.measurePhrase ?? [];
     const candidates = allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name));
-    measure = best(candidates, (c) => matchScore(phrase, c.phrases, c.descriptionWords))?.item;
+    // among equally good columns, the one in the table the question's values come from
+    measure = best(candidates, (c) => { const m = matchScore(phrase, c.phrases, c.descriptionWords); return m > 0 ? m + (filterTables.has(c.table) ? 0.05 : 0) : 0; })?.item;
     if (!measure) return { clarify: `I could not find a column for "${phrase.join(' ')}". Which column holds it?` };
     base = tableOf(lexicon, measure);
   }
@@ -137,7 +149,13 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     if (!dimensions.includes(dimension)) dimensions.push(dimension);
   }
   const filters = valueFilters(lexicon, parsed.tokens).filter((f) => !dimensions.includes(f.column) || true);
-  const needed = new Set<string>([...dimensions, ...filters.map((f) => f.column)].map((c) => c.table));
+  const numbers = numberConditions(lexicon, parsed, base, measure);
+  const flags = flagFilters(lexicon, parsed.tokens, base, measure, countDistinct);
+  const extras = (parsed.extraMeasures ?? []).flatMap((extra) => {
+    const column = best(allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)), (c) => matchScore(extra.phrase, c.phrases, c.descriptionWords) + (c.table === base!.identifier ? 0.05 : 0))?.item;
+    return column && column !== measure ? [{ aggregation: extra.aggregation, column }] : [];
+  });
+  const needed = new Set<string>([...dimensions, ...filters.map((f) => f.column), ...numbers.map((n) => n.column), ...flags.map((f) => f.column), ...extras.map((e) => e.column)].map((c) => c.table));
   const joins: JoinEdge[] = [];
   const joined = [base.identifier];
   for (const table of [...needed].sort()) {
@@ -160,10 +178,27 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     const asked = filters.some((f) => f.column.table === table.identifier && f.column.name === rule.column);
     if (!asked) conditions.push(`${ref(table.identifier, rule.column)} <> ${quoteSqlString(rule.value)}`);
   }
-  for (const f of filters) conditions.push(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`);
+  // several values of one column ("red and blue") are alternatives
+  const byColumn = new Map<ColumnInfo, string[]>();
+  for (const f of filters) byColumn.set(f.column, [...(byColumn.get(f.column) ?? []), f.value]);
+  for (const [column, values] of byColumn) {
+    conditions.push(values.length === 1 ? `${ref(column.table, column.name)} = ${quoteSqlString(values[0])}` : `${ref(column.table, column.name)} IN (${values.map(quoteSqlString).join(', ')})`);
+  }
+  for (const f of flags) conditions.push(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`);
+  for (const n of numbers) conditions.push(`${ref(n.column.table, n.column.name)} ${n.op} ${n.value}`);
 
   let grainExpr: string | undefined;
-  if (parsed.time || parsed.grain) {
+  const yearNumber = !dateColumn(base, parsed.tokens) ? yearColumn(base) : undefined;
+  if (yearNumber && (parsed.time || parsed.grain === 'YEAR')) {
+    // a table with a year number instead of a date: "in 1980" is that number
+    const col = ref(base.identifier, yearNumber.name);
+    const t = parsed.time;
+    if (t?.kind === 'year') conditions.push(`${col} = ${t.year}`);
+    else if (t?.kind === 'before_year') conditions.push(`${col} < ${t.year}`);
+    else if (t?.kind === 'after_year') conditions.push(`${col} > ${t.year}`);
+    else if (t) return { clarify: `${shortName(base.identifier)} has only a year number; which years do you mean?` };
+    if (parsed.grain === 'YEAR') grainExpr = col;
+  } else if (parsed.time || parsed.grain) {
     const date = dateColumn(base, parsed.tokens);
     if (!date) return { clarify: `Which date should I use for ${shortName(base.identifier)}?` };
     const col = ref(base.identifier, date.name);
@@ -174,7 +209,12 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   const valueName = measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
   const valueExpr = aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
   const groupExprs = [...(grainExpr ? [grainExpr] : []), ...dimensions.map((d) => ref(d.table, d.name))];
-  const select = [...(grainExpr ? [`${grainExpr} AS ${parsed.grain!.toLowerCase()}`] : []), ...dimensions.map((d) => ref(d.table, d.name)), `${valueExpr} AS ${valueName}`];
+  const select = [
+    ...(grainExpr ? [`${grainExpr} AS ${parsed.grain!.toLowerCase()}`] : []),
+    ...dimensions.map((d) => ref(d.table, d.name)),
+    `${valueExpr} AS ${valueName}`,
+    ...extras.map((e) => `${aggregateExpr(e.aggregation, ref(e.column.table, e.column.name))} AS ${e.aggregation.toLowerCase()}_${e.column.name}`),
+  ];
 
   const lines = [`SELECT ${select.join(', ')}`, `FROM ${base.identifier}${joined.length > 1 ? ` ${aliases.get(base.identifier)}` : ''}`];
   for (const edge of joins) {
@@ -185,6 +225,80 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   if (parsed.limit && groupExprs.length) lines.push(`ORDER BY ${valueName} ${parsed.limit.direction}`, `LIMIT ${parsed.limit.n}`);
   else if (grainExpr) lines.push(`ORDER BY ${parsed.grain!.toLowerCase()}`);
   return { sql: lines.join('\n'), description: describe(aggregation, measure?.name ?? countDistinct ?? shortName(base.identifier), dimensions, parsed) };
+}
+
+const DISTINCT_WORDS = new Set(['distinct', 'different', 'unique']);
+
+/** "how many distinct X": the column X whose distinct values are counted. */
+function resolveDistinctColumn(lexicon: Lexicon, phrase: string[]): ColumnInfo | undefined {
+  if (phrase.length === 0) return undefined;
+  const hit = best(allColumns(lexicon).filter((c) => !c.numeric || c.temporal), (c) => matchScore(phrase, c.phrases, c.descriptionWords));
+  return hit && hit.score >= 2 ? hit.item : undefined;
+}
+
+/**
+ * The table whose rows a count noun names: a name or description match first; else a table whose name contains
+ * the noun's head word ("boxes" → box_info, "tags" → itemtag). Two tables that fit equally well
+ * are a question to ask, not a guess.
+ */
+function countedTable(lexicon: Lexicon, noun: string[]): TableInfo | undefined {
+  const direct = best(lexicon.tables, (t) => matchScore(noun, t.phrases, t.descriptionWords));
+  if (direct) return direct.item;
+  const scored = lexicon.tables.map((t) => {
+    let score = 0;
+    noun.forEach((w, i) => {
+      if (w.length < 3) return;
+      const hit = t.entity.some((e) => e === w || (e.length > w.length + 2 && e.endsWith(w)));
+      if (hit) score = Math.max(score, i === noun.length - 1 ? 1 : 0.5);
+    });
+    return { t, score };
+  }).filter((x) => x.score > 0).sort((a, b) => b.score - a.score);
+  if (scored.length === 0 || (scored.length > 1 && scored[1].score === scored[0].score)) return undefined;
+  return scored[0].t;
+}
+
+/** A column that holds a year as a number (no date type): its name says "year". */
+function yearColumn(table: TableInfo): ColumnInfo | undefined {
+  return table.columns.find((c) => c.numeric && c.phrases.some((p) => p.weight >= 2 && p.words[p.words.length - 1] === 'year'));
+}
+
+interface NumberCondition { column: ColumnInfo; op: string; value: number }
+
+/** "more than 4 wheels", "height greater than 150", "with 8 wheels": a numeric column compared with a number. */
+function numberConditions(lexicon: Lexicon, parsed: ParsedQuestion, base: TableInfo, measure: ColumnInfo | undefined): NumberCondition[] {
+  const out: NumberCondition[] = [];
+  const numeric = allColumns(lexicon).filter((c) => c.numeric && !c.temporal);
+  for (const f of parsed.numberFilters ?? []) {
+    const score = (c: ColumnInfo, words: string[]) => { const m = matchScore(words, c.phrases, c.descriptionWords); return m > 0 ? m + (c.table === base.identifier ? 0.05 : 0) : 0; };
+    const after = best(numeric, (c) => score(c, f.after));
+    const before = best(numeric, (c) => score(c, f.before));
+    const hit = after && (!before || after.score >= before.score) ? after : before;
+    if (!hit || hit.score < 1 || (f.op === '=' && hit.item === measure)) continue;
+    out.push({ column: hit.item, op: f.op, value: f.value });
+  }
+  return out;
+}
+
+const FLAG_VALUES: [string, string][] = [['T', 'F'], ['Y', 'N'], ['TRUE', 'FALSE'], ['YES', 'NO']];
+
+/** A yes/no column named by a word of the question ("official" for is_official): the rows where it holds. */
+function flagFilters(lexicon: Lexicon, tokens: string[], base: TableInfo, measure: ColumnInfo | undefined, counted: string | undefined): ValueFilter[] {
+  const out: ValueFilter[] = [];
+  for (const column of allColumns(lexicon)) {
+    if (column === measure || column.name === counted) continue;
+    const values = column.values.map((v) => v.toUpperCase());
+    const pair = FLAG_VALUES.find(([yes, no]) => values.length === 2 && values.includes(yes) && values.includes(no));
+    if (!pair) continue;
+    const named = column.phrases.some((p) => p.words.some((w) => w.length >= 4 && !isGenericFlagWord(w) && tokens.includes(w)));
+    if (!named) continue;
+    const yes = column.values.find((v) => v.toUpperCase() === pair[0])!;
+    out.push({ column, value: yes });
+  }
+  return out.filter((f) => f.column.table === base.identifier || lexicon.tables.length > 1);
+}
+
+function isGenericFlagWord(word: string): boolean {
+  return word === 'flag' || word === 'true' || word === 'false';
 }
 
 function aliasTables(tables: string[]): Map<string, string> {
@@ -216,7 +330,7 @@ function resolveWithMetricView(parsed: ParsedQuestion, lexicon: Lexicon, rules: 
   const { view, measure } = chosen;
   const measureWords = view.measures.find((m) => m.name === measure)!.phrases.flatMap((p) => (indexOf(parsed.tokens, p.words) >= 0 ? p.words : []));
   const dims: string[] = [];
-  // "average bonus per employee": the "per" phrase belongs to the measure's own name, not to a grouping
+  // "average <measure> per <entity>": the "per" phrase belongs to the measure's own name, not to a grouping
   for (const phrase of parsed.groupPhrases.filter((p) => indexOf(measureWords, p) < 0)) {
     const hit = best(view.dimensions, (d) => matchScore(phrase, d.phrases, d.column?.descriptionWords));
     if (!hit) return { clarify: `The metric view ${view.definition.identifier} has no dimension for "${phrase.join(' ')}".` };

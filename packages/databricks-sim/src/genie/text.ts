@@ -4,7 +4,7 @@ const STOPWORDS = new Set(
   'a an the of in on at to for from by per with and or is are was were be been do does did have has had what which who how many much there this that these those our we us my their its it as into over during each any all me show give list tell'.split(' '),
 );
 
-/** Light singularisation so "orders" matches "order" and "categories" matches "category". */
+/** Light singularisation so "items" matches "item" and "categories" matches "category". */
 export function stem(word: string): string {
   if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
   if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us')) return word.slice(0, -1);
@@ -20,7 +20,7 @@ export function stems(text: string): string[] {
   return words(text).map(stem);
 }
 
-/** Words of an identifier: `net_amt` → [net, amt], `orderDate` → [order, date]. */
+/** Words of an identifier: `foo_bar` → [foo, bar], `shipDate` → [ship, date]. */
 export function identifierStems(identifier: string): string[] {
   return stems(identifier.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' '));
 }
@@ -44,7 +44,7 @@ export function indexOfPhrase(tokens: readonly string[], phrase: readonly string
   return -1;
 }
 
-/** Last part of a dotted name: main.retail.orders → orders. */
+/** Last part of a dotted name: main.shop.items → items. */
 export function shortName(identifier: string): string {
   return identifier.split('.').pop() ?? identifier;
 }

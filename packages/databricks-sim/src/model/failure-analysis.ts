@@ -21,6 +21,14 @@ export interface Failure {
   reason_code?: string;
 }
 
+const DISTINCT_WORDS = new Set(['distinct', 'different', 'unique']);
+
+/** The noun a count phrase counts: its last word that is not a participle ("languages used" → language). */
+function countedNoun(phrase: string[]): string | undefined {
+  const nouns = phrase.filter((w) => w.length >= 3 && !DISTINCT_WORDS.has(w) && !/(?:ed|en)$/.test(w) && !VERBISH.has(w));
+  return nouns[nouns.length - 1];
+}
+
 const VERBISH = new Set(['paid', 'sold', 'placed', 'made', 'generated', 'ordered', 'bought', 'spent', 'earned']);
 
 export class FailureAnalyst {
@@ -82,12 +90,23 @@ export class FailureAnalyst {
 
   private measureSynonym(shape: SqlShape, parsed: ParsedQuestion): void {
     if (!parsed.measurePhrase?.length) return;
-    for (const item of shape.select) {
-      const aggs = aggregatesIn(item).filter((a) => a.fn !== 'COUNT');
-      if (aggs.length !== 1) continue;
-      const column = this.column(columnRef(aggs[0].arg, shape), shape);
-      if (column) this.addSynonym(column, parsed.measurePhrase);
-    }
+    // the aggregates of the expected SQL in order, paired with the question's measure phrases in order; when the
+    // numbers differ the pairing is unknown and no synonym is claimed
+    const items = shape.select.map((item) => aggregatesIn(item)).filter((aggs) => aggs.length === 1 && aggs[0].fn !== 'COUNT').map((aggs) => aggs[0]);
+    const asked = [{ fn: parsed.aggregation, phrase: parsed.measurePhrase }, ...(parsed.extraMeasures ?? []).map((m) => ({ fn: m.aggregation as string | undefined, phrase: m.phrase }))];
+    if (items.length !== asked.length) return;
+    // pair by aggregate function when each is asked once ("average X and total Y" against SUM(y), AVG(x)), else by order
+    const byFunction = new Set(items.map((a) => a.fn)).size === items.length && asked.every((a) => items.some((i) => i.fn === a.fn));
+    asked.forEach((a, i) => {
+      const item = byFunction ? items.find((x) => x.fn === a.fn)! : items[i];
+      const column = this.column(columnRef(item.arg, shape), shape);
+      if (column && !this.namesAnotherColumn(column, a.phrase)) this.addSynonym(column, a.phrase);
+    });
+  }
+
+  /** The phrase already names another column by its own name: not a synonym to claim for this one. */
+  private namesAnotherColumn(column: ColumnInfo, phrase: string[]): boolean {
+    return this.lexicon.tables.some((t) => t.columns.some((c) => c !== column && matchScore(phrase, c.phrases) >= 2 && c.phrases.some((p) => p.weight >= 2 && p.words.every((w) => phrase.includes(w)))));
   }
 
   private dimensionSynonyms(shape: SqlShape, parsed: ParsedQuestion): void {
@@ -96,7 +115,7 @@ export class FailureAnalyst {
     columns.forEach((column, i) => {
       const phrase = parsed.groupPhrases[i];
       const table = findTable(this.lexicon, column.table);
-      // a bare entity ("top 5 products") is answered with the table's label column
+      // a bare entity ("top 5 <entities>") is answered with the table's label column
       if (table && phrase.every((w) => table.entity.includes(w))) return;
       this.addSynonym(column, phrase);
     });
@@ -129,21 +148,29 @@ export class FailureAnalyst {
   }
 
   private countRule(shape: SqlShape, parsed: ParsedQuestion): void {
-    if (parsed.aggregation !== 'COUNT' || !parsed.countNoun?.length) return;
+    if (parsed.aggregation !== 'COUNT' || !parsed.countNoun?.length || !countedNoun(parsed.countNoun)) return;
+    // "how many distinct X" already says it counts distinct values
+    if (DISTINCT_WORDS.has(parsed.countNoun[0])) return;
     const distinct = shape.select.flatMap(aggregatesIn).find((a) => a.fn === 'COUNT' && /^distinct\s/i.test(a.arg));
     if (!distinct) return;
     const column = this.column(columnRef(distinct.arg.replace(/^distinct\s+/i, ''), shape), shape);
     if (!column) return;
-    const noun = parsed.countNoun[parsed.countNoun.length - 1];
+    const noun = countedNoun(parsed.countNoun)!;
     const known = parseInstructions(this.lexicon.textInstructions).countRules.some((r) => r.noun === noun);
     if (!known) this.addInstruction(`Count ${noun}s as COUNT(DISTINCT ${column.table}.${column.name}).`, `A ${noun} spans several rows of ${shortName(column.table)}.`);
   }
 
-  /** "How many tickets": the table that holds them must say what one row is. */
+  /**
+   * "How many tickets": the table that holds them must say what one row is. A grain claim needs proof from what
+   * the prompt shows: the expected SQL counts the rows (COUNT(*)) of that one table, with no join that would
+   * change what a row is; otherwise no description is written.
+   */
   private countedEntity(shape: SqlShape, parsed: ParsedQuestion): void {
-    const noun = parsed.countNoun?.[parsed.countNoun.length - 1];
+    const noun = parsed.countNoun ? countedNoun(parsed.countNoun) : undefined;
     const table = shape.base ? findTable(this.lexicon, shape.base) : undefined;
     if (parsed.aggregation !== 'COUNT' || !noun || !table) return;
+    if (shape.joins.length > 0 || shape.tables.size > 2 || DISTINCT_WORDS.has(parsed.countNoun![0])) return;
+    if (!shape.select.flatMap(aggregatesIn).some((a) => a.fn === 'COUNT' && a.arg.trim() === '*')) return;
     if (matchScore(parsed.countNoun!, table.phrases, table.descriptionWords) > 0) return;
     this.causes++;
     if (this.fixes.some((f) => f.kind === 'metadata' && f.table === table.identifier && f.column === undefined)) return;
@@ -160,9 +187,14 @@ export class FailureAnalyst {
       const known = edges.some((e) => (e.left === left.table && e.leftColumn === left.name) || (e.right === left.table && e.rightColumn === left.name));
       if (known) continue;
       this.causes++;
-      // the key named after its own table is the primary key; the other side refers to it
-      const ownsKey = (c: ColumnInfo) => identifierStems(c.name).some((w) => findTable(this.lexicon, c.table)?.entity.includes(w));
-      const [from, to] = ownsKey(right) || !ownsKey(left) ? [left, right] : [right, left];
+      // a key named after the other side's table refers to it ("OwnerCode" → the owner table); else the key
+      // named after its own table is the primary key and the other side refers to it
+      const entityOf = (c: ColumnInfo) => findTable(this.lexicon, c.table)?.entity ?? [];
+      const namesTable = (c: ColumnInfo, other: ColumnInfo) => { const w = identifierStems(c.name); return entityOf(other).every((e) => w.includes(e)); };
+      const ownsKey = (c: ColumnInfo) => identifierStems(c.name).some((w) => entityOf(c).includes(w));
+      const [from, to] = namesTable(left, right) && !namesTable(right, left) ? [left, right]
+        : namesTable(right, left) && !namesTable(left, right) ? [right, left]
+        : ownsKey(right) || !ownsKey(left) ? [left, right] : [right, left];
       if (this.fixes.some((f) => f.kind === 'metadata' && f.table === from.table && f.column === from.name && f.description)) continue;
       const description = `${from.description ? `${from.description.trim()} ` : ''}Foreign key to ${to.table}.${to.name}.`;
       this.fixes.push({ kind: 'metadata', table: from.table, column: from.name, description, rationale: `${shortName(from.table)} and ${shortName(to.table)} join on keys with different names.` });

@@ -79,7 +79,7 @@ export function parseSqlShape(sql: string): SqlShape {
   return shape;
 }
 
-/** Removes table-alias qualifiers (`o.net_amt` → `net_amt`) for the aliases of a shape. */
+/** Removes table-alias qualifiers (`t.foo_bar` → `foo_bar`) for the aliases of a shape. */
 export function stripQualifiers(expr: string, shape: SqlShape): string {
   return expr.replace(/\b(\w+)\.(\w+)\b/g, (all, alias: string, column: string) => (shape.tables.has(alias.toLowerCase()) ? column : all));
 }
