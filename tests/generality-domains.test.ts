@@ -1,12 +1,10 @@
 import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  benchmarkFromSpace, createChatModelClient, createGenieConversationsClient, createGenieSpacesClient, createRestClient,
-  createSqlWarehouseClient, isReadOnlyQuery, parseSerializedSpace, RunConfig, runInline,
-} from '@genie-enhancer/shared';
+import { benchmarkFromSpace, isReadOnlyQuery, parseSerializedSpace } from '@genie-enhancer/shared';
 import { createSimulator } from '@genie-enhancer/databricks-sim';
 import { expectNoLeak } from './helpers/leakage.ts';
+import { runOnDataset } from './helpers/simulated-run.ts';
 
 /**
  * Domains written by others (datasets/spider-*: Spider dev questions and gold SQL, see each folder's README) are a
@@ -24,29 +22,7 @@ const FLOORS: Record<string, { train: number; heldOut: number }> = {
   'spider-world': { train: 0.37, heldOut: 0.57 },
 };
 
-async function runDomain(dir: string) {
-  const sim = await createSimulator({ datasets: [dir], genieLatencyMs: 5 });
-  try {
-    const space = sim.spaces[0];
-    const benchmark = benchmarkFromSpace(parseSerializedSpace(space.serialized_space));
-    const rest = createRestClient({ host: sim.url, token: sim.token });
-    const summary = await runInline(
-      {
-        genie: createGenieConversationsClient(rest, { pollIntervalMs: { initial: 5, max: 20 } }),
-        spaces: createGenieSpacesClient(rest),
-        warehouse: createSqlWarehouseClient({ rest, warehouseId: sim.warehouseId }),
-        model: createChatModelClient({ host: sim.url, token: sim.token, endpoint: 'planner' }),
-      },
-      {
-        config: RunConfig.parse({ space_id: space.space_id, warehouse_id: sim.warehouseId, max_loops: 6, genie_concurrency: 4, split_seed: 'generality', target_score: 1 }),
-        questions: benchmark,
-      },
-    );
-    return { summary, benchmark, finalSpace: parseSerializedSpace(sim.getSpace(space.space_id)!.serialized_space) };
-  } finally {
-    await sim.close();
-  }
-}
+const runDomain = (dir: string) => runOnDataset(dir, { config: { max_loops: 6, split_seed: 'generality', target_score: 1 } });
 
 describe('domains written by others (held out from the simulator’s development)', () => {
   it('there are at least two, each with at least 15 read-only benchmark questions', () => {

@@ -64,15 +64,15 @@ function datasetWords(): Map<string, Set<string>> {
  * ordinary English, SQL or HTTP vocabulary, never a domain's term:
  * - SQL and query words the simulated Genie writes or parses: code, data, full, key, label, list, name, names, new,
  *   order, part, ref, start, state, time, type, year, days, and, the;
- * - HTTP, TLS and Thrift words of the workspace API and Node: app, completed, head, line (a file's), local, net
- *   (node:net), open, operations, reason, store;
+ * - HTTP, TLS and Thrift words of the workspace API and Node: app, completed, form (an OAuth token request's
+ *   x-www-form-urlencoded body), head, line (a file's), local, net (node:net), open, operations, reason, store;
  * - words of the controlled instruction language and of the planner's rationales: business, general, language,
  *   model, small, independent, official (a driver's), reversed (an order), paid (a verb the planner drops from
  *   synonyms), weight (a lexicon match weight).
  */
 const GENERIC_WORDS = new Set(
   ('and the code data full key label list name names new order part ref start state time type year days ' +
-    'app completed head line local net open operations reason store ' +
+    'app completed form head line local net open operations reason store ' +
     'business general language model small independent official reversed paid weight').split(' '),
 );
 

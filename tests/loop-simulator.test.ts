@@ -2,38 +2,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  benchmarkFromSpace, BenchmarkFile, createChatModelClient, createGenieConversationsClient, createGenieSpacesClient, createRestClient,
-  createSqlWarehouseClient, parseSerializedSpace, RunConfig, runInline, type BenchmarkQuestion,
-} from '@genie-enhancer/shared';
-import { createSimulator } from '@genie-enhancer/databricks-sim';
+import { BenchmarkFile, type BenchmarkQuestion } from '@genie-enhancer/shared';
 import { expectNoLeak } from './helpers/leakage.ts';
 import { writeRandomDataset } from './helpers/random-dataset.ts';
+import { runOnDataset } from './helpers/simulated-run.ts';
 
 const root = join(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'genie-loop-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function runLoop(dataset: string, questions?: BenchmarkQuestion[]) {
-  const sim = await createSimulator({ datasets: [dataset], genieLatencyMs: 15 });
-  try {
-    const space = sim.spaces[0];
-    const benchmark = questions ?? benchmarkFromSpace(parseSerializedSpace(space.serialized_space));
-    const rest = createRestClient({ host: sim.url, token: sim.token });
-    const summary = await runInline(
-      {
-        genie: createGenieConversationsClient(rest, { pollIntervalMs: { initial: 10, max: 50 } }),
-        spaces: createGenieSpacesClient(rest),
-        warehouse: createSqlWarehouseClient({ rest, warehouseId: sim.warehouseId }),
-        model: createChatModelClient({ host: sim.url, token: sim.token, endpoint: 'planner' }),
-      },
-      { config: RunConfig.parse({ space_id: space.space_id, warehouse_id: sim.warehouseId, max_loops: 3, genie_concurrency: 4, auto_promote: true }), questions: benchmark },
-    );
-    return { summary, benchmark, finalSpace: parseSerializedSpace(sim.getSpace(space.space_id)!.serialized_space) };
-  } finally {
-    await sim.close();
-  }
-}
+const runLoop = (dataset: string, questions?: BenchmarkQuestion[]) => runOnDataset(dataset, { ...(questions ? { questions } : {}), config: { max_loops: 3 } });
 
 describe('the loop against the simulator raises the score through its fixes', () => {
   it('kpi-retail: below 60 % before, at least 90 % after, no benchmark copied into the space', async () => {
