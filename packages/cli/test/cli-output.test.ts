@@ -40,14 +40,15 @@ function connection(options: { failWith?: Error } = {}) {
 function capture(env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: { write: (s: string) => out.push(s), isTTY: false }, stderr: { write: (s: string) => err.push(s), isTTY: false }, env };
+  const io: CliIo = { stdout: { write: (s: string) => out.push(s), isTTY: false }, stderr: { write: (s: string) => err.push(s), isTTY: false }, env: { GENIE_ENHANCER_STATE_DIR: dir, ...env } };
   return { io, out: () => out.join(''), err: () => err.join('') };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-output-'));
 const file = join(dir, 'bench.json');
 writeFileSync(file, JSON.stringify({ questions }));
-const base = ['run', '--space-id', 's1', '--warehouse-id', 'w1', '--host', 'https://h.example.com', '--token', 't', '--benchmarks', file, '--holdout', '0', '--genie-concurrent', '1'];
+// in place: the fake workspace has no staging copies
+const base = ['run', '--space-id', 's1', '--warehouse-id', 'w1', '--host', 'https://h.example.com', '--token', 't', '--benchmarks', file, '--holdout', '0', '--genie-concurrent', '1', '--in-place'];
 
 describe('CLI output off a terminal', () => {
   it('progress lines per 10 %, no escape codes, a table within 80 columns, verdicts with --verbose; exit 1 below target', async () => {
