@@ -7,6 +7,7 @@ import type { Simulator } from '@genie-enhancer/databricks-sim';
 
 import { spawnService, type ServiceKind, type ServiceProcess } from '../../scripts/service-processes.ts';
 import type { TestRedis } from './test-redis.ts';
+import { isActive } from '@genie-enhancer/shared';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -75,7 +76,7 @@ export async function waitForRun(api: string, runId: string, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await (await apiFetch(api, `/runs/${runId}`)).json();
-    if (run.status !== 'queued' && run.status !== 'running') return run;
+    if (!isActive(run)) return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 250));
   }

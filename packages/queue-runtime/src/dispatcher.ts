@@ -1,7 +1,7 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunCommand, RunState } from '@genie-enhancer/shared';
-import { jobIds, QUEUES, scoringPassFlow, stageJobOptions, type JobData } from './queues.ts';
+import { ALL_QUEUES, JOB_SPECS, jobIds, QUEUES, scoringPassFlow, stageJobOptions, type JobData } from './queues.ts';
 
 /** Turns the engine's commands into jobs; every job id is derived from the command, so a repeat adds nothing. */
 export interface Dispatcher {
@@ -11,45 +11,41 @@ export interface Dispatcher {
 
 export function createDispatcher(connection: Redis, prefix: string, options: { retryBackoffMs?: number } = {}): Dispatcher {
   const jobOptions = stageJobOptions(options.retryBackoffMs);
-  const planQueue = new Queue<JobData<'plan'> | JobData<'preflight'>>(QUEUES.plan, { connection, prefix });
-  const applyQueue = new Queue<JobData<'apply'> | JobData<'rollback'> | JobData<'stage'>>(QUEUES.apply, { connection, prefix });
+  const queues = new Map(ALL_QUEUES.filter((q) => q !== QUEUES.score).map((name) => [name, new Queue(name, { connection, prefix })]));
   const flows = new FlowProducer({ connection, prefix });
   return {
     async dispatch(state, commands) {
       for (const command of commands) {
-        switch (command.type) {
-          case 'preflight':
-            await planQueue.add('preflight', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.preflight(state.run_id) });
-            break;
-          case 'score':
-            await flows.add(scoringPassFlow(state.run_id, command.pass, state.question_count * state.config.repeats, jobOptions));
-            break;
-          case 'plan':
-            await planQueue.add('plan', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.plan(state.run_id, command.loop) });
-            break;
-          case 'apply':
-            await applyQueue.add('apply', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.apply(state.run_id, command.loop) });
-            break;
-          case 'stage':
-            await applyQueue.add('stage', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.stage(state.run_id) });
-            break;
-          case 'promote':
-            await applyQueue.add('promote', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.promote(state.run_id, state.promotion_attempts ?? 0) });
-            break;
-          case 'discard':
-            await applyQueue.add('discard', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.discard(state.run_id) });
-            break;
-          case 'restore':
-            await applyQueue.add('restore', { run_id: state.run_id }, { ...jobOptions, jobId: jobIds.restore(state.run_id, state.restore_requests ?? 0) });
-            break;
-          case 'rollback':
-            await applyQueue.add('rollback', { run_id: state.run_id, loop: command.loop }, { ...jobOptions, jobId: jobIds.rollback(state.run_id, command.loop) });
-            break;
+        if (command.type === 'score') {
+          await flows.add(scoringPassFlow(state.run_id, command.pass, state.question_count * state.config.repeats, jobOptions));
+          continue;
         }
+        const { data, jobId } = jobOf(state, command);
+        // each job's queue is the catalog's, so the one who serves it is never decided twice
+        await queues.get(JOB_SPECS[command.type].queue)!.add(command.type, data, { ...jobOptions, jobId });
       }
     },
     async close() {
-      await Promise.all([planQueue.close(), applyQueue.close(), flows.close()]);
+      await Promise.all([...[...queues.values()].map((q) => q.close()), flows.close()]);
     },
   };
+}
+
+/** A command's job data and idempotent id; a refused promotion or a restore may be asked again, each its own job. */
+function jobOf(state: RunState, command: Exclude<RunCommand, { type: 'score' }>): { data: JobData<typeof command.type>; jobId: string } {
+  const run_id = state.run_id;
+  switch (command.type) {
+    case 'plan':
+    case 'apply':
+    case 'rollback':
+      return { data: { run_id, loop: command.loop }, jobId: jobIds[command.type](run_id, command.loop) };
+    case 'promote':
+      return { data: { run_id }, jobId: jobIds.promote(run_id, state.promotion_attempts ?? 0) };
+    case 'restore':
+      return { data: { run_id }, jobId: jobIds.restore(run_id, state.restore_requests ?? 0) };
+    case 'preflight':
+    case 'stage':
+    case 'discard':
+      return { data: { run_id }, jobId: jobIds[command.type](run_id) };
+  }
 }

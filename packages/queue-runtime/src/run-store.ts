@@ -156,11 +156,6 @@ export class RunStore {
     return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is StoredRun => r !== undefined);
   }
 
-  async isActive(runId: string): Promise<boolean> {
-    const state = await this.state(runId);
-    return state !== undefined && isActive(state);
-  }
-
   async questions(runId: string): Promise<BenchmarkQuestion[]> {
     return json<BenchmarkQuestion[]>(await this.redis.get(this.key('run', runId, 'questions'))) ?? [];
   }

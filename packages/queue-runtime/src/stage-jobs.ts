@@ -1,6 +1,7 @@
 import {
   applyLoop,
   commandsFor,
+  loopOf,
   describeFailure,
   failuresFor,
   outcomesOf,
@@ -9,8 +10,8 @@ import {
   PreflightError,
   rollbackLoop,
   stageLoop,
-  promoteLoop,
-  discardLoop,
+  promoteCopy,
+  discardCopy,
   restoreLoop,
   restoreSnapshot,
   repeatedQuestions,
@@ -70,28 +71,29 @@ export async function advance(ctx: StageContext, runId: string, event: RunEvent)
 async function whenCurrent<T extends RunCommand['type']>(
   ctx: StageContext,
   runId: string,
-  stage: StageName,
-  matches: (command: RunCommand) => command is Extract<RunCommand, { type: T }>,
+  type: T,
+  /** the loop (or pass) the job was made for; absent for once-per-run commands */
+  at: number | undefined,
   execute: (command: Extract<RunCommand, { type: T }>, state: RunState) => Promise<RunEvent>,
 ): Promise<JobOutcome> {
   const state = await ctx.store.state(runId);
   if (!state) return { skipped: `no run ${runId}` };
   const current = commandsFor(state);
-  const command = current.find(matches);
+  const command = current.find((c): c is Extract<RunCommand, { type: T }> => c.type === type && (at === undefined || loopOf(c) === at));
   if (!command) {
     await ctx.dispatcher.dispatch(state, current);
     return { skipped: `run is ${state.status} at ${state.phase} of loop ${state.loop}` };
   }
-  const loop = 'loop' in command ? command.loop : 'pass' in command ? command.pass : 0;
-  await ctx.store.stageStarted(runId, loop, stage);
+  const loop = loopOf(command) ?? 0;
+  await ctx.store.stageStarted(runId, loop, type);
   const event = await execute(command, state);
-  await ctx.store.stageEnded(runId, loop, stage);
+  await ctx.store.stageEnded(runId, loop, type);
   return advance(ctx, runId, event);
 }
 
 /** Planner queue: the checks before the first question; a failed check fails the run at once. */
 export async function preflightJob(ctx: StageContext, data: JobData<'preflight'>): Promise<JobOutcome> {
-  return whenCurrent(ctx, data.run_id, 'preflight', (c): c is Extract<RunCommand, { type: 'preflight' }> => c.type === 'preflight', async (_c, state) => {
+  return whenCurrent(ctx, data.run_id, 'preflight', undefined, async (_c, state) => {
     try {
       const excluded = await preflightLoop(stepDeps(ctx, state), { config: state.config, questions: await ctx.store.questions(data.run_id) });
       return { type: 'preflight_passed', excluded };
@@ -124,7 +126,7 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
 
 /** Scorer: closes a pass once all its questions have a result; the engine decides what follows. */
 export async function scorePassJob(ctx: StageContext, data: JobData<'score-pass'>): Promise<JobOutcome> {
-  return whenCurrent(ctx, data.run_id, 'score', (c): c is Extract<RunCommand, { type: 'score' }> => c.type === 'score' && c.pass === data.pass, async (command, state) => {
+  return whenCurrent(ctx, data.run_id, 'score', data.pass, async (command, state) => {
     const [questions, saved] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.pass)]);
     const fields = repeatedQuestions(questions, state.config.repeats).map(({ question, repeat }) => resultField(question.id, repeat));
     const missing = fields.filter((f) => !saved.has(f));
@@ -135,7 +137,7 @@ export async function scorePassJob(ctx: StageContext, data: JobData<'score-pass'
 
 /** Planner: the fixes of a loop in one model call, over the failures the engine chose. */
 export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise<JobOutcome> {
-  return whenCurrent(ctx, data.run_id, 'plan', (c): c is Extract<RunCommand, { type: 'plan' }> => c.type === 'plan' && c.loop === data.loop, async (command, state) => {
+  return whenCurrent(ctx, data.run_id, 'plan', data.loop, async (command, state) => {
     const [benchmark, results] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.from_pass)]);
     const failures = failuresFor([...results.values()], command.failure_ids);
     return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps(ctx, state), { spaceId: workSpace(state), failures, benchmark, rejected: command.rejected }) };
@@ -144,7 +146,7 @@ export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise
 
 /** Applier: all fixes of a loop in ONE space update (metric views through SQL first). */
 export async function applyJob(ctx: StageContext, data: JobData<'apply'>): Promise<JobOutcome> {
-  return whenCurrent(ctx, data.run_id, 'apply', (c): c is Extract<RunCommand, { type: 'apply' }> => c.type === 'apply' && c.loop === data.loop, async (command, state) => {
+  return whenCurrent(ctx, data.run_id, 'apply', data.loop, async (command, state) => {
     const intent = await ctx.store.applyIntent(data.run_id, command.loop);
     const { record, backup, after } = await applyLoop(stepDeps(ctx, state), {
       spaceId: workSpace(state),
@@ -159,7 +161,7 @@ export async function applyJob(ctx: StageContext, data: JobData<'apply'>): Promi
 
 /** Applier: undoes a loop the gate rejected: its snapshot written back and verified, its metric views dropped. */
 export async function rollbackJob(ctx: StageContext, data: JobData<'rollback'>): Promise<JobOutcome> {
-  return whenCurrent(ctx, data.run_id, 'rollback', (c): c is Extract<RunCommand, { type: 'rollback' }> => c.type === 'rollback' && c.loop === data.loop, async (command, state) => {
+  return whenCurrent(ctx, data.run_id, 'rollback', data.loop, async (command, state) => {
     const snapshot = await ctx.store.backup(data.run_id, command.loop);
     if (snapshot === undefined) throw new UnrecoverableError(`loop ${command.loop} of run ${data.run_id} has no snapshot to roll back to`);
     await rollbackLoop(stepDeps(ctx, state), { spaceId: workSpace(state), snapshot, metricViews: command.metric_views });
@@ -169,7 +171,7 @@ export async function rollbackJob(ctx: StageContext, data: JobData<'rollback'>):
 
 /** Applier: finds or creates the staging copy the run works on; the original as copied is kept as snapshot 0. */
 export async function stageJob(ctx: StageContext, data: JobData<'stage'>): Promise<JobOutcome> {
-  return whenCurrent(ctx, data.run_id, 'stage', (c): c is Extract<RunCommand, { type: 'stage' }> => c.type === 'stage', async (_command, state) => {
+  return whenCurrent(ctx, data.run_id, 'stage', undefined, async (_command, state) => {
     const staged = await stageLoop(stepDeps(ctx, state), { spaceId: state.config.space_id, runId: state.run_id });
     await ctx.store.saveBackup(data.run_id, 0, staged.original);
     return { type: 'staged', space_id: staged.spaceId, original_hash: staged.originalHash };
@@ -178,25 +180,25 @@ export async function stageJob(ctx: StageContext, data: JobData<'stage'>): Promi
 
 /** Applier: writes the best kept configuration to the original (refused if it moved), trashes the copy. */
 export async function promoteJob(ctx: StageContext, data: JobData<'promote'>): Promise<JobOutcome> {
-  return whenCurrent(ctx, data.run_id, 'promote', (c): c is Extract<RunCommand, { type: 'promote' }> => c.type === 'promote', async (command, state) => {
+  return whenCurrent(ctx, data.run_id, 'promote', undefined, async (command, state) => {
     const original = await ctx.store.backup(data.run_id, 0);
     if (original === undefined) throw new UnrecoverableError(`run ${data.run_id} has no copy of the original to compare with`);
-    const outcome = await promoteLoop(stepDeps(ctx, state), { spaceId: state.config.space_id, stagingSpaceId: command.from_space_id, originalAsCopied: original });
+    const outcome = await promoteCopy(stepDeps(ctx, state), { spaceId: state.config.space_id, stagingSpaceId: command.from_space_id, originalAsCopied: original });
     return outcome.promoted ? { type: 'promoted' } : { type: 'promotion_refused', reason: outcome.reason };
   });
 }
 
 /** Applier: trashes the staging copy and drops the metric views the run kept. */
 export async function discardJob(ctx: StageContext, data: JobData<'discard'>): Promise<JobOutcome> {
-  return whenCurrent(ctx, data.run_id, 'discard', (c): c is Extract<RunCommand, { type: 'discard' }> => c.type === 'discard', async (command, state) => {
-    await discardLoop(stepDeps(ctx, state), { stagingSpaceId: command.space_id, metricViews: command.metric_views });
+  return whenCurrent(ctx, data.run_id, 'discard', undefined, async (command, state) => {
+    await discardCopy(stepDeps(ctx, state), { stagingSpaceId: command.space_id, metricViews: command.metric_views });
     return { type: 'discarded' };
   });
 }
 
 /** Applier: puts a kept configuration (0 = the one before the run) back onto the original space, verified. */
 export async function restoreJob(ctx: StageContext, data: JobData<'restore'>): Promise<JobOutcome> {
-  return whenCurrent(ctx, data.run_id, 'restore', (c): c is Extract<RunCommand, { type: 'restore' }> => c.type === 'restore', async (command, state) => {
+  return whenCurrent(ctx, data.run_id, 'restore', undefined, async (command, state) => {
     const snapshot = restoreSnapshot(await ctx.store.snapshots(data.run_id), command.loop);
     await restoreLoop(stepDeps(ctx, state), { spaceId: state.config.space_id, snapshot, loop: command.loop });
     return { type: 'restored', loop: command.loop };

@@ -18,22 +18,14 @@ const CLAUSES = ['select', 'from', 'where', 'group by', 'having', 'order by', 'l
 /** Splits `text` at top level (outside parentheses and quotes) wherever `separator` matches. */
 export function splitTopLevel(text: string, separator: RegExp): string[] {
   const parts: string[] = [];
-  let depth = 0, quote = '', start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quote) { if (ch === quote) quote = ''; continue; }
-    if (ch === "'" || ch === '"' || ch === '`') { quote = ch; continue; }
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (depth === 0) {
-      const m = separator.exec(text.slice(i));
-      if (m && m.index === 0 && (i === 0 || /[\s,]/.test(text[i - 1]) || m[0].trim() === ',')) {
-        parts.push(text.slice(start, i));
-        i += m[0].length - 1;
-        start = i + 1;
-      }
-    }
-  }
+  let start = 0;
+  scanTopLevel(text, (i) => {
+    const m = separator.exec(text.slice(i));
+    if (!m || m.index !== 0 || !(i === 0 || /[\s,]/.test(text[i - 1]) || m[0].trim() === ',')) return;
+    parts.push(text.slice(start, i));
+    start = i + m[0].length;
+    return start - 1;
+  });
   parts.push(text.slice(start));
   return parts.map((p) => p.trim()).filter(Boolean);
 }

@@ -262,9 +262,9 @@ function passOf(state: RunState, pass: number): PassRecord {
   return record;
 }
 
-/** The last closed scoring pass, if any. */
-export function lastPass(state: RunState): PassRecord | undefined {
-  return [...state.loops].sort((a, b) => a.loop - b.loop).filter((l) => l.pass).at(-1)?.pass;
+/** The loop (or, for scoring, the pass) a command belongs to; undefined for once-per-run commands. */
+export function loopOf(command: RunCommand): number | undefined {
+  return 'pass' in command ? command.pass : 'loop' in command ? command.loop : undefined;
 }
 
 /** The pass whose configuration is in place and kept (what a run ends with). */

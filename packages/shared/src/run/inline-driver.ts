@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { commandsFor, nextStep, startRun } from '../engine/run-engine.ts';
+import { commandsFor, loopOf, nextStep, startRun } from '../engine/run-engine.ts';
 import type { RunCommand, RunEvent, RunState, Step } from '../engine/run-state.ts';
 import { runView, type RunView } from '../engine/run-view.ts';
 import { describeFailure, isInfrastructureError, RunAbortedError } from '../errors/index.ts';
@@ -7,7 +7,8 @@ import type { BenchmarkQuestion, RunConfig, ScoreReport } from '../schemas/index
 import type { GenieConversations } from '../stages/ports.ts';
 import { scoreBenchmark } from '../stages/score.stage.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import { applyLoop, discardLoop, preflightLoop, failuresFor, outcomesOf, planLoop, promoteLoop, restoreLoop, restoreSnapshot, rollbackLoop, stageLoop, type StepDeps } from './run-steps.ts';
+import { discardCopy, promoteCopy } from '../stages/staging.stage.ts';
+import { applyLoop, preflightLoop, failuresFor, outcomesOf, planLoop, restoreLoop, restoreSnapshot, rollbackLoop, stageLoop, type StepDeps } from './run-steps.ts';
 
 export type RunStage = RunCommand['type'];
 
@@ -115,11 +116,11 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
         await rollbackLoop(stepDeps, { spaceId, snapshot: backups[command.loop], metricViews: command.metric_views });
         return { type: 'rolled_back', loop: command.loop };
       case 'promote': {
-        const outcome = await promoteLoop(stepDeps, { spaceId: config.space_id, stagingSpaceId: command.from_space_id, originalAsCopied: backups[0] });
+        const outcome = await promoteCopy(stepDeps, { spaceId: config.space_id, stagingSpaceId: command.from_space_id, originalAsCopied: backups[0] });
         return outcome.promoted ? { type: 'promoted' } : { type: 'promotion_refused', reason: outcome.reason };
       }
       case 'discard':
-        await discardLoop(stepDeps, { stagingSpaceId: command.space_id, metricViews: command.metric_views });
+        await discardCopy(stepDeps, { stagingSpaceId: command.space_id, metricViews: command.metric_views });
         return { type: 'discarded' };
       case 'restore':
         await restoreLoop(stepDeps, { spaceId: config.space_id, snapshot: restoreSnapshot({ backups, snapshots }, command.loop), loop: command.loop });
@@ -132,7 +133,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
   while (queue.length > 0) {
     const command = queue.shift()!;
     const stage = command.type;
-    const loop = 'pass' in command ? command.pass : 'loop' in command ? command.loop : state.loop;
+    const loop = loopOf(command) ?? state.loop;
     emit({ type: 'stage_start', loop, stage, total: stage === 'score' ? questions.length * state.config.repeats : 1 });
     let event: RunEvent;
     try {

@@ -5,7 +5,7 @@ import { parseSerializedSpace, type ApplyResult, type BenchmarkQuestion, type Fi
 import { applyFixes } from '../stages/apply.stage.ts';
 import { RunAbortedError } from '../errors/index.ts';
 import { canonicalSpace, rollbackSpace } from '../stages/rollback.stage.ts';
-import { discardCopy, promoteCopy, spaceHash, stageCopy } from '../stages/staging.stage.ts';
+import { spaceHash, stageCopy } from '../stages/staging.stage.ts';
 import { plan } from '../stages/plan.stage.ts';
 import type { ChatModel, GenieSpaces, SqlWarehouse } from '../stages/ports.ts';
 import { describeSpaceTables } from '../stages/table-schemas.ts';
@@ -114,8 +114,6 @@ export async function stageLoop(deps: StepDeps, input: { spaceId: string; runId:
   return { ...staged, originalHash: spaceHash(staged.original) };
 }
 
-/** The promote command: the staging copy's configuration onto the original, unless the original moved. */
-export const promoteLoop = (deps: StepDeps, input: { spaceId: string; stagingSpaceId: string; originalAsCopied: string }) => promoteCopy(deps, input);
 
 /** The configuration a restore of `loop` puts back: 0 = the space before the run, else what that loop left. */
 export function restoreSnapshot(saved: { backups: Record<number, string>; snapshots: Record<number, string> }, loop: number): string | undefined {
@@ -130,8 +128,7 @@ export async function restoreLoop(deps: StepDeps, input: { spaceId: string; snap
   await rollbackSpace({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.spaceId, snapshot: input.snapshot, metricViews: [] });
 }
 
-/** The discard command: the staging copy trashed, the metric views the run kept dropped. */
-export const discardLoop = (deps: StepDeps, input: { stagingSpaceId: string; metricViews: readonly string[] }) => discardCopy(deps, input);
+
 
 /**
  * The preflight command: the workspace, space, warehouse and endpoint checks, then the benchmark check; the
