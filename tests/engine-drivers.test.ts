@@ -94,4 +94,15 @@ describe('one run engine, two drivers', () => {
     expect(state.error).toContain(sim.warehousePath);
     expect(state.loops[0].pass).toBeUndefined();
   });
+  it.each([['in memory', inline], ['over BullMQ', queued]] as const)('%s: a question the benchmark check leaves out is never asked of Genie', async (_name, drive) => {
+    const sim = await simulator();
+    const empty = { id: 'empty-1', question: 'How many stores are there with no name at all?', expected_sql: 'SELECT COUNT(*) AS stores FROM main.retail.stores WHERE 1 = 0 GROUP BY 1' };
+    const benchmark = [...questions.slice(0, 5), empty];
+    const state = await drive(sim, configFor(sim, { max_loops: 1, in_place: true, holdout: 0 }), undefined, benchmark);
+    expect(state.excluded?.map((e) => e.question_id)).toEqual(['empty-1']);
+    const passes = state.loops.filter((l) => l.pass).length;
+    expect(passes).toBeGreaterThanOrEqual(1);
+    expect(state.loops.every((l) => !l.pass || l.pass.outcomes.every((o) => o.question_id !== 'empty-1'))).toBe(true);
+    expect(sim.requestLog.filter((r) => r.kind === 'genie_question')).toHaveLength(5 * passes);
+  });
 });

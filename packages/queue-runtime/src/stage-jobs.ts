@@ -1,6 +1,7 @@
 import {
   applyLoop,
   commandsFor,
+  isScored,
   loopOf,
   describeFailure,
   failuresFor,
@@ -111,6 +112,7 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
   const { repeats } = state.config;
   const question = (await ctx.store.questions(data.run_id))[Math.floor(data.index / repeats)];
   if (!question) return { skipped: `no question at index ${data.index}` };
+  if (!isScored(state, question.id)) return { skipped: `question ${question.id} is left out of the benchmark` };
   const repeat = data.index % repeats;
   const done = await ctx.store.result(data.run_id, data.pass, question.id, repeat);
   if (done) return { question_id: question.id, verdict: done.verdict, reused: true };
@@ -128,7 +130,8 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
 export async function scorePassJob(ctx: StageContext, data: JobData<'score-pass'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'score', data.pass, async (command, state) => {
     const [questions, saved] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.pass)]);
-    const fields = repeatedQuestions(questions, state.config.repeats).map(({ question, repeat }) => resultField(question.id, repeat));
+    const asked = questions.filter((q) => isScored(state, q.id));
+    const fields = repeatedQuestions(asked, state.config.repeats).map(({ question, repeat }) => resultField(question.id, repeat));
     const missing = fields.filter((f) => !saved.has(f));
     if (missing.length > 0) throw new Error(`pass ${command.pass} has no result for ${missing.length} answer(s), e.g. ${missing[0]}`);
     return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(fields.map((f) => saved.get(f)!)) };

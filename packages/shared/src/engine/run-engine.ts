@@ -151,8 +151,7 @@ function transition(state: RunState, event: RunEvent): RunState {
 }
 
 function afterPass(state: RunState, pass: number, all: QuestionOutcome[]): RunState {
-  const excluded = new Set((state.excluded ?? []).map((e) => e.question_id));
-  const outcomes = all.filter((o) => !excluded.has(o.question_id));
+  const outcomes = all.filter((o) => isScored(state, o.question_id));
   const accepted = pass > 0 ? passOf(state, state.accepted_pass) : undefined;
   const record = passRecord(pass, outcomes, state.holdout_ids, accepted);
   const loop = loopAt(state, pass);
@@ -199,6 +198,9 @@ function finish(state: RunState, decision: LoopDecision): RunState {
 }
 
 /** The run works on a staging copy of the space (not in place, not a dry run). */
+/** A question the benchmark check left out is never asked: it would spend Genie quota on a result nobody counts. */
+export const isScored = (state: Pick<RunState, 'excluded'>, questionId: string): boolean => !(state.excluded ?? []).some((e) => e.question_id === questionId);
+
 export const isStaged = (state: RunState): boolean => state.work_space_id !== undefined && state.work_space_id !== state.config.space_id;
 
 /** Metric views created by loops that were kept (rolled-back loops dropped theirs already). */

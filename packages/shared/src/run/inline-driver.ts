@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { commandsFor, loopOf, nextStep, startRun } from '../engine/run-engine.ts';
+import { commandsFor, isScored, loopOf, nextStep, startRun } from '../engine/run-engine.ts';
 import type { RunCommand, RunEvent, RunState, Step } from '../engine/run-state.ts';
 import { runView, type RunView } from '../engine/run-view.ts';
 import { describeFailure, isInfrastructureError, RunAbortedError } from '../errors/index.ts';
@@ -85,12 +85,13 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
         return { type: 'staged', space_id: staged.spaceId, original_hash: staged.originalHash };
       }
       case 'score': {
-        const total = questions.length * config.repeats;
+        const asked = questions.filter((q) => isScored(state, q.id));
+        const total = asked.length * config.repeats;
         const report = await scoreBenchmark(
           { genie: deps.genie, warehouse: deps.warehouse, logger },
           {
             spaceId,
-            questions,
+            questions: asked,
             repeats: config.repeats,
             concurrency: config.batch ? config.genie_concurrency : 1,
             timeoutMs: config.question_timeout_s * 1000,
@@ -134,7 +135,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
     const command = queue.shift()!;
     const stage = command.type;
     const loop = loopOf(command) ?? state.loop;
-    emit({ type: 'stage_start', loop, stage, total: stage === 'score' ? questions.length * state.config.repeats : 1 });
+    emit({ type: 'stage_start', loop, stage, total: stage === 'score' ? questions.filter((q) => isScored(state, q.id)).length * state.config.repeats : 1 });
     let event: RunEvent;
     try {
       event = await execute(command, state);
