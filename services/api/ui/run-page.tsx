@@ -1,0 +1,162 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from './api.ts';
+import { ConfirmButton } from './confirm-button.tsx';
+import { FixesList } from './fixes-list.tsx';
+import { duration, pct, when } from './format.ts';
+import { QuestionsTable } from './questions-table.tsx';
+import { StatusBadge } from './runs-page.tsx';
+import { ScoreChart } from './score-chart.tsx';
+import { SpaceDiff } from './text-diff.tsx';
+import { isActive, type FixesResponse, type Pass, type Progress, type QuestionResult, type RunDetail, type Snapshot } from './types.ts';
+import { usePoll } from './use-poll.ts';
+
+interface Details {
+  passes: Pass[];
+  questions: { loop: number; results: QuestionResult[] }[];
+  fixes: FixesResponse;
+  snapshots: Snapshot[];
+}
+
+/** One run: live progress, score chart, questions, fixes, the space's diff, and the decisions a person can take. */
+export function RunPage({ id }: { id: string }) {
+  const [moving, setMoving] = useState(true);
+  const [actionError, setActionError] = useState<string | undefined>(undefined);
+  const live = usePoll(async () => {
+    const [run, progress] = await Promise.all([api<RunDetail>(`/runs/${id}`), api<Progress>(`/runs/${id}/progress`)]);
+    setMoving(isActive(run.status) || run.phase !== 'done');
+    return { run, progress };
+  }, 1000, [id], moving);
+  const run = live.value?.run;
+  // the heavier reads follow the run: fetched again whenever it changes stage, loop or status
+  const version = run ? `${run.status}|${run.phase}|${run.loop}|${run.scores.length}|${run.updated_at}` : '';
+  const details = usePoll<Details | undefined>(async () => {
+    if (!run) return undefined;
+    const [passes, questions, fixes, snapshots] = await Promise.all([
+      api<{ passes: Pass[] }>(`/runs/${id}/passes`),
+      api<{ loops: Details['questions'] }>(`/runs/${id}/questions`),
+      api<FixesResponse>(`/runs/${id}/fixes`),
+      api<{ snapshots: Snapshot[] }>(`/runs/${id}/snapshots`),
+    ]);
+    return { passes: passes.passes, questions: questions.loops, fixes, snapshots: snapshots.snapshots };
+  }, 0, [id, version], false);
+
+  const act = async (path: string, body: unknown = {}) => {
+    setActionError(undefined);
+    try {
+      await api(`/runs/${id}/${path}`, { method: 'POST', body });
+      setMoving(true);
+      live.reload();
+    } catch (e) {
+      setActionError((e as ApiError).message);
+    }
+  };
+
+  if (live.error && !run) return <p class="error" role="alert">Cannot load run {id}: {live.error}</p>;
+  if (!run) return <p class="muted">Loading…</p>;
+  const d = details.value;
+  const active = isActive(run.status);
+  const settled = run.phase === 'done';
+  return (
+    <>
+      <p><a href="#/">← All runs</a></p>
+      <section class="run-head" aria-labelledby="run-title">
+        <h2 id="run-title">Run <span class="mono">{id}</span> <StatusBadge status={run.status} stalled={run.stalled} /></h2>
+        <dl class="facts">
+          <div><dt>Space</dt><dd class="mono">{run.config.space_id}</dd></div>
+          {run.staging_space_id && <div><dt>Staging copy</dt><dd class="mono">{run.staging_space_id}</dd></div>}
+          <div><dt>Benchmark</dt><dd>{run.benchmark_source}, {run.question_count} questions</dd></div>
+          <div><dt>Train</dt><dd>{pct(run.initial_score)} → {pct(run.final_score)} (target {pct(run.config.target_score)})</dd></div>
+          <div><dt>Held-out</dt><dd>{run.initial_holdout === null ? 'none' : `${pct(run.initial_holdout)} → ${pct(run.final_holdout)}`}</dd></div>
+          <div><dt>Started</dt><dd>{when(run.created_at)}</dd></div>
+          <div><dt>Duration</dt><dd>{duration((active ? Date.now() : Date.parse(run.updated_at)) - Date.parse(run.created_at))}</dd></div>
+          {run.decision && <div><dt>Decision</dt><dd>{run.decision.replaceAll('_', ' ')}</dd></div>}
+        </dl>
+        {run.error && <p class="error">{run.error}</p>}
+        {run.promotion_error && <p class="error">Promotion refused: {run.promotion_error}</p>}
+        <ProgressLine progress={live.value!.progress} active={active || !settled} />
+        <div class="actions">
+          <ConfirmButton label="Promote" question="Write this run's best kept configuration to the original space?" disabled={run.status !== 'awaiting_review' || !settled} onConfirm={() => void act('promote')} />
+          <ConfirmButton label="Discard" danger question="Trash this run's staging copy and the metric views it created?" disabled={run.status !== 'awaiting_review' || !settled} onConfirm={() => void act('discard')} />
+          <RollbackButton run={run} disabled={active || !settled} onConfirm={(loop) => void act('rollback', { loop })} />
+          <ConfirmButton label="Cancel run" danger question="Cancel this run? Work in flight is dropped." disabled={!active} onConfirm={() => void act('cancel')} />
+          <a class="button" href="/admin/queues" target="_blank" rel="noopener">Queues (Bull Board)</a>
+        </div>
+        {actionError && <p class="error" role="alert">{actionError}</p>}
+      </section>
+
+      <section aria-labelledby="chart-head">
+        <h2 id="chart-head">Score per loop</h2>
+        {d ? <ScoreChart passes={d.passes} target={run.config.target_score} /> : <p class="muted">Loading…</p>}
+      </section>
+
+      <section aria-labelledby="questions-head">
+        <h2 id="questions-head">Questions</h2>
+        {d ? <QuestionsTable loops={d.questions} /> : <p class="muted">Loading…</p>}
+      </section>
+
+      <section aria-labelledby="fixes-head">
+        <h2 id="fixes-head">Fixes per loop</h2>
+        <FixesList loops={run.loops} fixes={d?.fixes} />
+      </section>
+
+      <section aria-labelledby="diff-head">
+        <h2 id="diff-head">serialized_space changes</h2>
+        {d ? <SnapshotDiff snapshots={d.snapshots} /> : <p class="muted">Loading…</p>}
+      </section>
+    </>
+  );
+}
+
+function ProgressLine({ progress, active }: { progress: Progress; active: boolean }) {
+  if (!active) return null;
+  const stage = progress.stage === 'score' ? (progress.loop === 0 ? 'scoring the baseline' : `scoring after loop ${progress.loop}`) : `${progress.stage}, loop ${progress.loop}`;
+  return (
+    <div class="progress" role="status" aria-live="polite" data-testid="progress">
+      <strong>Now:</strong> {stage}
+      {progress.total !== null && (
+        <>
+          {' '}· <span data-testid="progress-count">{progress.done} / {progress.total} questions</span>
+          <progress max={progress.total} value={progress.done ?? 0} />
+          {progress.eta_seconds !== null && <span> · about {duration(progress.eta_seconds * 1000)} left</span>}
+        </>
+      )}
+    </div>
+  );
+}
+
+function RollbackButton({ run, disabled, onConfirm }: { run: RunDetail; disabled: boolean; onConfirm: (loop: number) => void }) {
+  const kept = run.loops.filter((l) => l.loop > 0 && l.kept && !l.rolled_back).map((l) => l.loop);
+  const [loop, setLoop] = useState(0);
+  return (
+    <ConfirmButton label="Rollback" danger disabled={disabled} question="Put a configuration of this run back onto its space?" onConfirm={() => onConfirm(loop)}>
+      <label>
+        Configuration
+        <select value={loop} onChange={(e) => setLoop(Number((e.currentTarget as HTMLSelectElement).value))}>
+          <option value={0}>as before the run</option>
+          {kept.map((k) => <option value={k}>after loop {k}</option>)}
+        </select>
+      </label>
+    </ConfirmButton>
+  );
+}
+
+function SnapshotDiff({ snapshots }: { snapshots: Snapshot[] }) {
+  const [from, setFrom] = useState(0);
+  const [to, setTo] = useState<number | undefined>(undefined);
+  if (snapshots.length < 2) return <p class="muted">No change to the space yet.</p>;
+  const toIndex = to ?? snapshots.length - 1;
+  const pick = (value: number, set: (n: number) => void, label: string) => (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => set(Number((e.currentTarget as HTMLSelectElement).value))}>
+        {snapshots.map((s, i) => <option value={i}>{s.label}</option>)}
+      </select>
+    </label>
+  );
+  return (
+    <>
+      <div class="filters">{pick(from, setFrom, 'From')}{pick(toIndex, setTo, 'To')}</div>
+      <SpaceDiff before={snapshots[from].serialized_space} after={snapshots[toIndex].serialized_space} />
+    </>
+  );
+}
