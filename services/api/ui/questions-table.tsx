@@ -19,20 +19,20 @@ export function QuestionsTable({ loops }: { loops: { loop: number; results: Ques
       <div class="filters">
         <label>
           Pass
-          <select value={current.loop} onChange={(e) => setPass(Number((e.currentTarget as HTMLSelectElement).value))}>
+          <select name="pass" value={current.loop} onChange={(e) => setPass(Number((e.currentTarget as HTMLSelectElement).value))}>
             {loops.map((l) => <option value={l.loop}>{l.loop === 0 ? 'baseline' : `after loop ${l.loop}`}</option>)}
           </select>
         </label>
         <label>
           Verdict
-          <select value={verdict} onChange={(e) => setVerdict((e.currentTarget as HTMLSelectElement).value)}>
+          <select name="verdict" value={verdict} onChange={(e) => setVerdict((e.currentTarget as HTMLSelectElement).value)}>
             <option value="">all</option>
             {verdicts.map((v) => <option value={v}>{v}</option>)}
           </select>
         </label>
         <label>
           Reason
-          <select value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value)}>
+          <select name="reason" value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value)}>
             <option value="">all</option>
             {reasons.map((v) => <option value={v}>{v}</option>)}
           </select>

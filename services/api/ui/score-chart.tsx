@@ -2,7 +2,7 @@ import type { Pass } from './types.ts';
 
 const W = 640;
 const H = 260;
-const PAD = { left: 44, right: 16, top: 16, bottom: 40 };
+const PAD = { left: 44, right: 36, top: 16, bottom: 40 };
 
 /**
  * Score per pass: train (solid) and held-out (dashed) with their 95 % intervals as whiskers; a pass whose loop was not

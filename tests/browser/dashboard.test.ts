@@ -1,0 +1,147 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
+import { BenchmarkFile } from '@genie-enhancer/shared';
+import { apiFetch, startServiceStack, type ServiceStack } from '../helpers/service-stack.ts';
+import { testRedis, type TestRedis } from '../helpers/test-redis.ts';
+import { launchChromium } from './chromium.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const benchmarkFile = join(root, 'benchmarks', 'kpi_benchmark.json');
+const benchmark = BenchmarkFile.parse(JSON.parse(readFileSync(benchmarkFile, 'utf8'))).questions;
+// DASHBOARD_SCREENSHOTS=docs/img refreshes the README's pictures
+const shots = resolve(root, process.env.DASHBOARD_SCREENSHOTS ?? join(tmpdir(), 'genie-dashboard-screenshots'));
+
+describe('run dashboard in Chromium: start a run from the form, watch it, promote it (API + workers + simulator)', () => {
+  let t: TestRedis;
+  let sim: Simulator;
+  let stack: ServiceStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    t = await testRedis('ui');
+    sim = await createSimulator({ datasets: [join(root, 'datasets', 'kpi-retail')], genieLatencyMs: 300 });
+    [stack, browser] = await Promise.all([
+      startServiceStack(sim, t, { scorers: 1, env: { GENIE_QUESTIONS_PER_MINUTE: '0', GENIE_MAX_IN_FLIGHT: '8' } }),
+      launchChromium(),
+    ]);
+    // the key goes in as the Basic password, as a person would type it into the browser's prompt
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, httpCredentials: { username: 'owner', password: stack.apiKey } });
+    page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await sim?.close();
+    await t?.cleanup();
+  });
+
+  const runsCount = async () => (await (await apiFetch(stack.api, '/runs')).json()).runs.length as number;
+  const space = () => sim.spaces.find((s) => s.title === 'Retail KPIs')!;
+
+  async function fillIds() {
+    await page.getByLabel('Space id').fill(space().space_id);
+    await page.getByLabel('Warehouse id').fill(sim.warehouseId);
+  }
+
+  it('refuses an unsafe benchmark upload at the file field and starts nothing', async () => {
+    await page.goto(`${stack.api}/`);
+    await page.getByRole('heading', { name: 'Start a run' }).waitFor();
+    await fillIds();
+    const unsafe = { questions: [{ id: 'q1', question: 'How many stores?', expected_sql: 'DROP TABLE main.retail.stores' }] };
+    await page.getByLabel('Benchmark file (JSON)').setInputFiles({ name: 'unsafe.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(unsafe)) });
+    await page.getByRole('button', { name: 'Start run' }).click();
+
+    const error = page.locator('#benchmark-error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/questions\.0\.expected_sql: .*q1/);
+    expect(await page.getByLabel('Benchmark file (JSON)').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#space_id-error').count()).toBe(0);
+    expect(page.url()).not.toContain('#/runs/');
+    expect(await runsCount()).toBe(0);
+    // Chromium logs every 4xx response; the refused POST is the only entry, and no script error
+    expect(consoleErrors).toEqual([expect.stringMatching(/status of 400 .*\/runs\)$/)]);
+    consoleErrors.length = 0;
+  });
+
+  it('starts a run from an uploaded benchmark, shows its progress and outcome, and promotes it from the page', async () => {
+    const original = sim.getSpace(space().space_id)!.serialized_space;
+    await page.goto(`${stack.api}/`);
+    await fillIds();
+    await page.getByLabel('Benchmark file (JSON)').setInputFiles(benchmarkFile);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
+    const runId = page.url().split('#/runs/')[1];
+
+    // live progress of the baseline pass, without a reload
+    const count = page.getByTestId('progress-count');
+    await count.waitFor({ timeout: 60_000 });
+    expect(await count.textContent()).toMatch(new RegExp(`^\\d+ / ${benchmark.length} questions$`));
+
+    await page.locator('.run-head .status', { hasText: 'awaiting review' }).waitFor({ timeout: 180_000 });
+    const run = await (await apiFetch(stack.api, `/runs/${runId}`)).json();
+    expect(run.status).toBe('awaiting_review');
+    expect(run.scores.length).toBeGreaterThanOrEqual(2);
+
+    // one chart point per scoring pass; the questions table lists every scored question of the last pass
+    await expect.poll(() => page.getByTestId('train-point').count(), { timeout: 15_000 }).toBe(run.scores.length);
+    const scored = benchmark.map((q) => q.id).filter((id) => !run.excluded.some((e: { question_id: string }) => e.question_id === id));
+    const rows = page.locator('[data-testid=questions-table] tbody tr[data-question-id]');
+    expect((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-question-id')))).sort()).toEqual([...scored].sort());
+    await page.screenshot({ path: join(shots, 'run-page.png') });
+    await page.screenshot({ path: join(shots, 'run-page-full.png'), fullPage: true });
+
+    // a question the baseline failed: Genie's SQL beside the expected SQL, differences marked, with the result difference
+    await page.locator('select[name=pass]').selectOption({ label: 'baseline' });
+    await page.locator('select[name=verdict]').selectOption('fail');
+    const failed = rows.first();
+    const questionId = await failed.getAttribute('data-question-id');
+    await failed.getByRole('button', { name: 'Compare' }).click();
+    const diff = page.getByTestId('sql-diff');
+    await diff.waitFor();
+    expect(await diff.locator('pre').nth(1).textContent()).toBe(benchmark.find((q) => q.id === questionId)!.expected_sql);
+    expect(await diff.locator('del, ins').count()).toBeGreaterThan(0);
+    expect(await page.locator('.result-difference').textContent()).toMatch(/Result difference: \S/);
+    await page.screenshot({ path: join(shots, 'sql-diff.png'), fullPage: false });
+
+    // the staging copy's serialized_space changed: the diff shows added lines
+    expect(await page.getByTestId('space-diff').locator('.add').count()).toBeGreaterThan(0);
+
+    // promote with the keyboard: Tab to the button, Enter, confirm in the dialog
+    await page.locator('a[href="#/"]', { hasText: 'All runs' }).focus();
+    for (let i = 0; i < 40 && !(await page.evaluate(() => document.activeElement?.textContent === 'Promote')); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Promote?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Promote' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.run-head .status', { hasText: 'promoted' }).waitFor({ timeout: 60_000 });
+    expect(sim.getSpace(space().space_id)!.serialized_space).not.toBe(original);
+
+    // the list shows the run with its sparkline, at desktop and phone width, without sideways scrolling of the page
+    await page.goto(`${stack.api}/#/`);
+    const row = page.locator(`tr[data-run-id="${runId}"]`);
+    await row.waitFor();
+    expect(await row.locator('.status').textContent()).toBe('promoted');
+    expect(await row.locator('svg.sparkline circle').count()).toBe(run.scores.length);
+    await page.screenshot({ path: join(shots, 'runs-list.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${stack.api}/#/runs/${runId}`);
+    await page.getByTestId('score-chart').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(shots, 'run-page-phone.png'), fullPage: false });
+
+    expect(consoleErrors).toEqual([]);
+  }, 300_000);
+});
