@@ -102,17 +102,22 @@ describe('run dashboard in Chromium: start a run from the form, watch it, promot
     await page.screenshot({ path: join(shots, 'run-page.png') });
     await page.screenshot({ path: join(shots, 'run-page-full.png'), fullPage: true });
 
-    // a question the baseline failed: Genie's SQL beside the expected SQL, differences marked, with the result difference
-    await page.locator('select[name=pass]').selectOption({ label: 'baseline' });
+    // a question Genie answered with wrong SQL: its SQL beside the expected SQL, differences marked, with the result difference
+    const results: { loops: { loop: number; results: { question_id: string; verdict: string; genie_sql?: string; reason: string }[] }[] } =
+      await (await apiFetch(stack.api, `/runs/${runId}/questions`)).json();
+    const wrong = results.loops.flatMap((l) => l.results.filter((r) => r.verdict === 'fail' && r.genie_sql).map((r) => ({ loop: l.loop, ...r })))[0];
+    expect(wrong, 'some pass has a question answered with wrong SQL').toBeDefined();
+    await page.locator('select[name=pass]').selectOption(String(wrong.loop));
     await page.locator('select[name=verdict]').selectOption('fail');
-    const failed = rows.first();
-    const questionId = await failed.getAttribute('data-question-id');
+    const questionId = wrong.question_id;
+    const failed = rows.and(page.locator(`[data-question-id="${questionId}"]`));
     await failed.getByRole('button', { name: 'Compare' }).click();
     const diff = page.getByTestId('sql-diff');
     await diff.waitFor();
     expect(await diff.locator('pre').nth(1).textContent()).toBe(benchmark.find((q) => q.id === questionId)!.expected_sql);
     expect(await diff.locator('del, ins').count()).toBeGreaterThan(0);
-    expect(await page.locator('.result-difference').textContent()).toMatch(/Result difference: \S/);
+    expect(await diff.locator('pre').nth(0).textContent()).toBe(wrong.genie_sql);
+    expect(await page.locator('.result-difference').textContent()).toBe(`Result difference: ${wrong.reason}`);
     await page.screenshot({ path: join(shots, 'sql-diff.png'), fullPage: false });
 
     // the staging copy's serialized_space changed: the diff shows added lines

@@ -1,8 +1,9 @@
-import { diffWords, structuredPatch } from 'diff';
+import { diffWordsWithSpace, structuredPatch } from 'diff';
 
 /** Two SQL texts side by side, the words only one of them has highlighted. */
 export function SqlSideBySide({ left, right, leftTitle, rightTitle }: { left: string; right: string; leftTitle: string; rightTitle: string }) {
-  const parts = diffWords(left, right);
+  // whitespace counts as words, so each side reads back exactly as written
+  const parts = diffWordsWithSpace(left, right);
   return (
     <div class="sql-diff" data-testid="sql-diff">
       <div>
