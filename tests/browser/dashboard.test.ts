@@ -2,12 +2,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
 import { BenchmarkFile } from '@genie-enhancer/shared';
 import { apiFetch, startServiceStack, type ServiceStack } from '../helpers/service-stack.ts';
 import { testRedis, type TestRedis } from '../helpers/test-redis.ts';
-import { launchChromium } from './chromium.ts';
+import { openBrowserPage, type BrowserPage } from './browser-page.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const benchmarkFile = join(root, 'benchmarks', 'kpi_benchmark.json');
@@ -19,26 +19,17 @@ describe('run dashboard in Chromium: start a run from the form, watch it, promot
   let t: TestRedis;
   let sim: Simulator;
   let stack: ServiceStack;
-  let browser: Browser;
-  let context: BrowserContext;
+  let browser: BrowserPage;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[];
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     t = await testRedis('ui');
     sim = await createSimulator({ datasets: [join(root, 'datasets', 'kpi-retail')], genieLatencyMs: 300 });
-    [stack, browser] = await Promise.all([
-      startServiceStack(sim, t, { scorers: 1, env: { GENIE_QUESTIONS_PER_MINUTE: '0', GENIE_MAX_IN_FLIGHT: '8' } }),
-      launchChromium(),
-    ]);
-    // the key goes in as the Basic password, as a person would type it into the browser's prompt
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, httpCredentials: { username: 'owner', password: stack.apiKey } });
-    page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    stack = await startServiceStack(sim, t, { scorers: 1, env: { GENIE_QUESTIONS_PER_MINUTE: '0', GENIE_MAX_IN_FLIGHT: '8' } });
+    browser = await openBrowserPage(stack.apiKey);
+    ({ page, consoleErrors } = browser);
   }, 240_000);
   afterAll(async () => {
     await browser?.close();

@@ -10,6 +10,19 @@ import { SpaceDiff } from './text-diff.tsx';
 import { isActive, type FixesResponse, type Pass, type Progress, type QuestionResult, type RunDetail, type Snapshot } from './types.ts';
 import { usePoll } from './use-poll.ts';
 
+// the dashboard's own read routes know only runs still in Redis; a run read from elsewhere shows without them
+const optional = <T,>(request: Promise<T>) => request.catch(() => undefined);
+
+/** The passes as GET /runs/:id tells them, without intervals. */
+function passesOf(run: RunDetail): Pass[] {
+  const point = (score: number): [number, number] => [score, score];
+  return run.scores.map((s) => ({
+    pass: s.loop, score: s.score, interval: point(s.score), passed: s.passed, total: s.total,
+    holdout: s.holdout === null ? null : { score: s.holdout, interval: point(s.holdout), passed: 0, total: 0 },
+    kept: s.kept, rolled_back: run.loops.find((l) => l.loop === s.loop)?.rolled_back ?? false, gate_reasons: [],
+  }));
+}
+
 interface Details {
   passes: Pass[];
   questions: { loop: number; results: QuestionResult[] }[];
@@ -22,7 +35,7 @@ export function RunPage({ id }: { id: string }) {
   const [moving, setMoving] = useState(true);
   const [actionError, setActionError] = useState<string | undefined>(undefined);
   const live = usePoll(async () => {
-    const [run, progress] = await Promise.all([api<RunDetail>(`/runs/${id}`), api<Progress>(`/runs/${id}/progress`)]);
+    const [run, progress] = await Promise.all([api<RunDetail>(`/runs/${id}`), optional(api<Progress>(`/runs/${id}/progress`))]);
     setMoving(isActive(run.status) || run.phase !== 'done');
     return { run, progress };
   }, 1000, [id], moving);
@@ -32,12 +45,12 @@ export function RunPage({ id }: { id: string }) {
   const details = usePoll<Details | undefined>(async () => {
     if (!run) return undefined;
     const [passes, questions, fixes, snapshots] = await Promise.all([
-      api<{ passes: Pass[] }>(`/runs/${id}/passes`),
+      optional(api<{ passes: Pass[] }>(`/runs/${id}/passes`)),
       api<{ loops: Details['questions'] }>(`/runs/${id}/questions`),
       api<FixesResponse>(`/runs/${id}/fixes`),
-      api<{ snapshots: Snapshot[] }>(`/runs/${id}/snapshots`),
+      optional(api<{ snapshots: Snapshot[] }>(`/runs/${id}/snapshots`)),
     ]);
-    return { passes: passes.passes, questions: questions.loops, fixes, snapshots: snapshots.snapshots };
+    return { passes: passes?.passes ?? passesOf(run), questions: questions.loops, fixes, snapshots: snapshots?.snapshots ?? [] };
   }, 0, [id, version], false);
 
   const act = async (path: string, body: unknown = {}) => {
@@ -73,7 +86,7 @@ export function RunPage({ id }: { id: string }) {
         </dl>
         {run.error && <p class="error">{run.error}</p>}
         {run.promotion_error && <p class="error">Promotion refused: {run.promotion_error}</p>}
-        <ProgressLine progress={live.value!.progress} active={active || !settled} />
+        <ProgressLine run={run} progress={live.value!.progress} active={active || !settled} />
         <div class="actions">
           <ConfirmButton label="Promote" question="Write this run's best kept configuration to the original space?" disabled={run.status !== 'awaiting_review' || !settled} onConfirm={() => void act('promote')} />
           <ConfirmButton label="Discard" danger question="Trash this run's staging copy and the metric views it created?" disabled={run.status !== 'awaiting_review' || !settled} onConfirm={() => void act('discard')} />
@@ -107,8 +120,9 @@ export function RunPage({ id }: { id: string }) {
   );
 }
 
-function ProgressLine({ progress, active }: { progress: Progress; active: boolean }) {
+function ProgressLine({ run, progress: reported, active }: { run: RunDetail; progress: Progress | undefined; active: boolean }) {
   if (!active) return null;
+  const progress = reported ?? { status: run.status, loop: run.loop, stage: run.phase, done: null, total: null, started_at: null, eta_seconds: null };
   const stage = progress.stage === 'score' ? (progress.loop === 0 ? 'scoring the baseline' : `scoring after loop ${progress.loop}`) : `${progress.stage}, loop ${progress.loop}`;
   return (
     <div class="progress" role="status" aria-live="polite" data-testid="progress">
