@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { anyOf, SelectField } from './select-field.tsx';
 import { SqlSideBySide } from './text-diff.tsx';
 import type { QuestionResult } from './types.ts';
 
@@ -17,26 +18,9 @@ export function QuestionsTable({ loops }: { loops: { loop: number; results: Ques
   return (
     <>
       <div class="filters">
-        <label>
-          Pass
-          <select name="pass" value={current.loop} onChange={(e) => setPass(Number((e.currentTarget as HTMLSelectElement).value))}>
-            {loops.map((l) => <option value={l.loop}>{l.loop === 0 ? 'baseline' : `after loop ${l.loop}`}</option>)}
-          </select>
-        </label>
-        <label>
-          Verdict
-          <select name="verdict" value={verdict} onChange={(e) => setVerdict((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">all</option>
-            {verdicts.map((v) => <option value={v}>{v}</option>)}
-          </select>
-        </label>
-        <label>
-          Reason
-          <select name="reason" value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">all</option>
-            {reasons.map((v) => <option value={v}>{v}</option>)}
-          </select>
-        </label>
+        <SelectField label="Pass" name="pass" value={current.loop} onChange={setPass} options={loops.map((l) => ({ value: l.loop, label: l.loop === 0 ? 'baseline' : `after loop ${l.loop}` }))} />
+        <SelectField label="Verdict" name="verdict" value={verdict} onChange={setVerdict} options={anyOf(verdicts)} />
+        <SelectField label="Reason" name="reason" value={reason} onChange={setReason} options={anyOf(reasons)} />
         <span class="muted">{rows.length} of {current.results.length}</span>
       </div>
       <div class="table-wrap">

@@ -6,6 +6,7 @@ import { duration, pct, when } from './format.ts';
 import { QuestionsTable } from './questions-table.tsx';
 import { StatusBadge } from './runs-page.tsx';
 import { ScoreChart } from './score-chart.tsx';
+import { SelectField } from './select-field.tsx';
 import { SpaceDiff } from './text-diff.tsx';
 import { isActive, type FixesResponse, type Pass, type Progress, type QuestionResult, type RunDetail, type Snapshot } from './types.ts';
 import { usePoll } from './use-poll.ts';
@@ -143,13 +144,7 @@ function RollbackButton({ run, disabled, onConfirm }: { run: RunDetail; disabled
   const [loop, setLoop] = useState(0);
   return (
     <ConfirmButton label="Rollback" danger disabled={disabled} question="Put a configuration of this run back onto its space?" onConfirm={() => onConfirm(loop)}>
-      <label>
-        Configuration
-        <select value={loop} onChange={(e) => setLoop(Number((e.currentTarget as HTMLSelectElement).value))}>
-          <option value={0}>as before the run</option>
-          {kept.map((k) => <option value={k}>after loop {k}</option>)}
-        </select>
-      </label>
+      <SelectField label="Configuration" value={loop} onChange={setLoop} options={[{ value: 0, label: 'as before the run' }, ...kept.map((k) => ({ value: k, label: `after loop ${k}` }))]} />
     </ConfirmButton>
   );
 }
@@ -159,17 +154,13 @@ function SnapshotDiff({ snapshots }: { snapshots: Snapshot[] }) {
   const [to, setTo] = useState<number | undefined>(undefined);
   if (snapshots.length < 2) return <p class="muted">No change to the space yet.</p>;
   const toIndex = to ?? snapshots.length - 1;
-  const pick = (value: number, set: (n: number) => void, label: string) => (
-    <label>
-      {label}
-      <select value={value} onChange={(e) => set(Number((e.currentTarget as HTMLSelectElement).value))}>
-        {snapshots.map((s, i) => <option value={i}>{s.label}</option>)}
-      </select>
-    </label>
-  );
+  const options = snapshots.map((s, i) => ({ value: i, label: s.label }));
   return (
     <>
-      <div class="filters">{pick(from, setFrom, 'From')}{pick(toIndex, setTo, 'To')}</div>
+      <div class="filters">
+        <SelectField label="From" value={from} onChange={setFrom} options={options} />
+        <SelectField label="To" value={toIndex} onChange={setTo} options={options} />
+      </div>
       <SpaceDiff before={snapshots[from].serialized_space} after={snapshots[toIndex].serialized_space} />
     </>
   );

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { duration, pct, shortId, when } from './format.ts';
 import { RunForm } from './run-form.tsx';
+import { anyOf, SelectField } from './select-field.tsx';
 import { Sparkline } from './sparkline.tsx';
 import { isActive, type Pass, type RunSummary } from './types.ts';
 import { usePoll } from './use-poll.ts';
@@ -38,20 +39,8 @@ export function RunsPage() {
         <div class="section-head">
           <h2 id="runs-title">Runs</h2>
           <div class="filters">
-            <label>
-              Space
-              <select value={space} onChange={(e) => setSpace((e.currentTarget as HTMLSelectElement).value)}>
-                <option value="">all</option>
-                {spaces.map((s) => <option value={s}>{s}</option>)}
-              </select>
-            </label>
-            <label>
-              Status
-              <select value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}>
-                <option value="">all</option>
-                {STATUSES.map((s) => <option value={s}>{s.replace('_', ' ')}</option>)}
-              </select>
-            </label>
+            <SelectField label="Space" value={space} onChange={setSpace} options={anyOf(spaces)} />
+            <SelectField label="Status" value={status} onChange={setStatus} options={anyOf(STATUSES, (s) => s.replace('_', ' '))} />
           </div>
         </div>
         {error && <p class="error" role="alert">Cannot load runs: {error}</p>}
