@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
 
@@ -20,4 +23,11 @@ export async function openBrowserPage(apiKey: string): Promise<BrowserPage> {
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   return { browser, page, consoleErrors, close: () => browser.close() };
+}
+
+/** Where the tests save screenshots: the system's temp directory, or DASHBOARD_SCREENSHOTS (docs/img refreshes the README's). */
+export function screenshotDir(): string {
+  const dir = resolve(join(import.meta.dirname, '..', '..'), process.env.DASHBOARD_SCREENSHOTS ?? join(tmpdir(), 'genie-dashboard-screenshots'));
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

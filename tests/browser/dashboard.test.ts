@@ -1,19 +1,17 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
 import { BenchmarkFile } from '@genie-enhancer/shared';
 import { apiFetch, startServiceStack, type ServiceStack } from '../helpers/service-stack.ts';
 import { testRedis, type TestRedis } from '../helpers/test-redis.ts';
-import { openBrowserPage, type BrowserPage } from './browser-page.ts';
+import { openBrowserPage, screenshotDir, type BrowserPage } from './browser-page.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const benchmarkFile = join(root, 'benchmarks', 'kpi_benchmark.json');
 const benchmark = BenchmarkFile.parse(JSON.parse(readFileSync(benchmarkFile, 'utf8'))).questions;
-// DASHBOARD_SCREENSHOTS=docs/img refreshes the README's pictures
-const shots = resolve(root, process.env.DASHBOARD_SCREENSHOTS ?? join(tmpdir(), 'genie-dashboard-screenshots'));
+const shots = screenshotDir();
 
 describe('run dashboard in Chromium: start a run from the form, watch it, promote it (API + workers + simulator)', () => {
   let t: TestRedis;
@@ -24,7 +22,6 @@ describe('run dashboard in Chromium: start a run from the form, watch it, promot
   let consoleErrors: string[];
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     t = await testRedis('ui');
     sim = await createSimulator({ datasets: [join(root, 'datasets', 'kpi-retail')], genieLatencyMs: 300 });
     stack = await startServiceStack(sim, t, { scorers: 1, env: { GENIE_QUESTIONS_PER_MINUTE: '0', GENIE_MAX_IN_FLIGHT: '8' } });
@@ -71,6 +68,14 @@ describe('run dashboard in Chromium: start a run from the form, watch it, promot
     await page.goto(`${stack.api}/`);
     await fillIds();
     await page.getByLabel('Benchmark file (JSON)').setInputFiles(benchmarkFile);
+    // every progress text the page shows, as it shows it (the page is never reloaded while the run goes on)
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { progressSeen: string[] }).progressSeen = []);
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid=progress-count]')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
     const runId = page.url().split('#/runs/')[1];
@@ -79,10 +84,14 @@ describe('run dashboard in Chromium: start a run from the form, watch it, promot
     const count = page.getByTestId('progress-count');
     await count.waitFor({ timeout: 60_000 });
     expect(await count.textContent()).toMatch(new RegExp(`^\\d+ / ${benchmark.length} questions$`));
+    await page.screenshot({ path: join(shots, 'run-page-progress.png') });
 
     await page.locator('.run-head .status', { hasText: 'awaiting review' }).waitFor({ timeout: 180_000 });
     const run = await (await apiFetch(stack.api, `/runs/${runId}`)).json();
     expect(run.status).toBe('awaiting_review');
+    // the count moved while the page stayed open: some answers in, before the pass was over
+    const seen: string[] = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+    expect(seen.map((text) => Number(text.split(' / ')[0])).some((done) => done > 0), seen.join(', ')).toBe(true);
     expect(run.scores.length).toBeGreaterThanOrEqual(2);
 
     // one chart point per scoring pass; the questions table lists every scored question of the last pass

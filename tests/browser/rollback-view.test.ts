@@ -9,9 +9,10 @@ import { buildApi } from '../../services/api/src/app.ts';
 import { HARMFUL, plannerWithOneHarmfulFix } from '../helpers/harmful-planner.ts';
 import { startInProcessRuntime, type InProcessRuntime } from '../helpers/in-process-runtime.ts';
 import { testRedis, type TestRedis } from '../helpers/test-redis.ts';
-import { openBrowserPage, type BrowserPage } from './browser-page.ts';
+import { openBrowserPage, screenshotDir, type BrowserPage } from './browser-page.ts';
 
 const root = join(import.meta.dirname, '..', '..');
+const shots = screenshotDir();
 const questions = BenchmarkFile.parse(JSON.parse(readFileSync(join(root, 'benchmarks', 'kpi_benchmark.json'), 'utf8'))).questions;
 
 describe('run dashboard in Chromium: a run whose first change the gate rolled back, and a rollback from the page', () => {
@@ -59,6 +60,7 @@ describe('run dashboard in Chromium: a run whose first change the gate rolled ba
     const dropped = page.locator('[data-testid=score-chart] g.pass.dropped');
     expect(await dropped.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-pass')))).toEqual(['1']);
     expect(await dropped.locator('text').textContent()).toBe('rolled back');
+    await page.screenshot({ path: join(shots, 'run-page-rolled-back.png') });
 
     const loop1 = page.locator('article.loop[data-loop="1"]');
     expect(await loop1.locator('h3 .status').textContent()).toBe('rolled back');

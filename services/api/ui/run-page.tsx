@@ -80,7 +80,7 @@ export function RunPage({ id }: { id: string }) {
           {run.staging_space_id && <div><dt>Staging copy</dt><dd class="mono">{run.staging_space_id}</dd></div>}
           <div><dt>Benchmark</dt><dd>{run.benchmark_source}, {run.question_count} questions</dd></div>
           <div><dt>Train</dt><dd>{pct(run.initial_score)} → {pct(run.final_score)} (target {pct(run.config.target_score)})</dd></div>
-          <div><dt>Held-out</dt><dd>{run.initial_holdout === null ? 'none' : `${pct(run.initial_holdout)} → ${pct(run.final_holdout)}`}</dd></div>
+          <div><dt>Held-out</dt><dd>{run.initial_holdout === null ? '–' : `${pct(run.initial_holdout)} → ${pct(run.final_holdout)}`}</dd></div>
           <div><dt>Started</dt><dd>{when(run.created_at)}</dd></div>
           <div><dt>Duration</dt><dd>{duration((active ? Date.now() : Date.parse(run.updated_at)) - Date.parse(run.created_at))}</dd></div>
           {run.decision && <div><dt>Decision</dt><dd>{run.decision.replaceAll('_', ' ')}</dd></div>}

@@ -30,7 +30,7 @@ export function StatusBadge({ status, stalled }: { status: string; stalled?: boo
 export function RunsPage() {
   const [space, setSpace] = useState('');
   const [status, setStatus] = useState('');
-  const { value: runs, error } = usePoll(async () => withPasses((await api<{ runs: RunSummary[] }>('/runs?limit=100')).runs), 3000, []);
+  const { value: runs, error } = usePoll(async () => withPasses((await api<{ runs: RunSummary[] }>('/runs?limit=50')).runs), 3000, []);
   const spaces = [...new Set((runs ?? []).map((r) => r.config.space_id))].sort();
   const shown = (runs ?? []).filter((r) => (!space || r.config.space_id === space) && (!status || r.status === status));
   return (
