@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '@genie-enhancer/shared';
+import { RunStore } from '@genie-enhancer/queue-runtime';
+import { RunConfig, silentLogger, type QuestionResult } from '@genie-enhancer/shared';
 import { testRedis, type TestRedis } from '../../../tests/helpers/test-redis.ts';
 import { buildApi } from '../src/app.ts';
 import { ApiKeyStore } from '../src/auth/api-keys.ts';
@@ -66,5 +67,27 @@ describe('run dashboard routes: the page and its bundle behind the API keys, and
       expect((await get(`/runs/not-a-run/${route}`)).statusCode, route).toBe(400);
     }
     await app.inject({ method: 'POST', url: `/runs/${runId}/cancel`, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, payload: {} });
+  });
+
+  it('counts the answers of the current pass, repeats included, and estimates the time left from their pace', async () => {
+    const store = new RunStore(t.redis, t.prefix);
+    const runId = randomUUID();
+    const questions = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, question: `question ${id}?`, expected_sql: 'SELECT 1' }));
+    const config = RunConfig.parse({ space_id: 'fedcba9876543210fedcba9876543210', warehouse_id: '0123456789abcdef', in_place: true, repeats: 2, holdout: 0 });
+    await store.create({ runId, config, questions, source: 'inline' });
+    await store.transition(runId, { type: 'preflight_passed', excluded: [{ question_id: 'e', reasons: ['its SQL returns nothing'] }] });
+    await store.stageStarted(runId, 0, 'score');
+    const answer = (question_id: string, repeat: number): QuestionResult =>
+      ({ question_id, question: '?', verdict: 'pass', reason_code: 'MATCH', reason: 'same rows', expected_sql: 'SELECT 1', duration_ms: 5, repeat });
+    const progress = async () => (await app.inject({ method: 'GET', url: `/runs/${runId}/progress`, headers: basic(readKey) })).json();
+
+    expect(await progress()).toMatchObject({ stage: 'score', loop: 0, done: 0, total: 8, eta_seconds: null });
+    await new Promise((r) => setTimeout(r, 1100)); // the pass has been going for a second
+    for (const [id, repeat] of [['a', 0], ['a', 1], ['b', 0], ['b', 0]] as const) await store.saveResult(runId, 0, answer(id, repeat));
+    const now = await progress();
+    // three distinct answers (a retried one counts once) of (5 - 1 excluded) × 2 repeats, the other five at the same pace
+    expect(now).toMatchObject({ done: 3, total: 8 });
+    expect(now.eta_seconds).toBeGreaterThanOrEqual(Math.round((5 / 3) * 1.1));
+    await store.transition(runId, { type: 'cancel_requested' });
   });
 });
