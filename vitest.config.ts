@@ -9,7 +9,9 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'] } },
-      { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: ['tests/browser/**'] } },
+      // the run dashboard in Debian's chromium through playwright-core, against the services and the simulator
+      { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'] } },
     ],
   },
 });

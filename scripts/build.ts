@@ -3,9 +3,10 @@
  * TypeScript) and every npm package outside, so `node` runs them without tsx. The prompt templates go beside each
  * bundle: @genie-enhancer/prompts finds them next to the file that holds its code.
  */
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { bundleDashboard } from '../services/api/src/dashboard/dashboard-bundle.ts';
 import { SERVICE_BUNDLES } from './bundles.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -47,4 +48,8 @@ if (!only || only === 'services') {
   await mkdir(join(root, 'dist'), { recursive: true });
   for (const [out, entry] of Object.entries(SERVICE_BUNDLES)) await bundle(entry, `dist/${out}.js`);
   await copyPrompts('dist');
+  // the run dashboard's page, pre-built beside dist/api.js (from source, the API bundles it in memory on first request)
+  const dashboard = await bundleDashboard();
+  await mkdir(join(root, 'dist/dashboard'));
+  await Promise.all([writeFile(join(root, 'dist/dashboard/main.js'), dashboard.js), writeFile(join(root, 'dist/dashboard/main.css'), dashboard.css)]);
 }

@@ -2,30 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
-import { BenchmarkFile, openWorkspace, parseSerializedSpace, RunConfig, runInline, type ChatModel, type RunState } from '@genie-enhancer/shared';
+import { BenchmarkFile, openWorkspace, parseSerializedSpace, RunConfig, runInline, type RunState } from '@genie-enhancer/shared';
+import { HARMFUL, plannerWithOneHarmfulFix } from './helpers/harmful-planner.ts';
 import { startInProcessRuntime } from './helpers/in-process-runtime.ts';
 import { testRedis } from './helpers/test-redis.ts';
 
 const root = join(import.meta.dirname, '..');
 const questions = BenchmarkFile.parse(JSON.parse(readFileSync(join(root, 'benchmarks', 'kpi_benchmark.json'), 'utf8'))).questions;
-// a global exclusion rule that the simulated Genie obeys: every question over customers loses the Gold tier, so
-// questions that pass at the baseline (customers per tier, Gold customers, sign-ups in a year) now fail
-const HARMFUL = { kind: 'text_instruction', content: "Exclude rows where main.retail.customers.tier = 'Gold'.", rationale: 'injected by the test' };
-
-/** The simulator's planner, with one harmful fix slipped into its first answer. */
-function plannerWithOneHarmfulFix() {
-  let calls = 0;
-  return (model: ChatModel): ChatModel => ({
-    ...model,
-    async complete(request) {
-      const response = await model.complete(request);
-      if (++calls > 1) return response;
-      const answer = JSON.parse(response.content) as { fixes: unknown[] };
-      return { ...response, content: JSON.stringify({ ...answer, fixes: [...answer.fixes, HARMFUL] }) };
-    },
-  });
-}
-
 const opened: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {
   for (const o of opened.splice(0).reverse()) await o.close();

@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ALL_QUEUES, createDispatcher, IdempotencyConflictError, RunStore, SpaceBusyError } from '@genie-enhancer/queue-runtime';
 import { DatabricksApiError, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
+import { installDashboard } from './dashboard/dashboard.plugin.ts';
 import { assertSpaceExists, BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
 import { isRedisUnavailable } from './redis-unavailable.ts';
 import { ApiRunRequest, RunIdParams } from './run-request.schema.ts';
@@ -153,6 +154,8 @@ export async function buildApi(options: ApiOptions) {
     request.log.info({ run_id: request.params.id, loop: request.body.loop }, 'restore requested');
     return reply.code(202).send({ run_id: request.params.id, status: step.state.status, phase: step.state.phase });
   });
+
+  await installDashboard(app, { store });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {

@@ -16,5 +16,5 @@ export function requiredScope(method: string, routeUrl: string | undefined, path
 /** `admin` grants every scope; `read` and `run` are independent. */
 export const grants = (scopes: readonly Scope[], needed: Scope) => scopes.includes(needed) || scopes.includes('admin');
 
-/** Pages a browser opens: their 401 also offers Basic, so the browser asks for the key (as the password). */
-export const isBrowserPage = (url: string) => url.startsWith('/admin/queues') || url.startsWith('/docs');
+/** Pages a browser opens (Bull Board, Swagger UI, the run dashboard): their 401 also offers Basic, so the browser asks for the key (as the password). */
+export const isBrowserPage = (url: string) => url.startsWith('/admin/queues') || url.startsWith('/docs') || url.split('?')[0] === '/' || url.startsWith('/ui/');
