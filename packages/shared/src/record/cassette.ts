@@ -69,7 +69,7 @@ export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** A statement as looked up: surrounding blanks and a trailing semicolon dropped, every run of blanks one space. */
-export const normaliseStatement = (sql: string): string => sql.trim().replace(/;\s*$/, '').replace(/\s+/g, ' ');
+export const normaliseStatement = (sql: string): string => sql.replace(/;\s*$/, '').trim().replace(/\s+/g, ' ');
 
 /** Key of one model call: a hash of its chat messages (role and content, in order). */
 export const promptKey = (messages: readonly { role: string; content: string }[]): string => sha256(canonicalJson(messages.map((m) => ({ role: m.role, content: m.content }))));
