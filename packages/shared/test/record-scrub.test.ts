@@ -52,7 +52,7 @@ describe('cassettes written by the recording wrappers', () => {
     const rec = createCassetteRecorder(dir, { hosts: [HOST], secrets: [PAT] });
     const config = JSON.stringify({ version: 2, instructions: { text_instructions: [{ id: 'a', content: [`Ask jane.doe@example.com or see ${HOST}`] }] } });
     const spaces = recordSpaces({
-      get: async (id) => ({ space_id: id, title: 'T', serialized_space: config, creator_user_name: 'jane.doe@example.com' }),
+      get: async (id: string) => ({ space_id: id, title: 'T', serialized_space: config, creator_user_name: 'jane.doe@example.com' }),
     } as unknown as GenieSpaces, rec);
     const warehouse = recordWarehouse({
       query: async (sql: string) => {
