@@ -11,7 +11,7 @@ export class ReplayedSqlError extends SimSqlError {
 
 const READ_ONLY = /^\s*(select|with|describe|show)\b/i;
 
-/** A recorded result in the engine's terms: the recorded type names, the values as the driver returned them. */
+/** A recorded result in the engine's terms: the recorded type names, the values as the driver gave them. */
 export function engineResult(result: NonNullable<RecordedStatement['result']>): EngineResult {
   return { columns: result.columns.map((c) => ({ name: c.name, typeName: c.type, typeText: c.type })), rows: result.rows };
 }
