@@ -1,24 +1,28 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, createCassetteRecorder, recordGenie, recordModel, recordSpaces, recordWarehouse, type RunConfig } from '@genie-enhancer/shared';
+import { canonicalJson, createCassetteRecorder, recordGenie, recordModel, recordSpaces, recordWarehouse, type CassetteRecorder, type RunConfig } from '@genie-enhancer/shared';
 import { UsageError } from './cli-io.ts';
 import type { ConnectionTarget } from './connect.ts';
 import type { Connection } from './run-command.ts';
 
 /**
- * `--record DIR`: the run's clients, every exchange with the workspace written to DIR as scrubbed cassettes (the
- * workspace host and the credential in use are replaced by placeholders besides the usual shapes), and the run's
- * settings in DIR/run.json so that a replay can be started with the same held-out split.
+ * `--record DIR`: a recorder into DIR that scrubs the workspace host and the credential in use besides the usual
+ * shapes, with the run's settings in DIR/run.json (a replay needs the same held-out split). A directory that
+ * cannot be written is bad input, reported before any connection is opened.
  */
-export async function recordingConnection(conn: Connection, dir: string, target: ConnectionTarget, config: RunConfig): Promise<Connection> {
+export async function openRunRecorder(dir: string, target: ConnectionTarget, config: RunConfig): Promise<CassetteRecorder> {
   const token = target.token ?? (await target.auth?.token().catch(() => undefined));
-  let rec: ReturnType<typeof createCassetteRecorder>;
   try {
-    rec = createCassetteRecorder(dir, { hosts: [target.host], secrets: token ? [token] : [] });
+    const rec = createCassetteRecorder(dir, { hosts: [target.host], secrets: token ? [token] : [] });
     writeFileSync(join(dir, 'run.json'), `${canonicalJson(rec.scrub.value({ config }))}\n`);
+    return rec;
   } catch (error) {
     throw new UsageError(`--record: cannot write to ${dir}: ${(error as Error).message}`);
   }
+}
+
+/** The run's clients, every exchange with the workspace recorded. */
+export function recordingConnection(conn: Connection, rec: CassetteRecorder, target: ConnectionTarget): Connection {
   return {
     genie: recordGenie(conn.genie, rec),
     spaces: recordSpaces(conn.spaces, rec),

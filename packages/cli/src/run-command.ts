@@ -12,7 +12,7 @@ import { readBenchmarkFile } from './benchmark-file.ts';
 import { colourAllowed, UsageError, type CliIo } from './cli-io.ts';
 import { connectDatabricks, resolveConnectionTarget, type ConnectionTarget } from './connect.ts';
 import { createProgressReporter } from './progress-reporter.ts';
-import { recordingConnection } from './record-run.ts';
+import { openRunRecorder, recordingConnection } from './record-run.ts';
 import { parseRunOptions, type RunFlags } from './run-options.ts';
 import { createCliLogger } from './log-format.ts';
 import { dryRunReport, nextSteps } from './run-report.ts';
@@ -54,8 +54,9 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
     });
   }
   const target = await resolveConnectionTarget(opts, io.env, caCertPem);
+  const recorder = opts.recordDir ? await openRunRecorder(opts.recordDir, target, opts.config) : undefined;
   const connected = await (options.connect ?? connectDatabricks)(target);
-  const conn = opts.recordDir ? await recordingConnection(connected, opts.recordDir, target, opts.config) : connected;
+  const conn = recorder ? recordingConnection(connected, recorder, target) : connected;
   const reporter = createProgressReporter(io);
   try {
     const questions = fileQuestions ?? (await loadQuestions(opts.benchmarkSource, conn, opts.config.space_id));
