@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerQuestion, createSimulator, type Simulator, type SimulatorOptions } from '@genie-enhancer/databricks-sim';
 import { parseSerializedSpace } from '@genie-enhancer/shared';
-import { apiFetch, postRun, startServiceStack, waitForRun, type ServiceStack } from './helpers/service-stack.ts';
-import { testRedis, type TestRedis } from './helpers/test-redis.ts';
+import { apiFetch, postRun, startServiceStack, waitForRun, type ServiceStack } from '../helpers/service-stack.ts';
+import { testRedis, type TestRedis } from '../helpers/test-redis.ts';
 
-const root = join(import.meta.dirname, '..');
+const root = join(import.meta.dirname, '..', '..');
 const dataset = join(root, 'datasets', 'kpi-retail');
 const NOISE = { probability: 0.35, seed: 11 };
 const ENV = { GENIE_QUESTIONS_PER_MINUTE: '0', GENIE_MAX_IN_FLIGHT: '8' };
