@@ -138,7 +138,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API found for ${request.method} ${request.url}`));
   registerOAuthRoutes(app, oauth);
-  registerSpaceRoutes(app, spaces, { maxPerPage: options.maxSpacesPerPage });
+  registerSpaceRoutes(app, spaces, { maxPerPage: options.maxSpacesPerPage, ...(replay ? { storedForm: (s: string) => replay.storedForm(s) } : {}) });
   registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429, noise, replay });
   registerServingRoutes(app, engine, options.servingEndpoints, replay);
   registerStatementRoutes(app, warehouseEngine, warehouseId);

@@ -6,7 +6,7 @@
  * caller falls back to the simulated behaviour.
  */
 import {
-  configFingerprint, createScrubber, normaliseStatement, promptKey, readCassettes, RecordedSpace, type Cassettes, type GenieLine,
+  canonicalJson, configFingerprint, createScrubber, normaliseStatement, promptKey, readCassettes, RecordedSpace, type Cassettes, type GenieLine,
   type ModelLine, type WarehouseLine,
 } from '@genie-enhancer/shared';
 
@@ -16,6 +16,13 @@ export type RecordedStatement = Pick<WarehouseLine, 'result' | 'error'>;
 export interface ReplayCounts { hits: number; misses: number }
 export interface ReplayStats { genie: ReplayCounts; model: ReplayCounts; warehouse: ReplayCounts }
 
+const canonicalConfig = (serialized: string): string | undefined => {
+  try {
+    return canonicalJson(JSON.parse(serialized));
+  } catch {
+    return undefined;
+  }
+};
 const genieKey = (fingerprint: string, question: string) => `${fingerprint}\n${question.trim()}`;
 const push = <T>(map: Map<string, T[]>, key: string, value: T) => void (map.get(key) ?? map.set(key, []).get(key)!).push(value);
 
@@ -39,6 +46,8 @@ export class Replay {
   private readonly genie = new Map<string, RecordedAnswer[]>();
   private readonly model = new Map<string, RecordedCompletion[]>();
   private readonly statements = new Map<string, RecordedStatement[]>();
+  /** configuration written (canonical) → the configuration the recorded workspace answered with */
+  private readonly writes = new Map<string, string>();
   private readonly served = new Map<string, number>();
   private readonly counts: ReplayStats = { genie: { hits: 0, misses: 0 }, model: { hits: 0, misses: 0 }, warehouse: { hits: 0, misses: 0 } };
 
@@ -54,6 +63,12 @@ export class Replay {
     }
     for (const line of cassettes.model) push(this.model, line.key, line.response);
     for (const line of cassettes.warehouse) push(this.statements, line.sql, { result: line.result, error: line.error });
+    for (const line of cassettes.spaces) {
+      const sent = (line.request as { serialized_space?: unknown } | undefined)?.serialized_space;
+      const kept = (line.response as { serialized_space?: unknown } | undefined)?.serialized_space;
+      const key = typeof sent === 'string' ? canonicalConfig(sent) : undefined;
+      if (key && typeof kept === 'string' && (line.op === 'update' || line.op === 'create')) this.writes.set(key, kept);
+    }
     const seen = new Set<string>();
     for (const line of cassettes.spaces) {
       if (!line.space_id || line.op === 'list' || seen.has(line.space_id)) continue;
@@ -61,6 +76,12 @@ export class Replay {
       const space = RecordedSpace.safeParse(line.response);
       if (line.op === 'get' && space.success && typeof space.data.serialized_space === 'string') this.initialSpaces.push({ ...space.data, serialized_space: space.data.serialized_space });
     }
+  }
+
+  /** a configuration as the recorded workspace kept it when the run wrote it (a workspace may rewrite what it is given) */
+  storedForm(serialized: string): string {
+    const key = canonicalConfig(this.scrub(serialized));
+    return (key && this.writes.get(key)) || serialized;
   }
 
   /** the next recorded answer to `question` on a space configured as `serializedSpace`; none left: undefined */
