@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
+import { listening, stopChild } from './helpers/sim-process.ts';
 import {
   createCassetteRecorder, createChatModelClient, createDriverWarehouseClient, createGenieConversationsClient, createGenieSpacesClient, createRestClient,
   createSqlWarehouseClient, recordGenie, recordModel, recordSpaces, recordWarehouse, SqlExecutionError, type CassetteRecorder, type SqlWarehouse,
@@ -94,26 +94,14 @@ describe('every kind of exchange comes back from a replay exactly as recorded', 
 
   describe('pnpm sim -- --replay DIR', () => {
     let child: ChildProcess | undefined;
-    afterAll(async () => {
-      if (child && child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        await exited;
-      }
-    });
+    afterAll(() => stopChild(child));
     const main = join(root, 'packages/databricks-sim/src/main.ts');
 
     it('serves the recorded spaces and answers without any dataset', async () => {
       child = spawn(process.execPath, ['--import', 'tsx', main, '--replay', dir, '--port', '0', '--warehouse-port', '0', '--print-token'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-      let started: { url: string; token: string; spaces: { space_id: string }[] } | undefined;
-      for await (const line of createInterface({ input: child.stderr! })) {
-        if (line.startsWith('{') && JSON.parse(line).msg === 'simulator listening') {
-          started = JSON.parse(line);
-          break;
-        }
-      }
-      expect(started!.spaces.map((s) => s.space_id)).toEqual([recording.spaces[0].space_id]);
-      const answer = await createGenieConversationsClient(createRestClient({ host: started!.url, token: started!.token }), { pollIntervalMs: { initial: 5, max: 50 } }).ask(recording.spaces[0].space_id, QUESTIONS[1], { timeoutMs: 20_000 });
+      const started = await listening(child);
+      expect(started.spaces.map((s) => s.space_id)).toEqual([recording.spaces[0].space_id]);
+      const answer = await createGenieConversationsClient(createRestClient({ host: started.url, token: started.token }), { pollIntervalMs: { initial: 5, max: 50 } }).ask(recording.spaces[0].space_id, QUESTIONS[1], { timeoutMs: 20_000 });
       expect(answer.sql).toBe(recorded[`genie ${QUESTIONS[1]} 0`]);
     });
 
