@@ -10,10 +10,15 @@ import type { Connection } from './run-command.ts';
  * shapes, with the run's settings in DIR/run.json (a replay needs the same held-out split). A directory that
  * cannot be written is bad input, reported before any connection is opened.
  */
-export async function openRunRecorder(dir: string, target: ConnectionTarget, config: RunConfig): Promise<CassetteRecorder> {
+export async function openRunRecorder(dir: string, target: ConnectionTarget, config: RunConfig, warn: (message: string) => void): Promise<CassetteRecorder> {
   const token = target.token ?? (await target.auth?.token().catch(() => undefined));
+  let warned = false;
+  const onError = (error: Error, file: string) => {
+    if (!warned) warn(`warning: --record: cannot write ${file} (${error.message}); the recording is incomplete\n`);
+    warned = true;
+  };
   try {
-    const rec = createCassetteRecorder(dir, { hosts: [target.host], secrets: token ? [token] : [] });
+    const rec = createCassetteRecorder(dir, { hosts: [target.host], secrets: token ? [token] : [] }, onError);
     writeFileSync(join(dir, 'run.json'), `${canonicalJson(rec.scrub.value({ config }))}\n`);
     return rec;
   } catch (error) {

@@ -54,7 +54,7 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
     });
   }
   const target = await resolveConnectionTarget(opts, io.env, caCertPem);
-  const recorder = opts.recordDir ? await openRunRecorder(opts.recordDir, target, opts.config) : undefined;
+  const recorder = opts.recordDir ? await openRunRecorder(opts.recordDir, target, opts.config, (m) => io.stderr.write(m)) : undefined;
   const connected = await (options.connect ?? connectDatabricks)(target);
   const conn = recorder ? recordingConnection(connected, recorder, target) : connected;
   const reporter = createProgressReporter(io);

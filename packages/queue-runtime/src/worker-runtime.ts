@@ -34,7 +34,8 @@ export async function workspaceFromConfig(config: WorkspaceConfig, logger: Logge
   if (!config.GENIE_ENHANCER_RECORD_DIR) return workspace;
   const secrets = [config.DATABRICKS_TOKEN, await auth.token().catch(() => undefined), env.DATABRICKS_CLIENT_SECRET, env.ARM_CLIENT_SECRET].filter((s): s is string => !!s);
   logger.info({ record_dir: config.GENIE_ENHANCER_RECORD_DIR }, 'recording every exchange with the workspace');
-  return recordWorkspace(workspace, createCassetteRecorder(config.GENIE_ENHANCER_RECORD_DIR, { hosts: [auth.host], secrets }));
+  const onError = (error: Error, file: string) => logger.warn({ file, err: error.message }, 'recording: a line could not be written; the recording is incomplete');
+  return recordWorkspace(workspace, createCassetteRecorder(config.GENIE_ENHANCER_RECORD_DIR, { hosts: [auth.host], secrets }, onError));
 }
 
 /** Parses job data with its catalog schema; bad data or an unknown job fails at once, never retried. */

@@ -1,9 +1,9 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  configFingerprint, createCassetteRecorder, createScrubber, normaliseStatement, PLACEHOLDER, promptKey, readCassettes, recordModel, recordSpaces, recordWarehouse,
+  configFingerprint, createCassetteRecorder, createScrubber, normaliseStatement, PLACEHOLDER, promptKey, readCassettes, recordGenie, recordModel, recordSpaces, recordWarehouse,
   SqlExecutionError, type ChatModel, type GenieSpaces, type SqlWarehouse,
 } from '../src/index.ts';
 
@@ -83,6 +83,16 @@ describe('cassettes written by the recording wrappers', () => {
     expect(read.model[0].key).toBe(promptKey([{ role: 'system', content: 'sys' }, { role: 'user', content: `fix it, host ${PLACEHOLDER.host}` }]));
     expect(read.spaces[0].response).toMatchObject({ creator_user_name: PLACEHOLDER.user });
     expect(configFingerprint((read.spaces[0].response as { serialized_space: string }).serialized_space)).toBe(configFingerprint(createScrubber({ hosts: [HOST] })(config)));
+  });
+
+  it('a line that cannot be written is reported and the call still answers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cassette-'));
+    mkdirSync(join(dir, 'genie.jsonl'));
+    const failures: string[] = [];
+    const rec = createCassetteRecorder(dir, {}, (_error, file) => failures.push(file));
+    const genie = recordGenie({ ask: async (_space: string, _question: string) => ({ conversation_id: 'c', message_id: 'm', status: 'COMPLETED' as const, sql: 'SELECT 1' }) }, rec);
+    expect((await genie.ask('s', 'q')).sql).toBe('SELECT 1');
+    expect(failures).toEqual([join(dir, 'genie.jsonl')]);
   });
 
   it('a damaged cassette line is named with its file and line', () => {

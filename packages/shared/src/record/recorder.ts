@@ -22,15 +22,24 @@ export interface CassetteRecorder {
   write<K extends CassetteKind>(kind: K, line: LineOf[K]): void;
 }
 
-/** A recorder into `dir` (created if missing) that scrubs the given hosts and credentials besides the usual shapes. */
-export function createCassetteRecorder(dir: string, scrub: ScrubberOptions | Scrubber = {}): CassetteRecorder {
+/**
+ * A recorder into `dir` (created if missing) that scrubs the given hosts and credentials besides the usual shapes.
+ * `onError` hears of a line that could not be written (the replay of that recording would miss it).
+ */
+export function createCassetteRecorder(dir: string, scrub: ScrubberOptions | Scrubber = {}, onError?: (error: Error, file: string) => void): CassetteRecorder {
   mkdirSync(dir, { recursive: true });
   const scrubber = typeof scrub === 'function' ? scrub : createScrubber(scrub);
   return {
     dir,
     scrub: scrubber,
     write(kind, line) {
-      appendFileSync(join(dir, CASSETTE_FILES[kind]), `${canonicalJson(scrubber.value(line))}\n`);
+      const file = join(dir, CASSETTE_FILES[kind]);
+      try {
+        appendFileSync(file, `${canonicalJson(scrubber.value(line))}\n`);
+      } catch (error) {
+        // the recording observes the run and never changes its course: a line that cannot be written is reported
+        onError?.(error as Error, file);
+      }
     },
   };
 }
