@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Two projects: fast unit tests beside each package, and integration tests that start the simulator, Redis-backed
 // workers and service processes (`.ci/run` runs the integration project a second time to catch leaks between runs).
@@ -9,9 +9,11 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'] } },
-      { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: ['tests/browser/**'] } },
+      { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, 'tests/browser/**', 'tests/slow/**'] } },
       // the run dashboard in Debian's chromium through playwright-core, against the services and the simulator
       { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'] } },
+      // run once by `pnpm test`, not again by the second integration pass of .ci/run (several service stacks each)
+      { extends: true, test: { name: 'slow', include: ['tests/slow/**/*.test.ts'] } },
     ],
   },
 });

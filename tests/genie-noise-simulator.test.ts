@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createGenieConversationsClient, createRestClient } from '@genie-enhancer/shared';
 import { createSimulator, type Simulator, type SimulatorOptions } from '@genie-enhancer/databricks-sim';
+import { listening, stopChild } from './helpers/sim-process.ts';
 
 const root = join(import.meta.dirname, '..');
 const dataset = join(root, 'datasets', 'kpi-retail');
@@ -32,16 +32,6 @@ async function sequenceOf(options: Partial<SimulatorOptions>): Promise<string[]>
 
 const cliArgs = (args: string[]) => ['--import', 'tsx', join(root, 'packages/databricks-sim/src/main.ts'), '--dataset', dataset, ...args];
 
-/** Where the simulator's CLI listens, read from its start-up log line (JSON on stderr). */
-async function listening(child: ChildProcess): Promise<{ url: string; token: string }> {
-  for await (const line of createInterface({ input: child.stderr! })) {
-    if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as { msg?: string; url?: string; token?: string };
-    if (entry.msg === 'simulator listening') return { url: entry.url!, token: entry.token! };
-  }
-  throw new Error(`simulator exited with ${child.exitCode} before listening`);
-}
-
 describe('seeded Genie noise over HTTP', () => {
   let clean: string[];
   let seeded: string[];
@@ -65,13 +55,7 @@ describe('seeded Genie noise over HTTP', () => {
 
   describe('the CLI flags', () => {
     let child: ChildProcess | undefined;
-    afterAll(async () => {
-      if (child && child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        await exited;
-      }
-    });
+    afterAll(() => stopChild(child));
 
     it('--genie-noise and --genie-seed give the same sequence as the option', async () => {
       child = spawn(process.execPath, cliArgs(['--port', '0', '--warehouse-port', '0', '--print-token', '--genie-noise', '0.5', '--genie-seed', '7']), { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });

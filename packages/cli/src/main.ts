@@ -50,6 +50,7 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review
     .option('--state-dir <dir>', 'where runs are kept for promote/discard (env GENIE_ENHANCER_STATE_DIR, default ~/.genie-enhancer/runs)')
     .option('--json', 'print the run summary as JSON instead of a table')
     .option('--verbose', 'also print every pass\'s verdict per question')
+    .option('--record <dir>', 'write every exchange with the workspace to DIR as scrubbed cassettes (replay: pnpm sim -- --replay DIR)')
     .action(async (flags: RunFlags) => run(flags));
   const DESCRIPTION = {
     promote: 'write a reviewed run\'s best kept configuration to its space (refused if the space changed since)',

@@ -12,6 +12,7 @@ import { readBenchmarkFile } from './benchmark-file.ts';
 import { colourAllowed, UsageError, type CliIo } from './cli-io.ts';
 import { connectDatabricks, resolveConnectionTarget, type ConnectionTarget } from './connect.ts';
 import { createProgressReporter } from './progress-reporter.ts';
+import { openRunRecorder, recordingConnection } from './record-run.ts';
 import { parseRunOptions, type RunFlags } from './run-options.ts';
 import { createCliLogger } from './log-format.ts';
 import { dryRunReport, nextSteps } from './run-report.ts';
@@ -53,7 +54,9 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
     });
   }
   const target = await resolveConnectionTarget(opts, io.env, caCertPem);
-  const conn = await (options.connect ?? connectDatabricks)(target);
+  const recorder = opts.recordDir ? await openRunRecorder(opts.recordDir, target, opts.config, (m) => io.stderr.write(m)) : undefined;
+  const connected = await (options.connect ?? connectDatabricks)(target);
+  const conn = recorder ? recordingConnection(connected, recorder, target) : connected;
   const reporter = createProgressReporter(io);
   try {
     const questions = fileQuestions ?? (await loadQuestions(opts.benchmarkSource, conn, opts.config.space_id));

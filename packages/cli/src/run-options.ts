@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RunConfig, type RunConfigInput } from '@genie-enhancer/shared';
 import { UsageError } from './cli-io.ts';
 
@@ -29,6 +30,7 @@ export interface RunFlags {
   caCert?: string;
   json?: boolean;
   verbose?: boolean;
+  record?: string;
 }
 
 /** Validated options of one run: the RunConfig plus where to connect and what to read. */
@@ -43,6 +45,8 @@ export interface RunOptions {
   json: boolean;
   stateDir?: string;
   verbose: boolean;
+  /** --record DIR: write every exchange with the workspace there as cassettes */
+  recordDir?: string;
 }
 
 const FLAG_OF: Record<string, string> = {
@@ -103,8 +107,11 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
   if (flags.benchmarks && flags.spaceBenchmarks) throw new UsageError('--benchmarks: give either a benchmark file or --space-benchmarks, not both');
   if (!flags.benchmarks && !flags.spaceBenchmarks) throw new UsageError('--benchmarks: give a benchmark file (--benchmarks FILE) or --space-benchmarks');
   const warehousePort = parseWarehousePort(flags.warehousePort);
+  if (flags.record !== undefined && !flags.record.trim()) throw new UsageError('--record: give a directory');
+  // a recorded run gets a split seed of its own (else the random run id) so that its replay splits the same way
+  const config = flags.record && !parsed.data.split_seed ? { ...parsed.data, split_seed: randomUUID() } : parsed.data;
   return {
-    config: parsed.data,
+    config,
     benchmarkSource: flags.benchmarks ? { file: flags.benchmarks } : { space: true },
     host: flags.host ?? env.DATABRICKS_HOST,
     token: flags.token ?? env.DATABRICKS_TOKEN,
@@ -114,6 +121,7 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     json: flags.json ?? false,
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
     verbose: flags.verbose ?? false,
+    ...(flags.record ? { recordDir: flags.record } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,5 +86,32 @@ describe('genie-enhance run', () => {
     expect(summary.loops.map((l) => l.decision)).toEqual(['next_loop', 'max_loops']);
     expect(summary.final_score).toBe(0.5);
     expect(seen?.run_id).toBe(summary.run_id);
+  });
+});
+
+describe('genie-enhance run --record', () => {
+  it('writes the run\'s exchanges and settings to the directory, the host scrubbed', async () => {
+    const c = capture();
+    const recordDir = join(mkdtempSync(join(tmpdir(), 'cli-record-')), 'cassettes');
+    const code = await runCli([...base, '--benchmarks', file, '--record', recordDir], c.io, { connect: fakeConnection({ fixable: true }).connect });
+    expect(code).toBe(0);
+    const lines = (name: string) => readFileSync(join(recordDir, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // two passes of two questions, one plan, the space read and written
+    expect(lines('genie.jsonl').map((l) => l.question)).toEqual(expect.arrayContaining(questions.map((q) => q.question)));
+    expect(lines('genie.jsonl')).toHaveLength(4);
+    expect(lines('model.jsonl')).toHaveLength(1);
+    expect(lines('spaces.jsonl').map((l) => l.op)).toContain('update');
+    const run = JSON.parse(readFileSync(join(recordDir, 'run.json'), 'utf8'));
+    expect(run.config.split_seed).toMatch(/^[0-9a-f-]{36}$/);
+    expect(readdirSync(recordDir).map((f) => readFileSync(join(recordDir, f), 'utf8')).join('')).not.toContain('h.example.com');
+  });
+
+  it('refuses a directory it cannot write with exit code 2, before connecting', async () => {
+    const c = capture();
+    let connected = false;
+    const code = await runCli([...base, '--benchmarks', file, '--record', join(file, 'under-a-file')], c.io, { connect: async () => ((connected = true), fakeConnection({ fixable: true }).connect()) });
+    expect(code).toBe(2);
+    expect(c.err()).toMatch(/--record: cannot write to/);
+    expect(connected).toBe(false);
   });
 });

@@ -5,3 +5,4 @@ export { alternativeReadings } from './genie/alternative-readings.ts';
 export { loadDatasetFolder, DatasetError } from './dataset/load-dataset.ts';
 export { createSqlEngine } from './sql/sql-engine.ts';
 export type { OAuthClient } from './http/oauth-routes.ts';
+export type { ReplayStats } from './replay/replay.ts';

@@ -1,20 +1,24 @@
 /**
  * `pnpm sim -- --dataset DIR [--dataset DIR2] [--port 8080] [--warehouse-port 8443] [--ca-cert-out FILE] [--cert-host NAME] [--qpm 0]
  *   [--inject-429 0.0] [--latency-ms 300] [--token T] [--print-token] [--today YYYY-MM-DD]
- *   [--genie-noise P] [--genie-seed N]`
+ *   [--genie-noise P] [--genie-seed N] [--replay DIR]`
  * --genie-noise P (0..1, default 0): the chance that a question gets a plausible alternative reading; --genie-seed N
  * (an integer, default 0) makes the readings replayable.
+ * --replay DIR serves a recorded run (cassettes of `genie-enhance run --record DIR`); --dataset is optional with it.
  * The token comes from --token, else DATABRICKS_SIM_TOKEN, else a random one; it is printed only with --print-token.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createLogger } from '@genie-enhancer/shared';
+import { createLogger, InputError } from '@genie-enhancer/shared';
 import { createSimulator } from './simulator.ts';
 
 const USAGE = `usage: pnpm sim -- --dataset DIR [--dataset DIR2] [options]
+       pnpm sim -- --replay DIR [--dataset DIR] [options]
 
-  --dataset DIR          a dataset folder (schema.sql, CSVs, space.json); repeatable, required
+  --dataset DIR          a dataset folder (schema.sql, CSVs, space.json); repeatable, required without --replay
+  --replay DIR           serve the run recorded in DIR (genie-enhance run --record DIR): recorded questions,
+                         prompts and statements get their recorded answers, anything else is simulated
   --port N               REST port (default 8080; 0 = any free port)
   --warehouse-port N     SQL warehouse (Thrift over HTTPS) port (default 8443)
   --ca-cert-out FILE     write the warehouse's self-signed CA certificate here
@@ -38,6 +42,7 @@ function parse() {
     args: process.argv.slice(2).filter((a) => a !== '--'),
     options: {
       dataset: { type: 'string', multiple: true },
+      replay: { type: 'string' },
       port: { type: 'string', default: '8080' },
       'warehouse-port': { type: 'string', default: '8443' },
       'ca-cert-out': { type: 'string' },
@@ -66,8 +71,8 @@ if (values.help) {
   process.stdout.write(USAGE);
   process.exit(0);
 }
-if (!values.dataset?.length) {
-  process.stderr.write('databricks-sim: --dataset DIR is required (repeatable)\n');
+if (!values.dataset?.length && !values.replay) {
+  process.stderr.write('databricks-sim: --dataset DIR is required (repeatable), or --replay DIR\n');
   process.exit(2);
 }
 const genieNoise = { probability: Number(values['genie-noise']), seed: Number(values['genie-seed']) };
@@ -76,7 +81,8 @@ if (!(genieNoise.probability >= 0 && genieNoise.probability <= 1) || !Number.isS
   process.exit(2);
 }
 const sim = await createSimulator({
-  datasets: values.dataset,
+  datasets: values.dataset ?? [],
+  ...(values.replay ? { replay: values.replay } : {}),
   port: Number(values.port),
   warehousePort: Number(values['warehouse-port']),
   ...(values['cert-host'] ? { certificateHostNames: values['cert-host'] } : {}),
@@ -87,12 +93,17 @@ const sim = await createSimulator({
   token: values.token ?? (process.env.DATABRICKS_SIM_TOKEN || randomBytes(24).toString('hex')),
   today: values.today,
   ...(genieNoise.probability > 0 ? { genieNoise } : {}),
+}).catch((error: unknown) => {
+  // a missing or damaged cassette directory is bad input, named in the message
+  if (!(error instanceof InputError)) throw error;
+  process.stderr.write(`databricks-sim: --replay: ${error.message}\n`);
+  process.exit(2);
 });
 if (values['ca-cert-out']) writeFileSync(values['ca-cert-out'], sim.caCert);
 logger.info({ url: sim.url, warehouse_port: sim.warehousePort, ...(values['print-token'] ? { token: sim.token, oauth_client_id: sim.oauthClient.clientId, oauth_client_secret: sim.oauthClient.clientSecret } : {}), warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => ({ space_id: s.space_id, title: s.title })), genie_noise: genieNoise }, 'simulator listening');
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    logger.info({ signal }, 'simulator stopping');
+    logger.info({ signal, ...(values.replay ? { replay: sim.replayStats() } : {}) }, 'simulator stopping');
     void sim.close().then(() => process.exit(0));
   });
 }

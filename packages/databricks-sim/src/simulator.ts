@@ -13,6 +13,8 @@ import { QuestionRateLimit } from './http/rate-limit.ts';
 import { registerServingRoutes } from './http/serving-routes.ts';
 import { registerSpaceRoutes, SpaceStore } from './http/space-routes.ts';
 import { registerStatementRoutes } from './http/statement-routes.ts';
+import { Replay, type ReplayStats } from './replay/replay.ts';
+import { replayingEngine } from './replay/replay-engine.ts';
 import { createWarehouseHandler } from './warehouse/thrift-server.ts';
 import { warehouseCertificate } from './warehouse/tls.ts';
 
@@ -43,6 +45,11 @@ export interface SimulatorOptions {
   maxSpacesPerPage?: number;
   /** fixed "today" for current_date() */
   today?: string;
+  /**
+   * a directory of cassettes a `--record` run wrote: recorded questions, prompts and statements get their recorded
+   * answers, the spaces the run found are added; anything else is simulated (docs/record-replay.md)
+   */
+  replay?: string;
   logger?: Logger;
 }
 
@@ -79,6 +86,8 @@ export interface Simulator {
   /** ids of the spaces moved to the trash, in trash order */
   trashedSpaceIds(): string[];
   setQuestionsPerMinute(n: number): void;
+  /** with `replay`: how many Genie answers, completions and statements came from the cassettes, how many did not */
+  replayStats(): ReplayStats | undefined;
   /** fault injection: the warehouse port stops accepting connections until started again, on the same port */
   stopWarehouse(): Promise<void>;
   startWarehouse(): Promise<void>;
@@ -108,6 +117,10 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const engine = await createSqlEngine({ today: options.today });
   const spaces = new SpaceStore();
   for (const dir of options.datasets) spaces.add((await engine.loadDataset(dir)).space);
+  const replay = options.replay === undefined ? undefined : Replay.fromDir(options.replay);
+  for (const space of replay?.initialSpaces ?? []) if (!spaces.get(space.space_id)) spaces.add(space);
+  replay?.scrub.learn({ secrets: [token] });
+  const warehouseEngine = replay ? replayingEngine(engine, replay) : engine;
   const warehouseId = spaces.list()[0]?.warehouse_id ?? 'sim0000000000000';
   const limit = new QuestionRateLimit(options.questionsPerMinute ?? 0);
   const requestLog: RequestLogEntry[] = [];
@@ -125,15 +138,15 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `No API found for ${request.method} ${request.url}`));
   registerOAuthRoutes(app, oauth);
-  registerSpaceRoutes(app, spaces, { maxPerPage: options.maxSpacesPerPage });
-  registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429, noise });
-  registerServingRoutes(app, engine, options.servingEndpoints);
-  registerStatementRoutes(app, engine, warehouseId);
+  registerSpaceRoutes(app, spaces, { maxPerPage: options.maxSpacesPerPage, ...(replay ? { storedForm: (s: string) => replay.storedForm(s) } : {}) });
+  registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429, noise, replay });
+  registerServingRoutes(app, engine, options.servingEndpoints, replay);
+  registerStatementRoutes(app, warehouseEngine, warehouseId);
 
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
   const certificate = await warehouseCertificate(options.certificateHostNames);
-  const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine, authorized, warehouseIds: [warehouseId] }));
+  const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine: warehouseEngine, authorized, warehouseIds: [warehouseId] }));
   await new Promise<void>((resolve) => thriftServer.listen(options.warehousePort ?? 0, host, resolve));
   const warehousePort = (thriftServer.address() as AddressInfo).port;
   const stopWarehouse = async () => {
@@ -144,6 +157,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   };
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
+  replay?.scrub.learn({ hosts: [`http://${host}:${port}`] });
   return {
     url: `http://${host}:${port}`,
     host,
@@ -161,6 +175,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     listSpaces: () => spaces.list(),
     trashedSpaceIds: () => spaces.trashedIds(),
     setQuestionsPerMinute: (n) => void (limit.perMinute = n),
+    replayStats: () => replay?.stats(),
     stopWarehouse,
     startWarehouse: async () => {
       if (!thriftServer.listening) await new Promise<void>((resolve) => thriftServer.listen(warehousePort, host, resolve));

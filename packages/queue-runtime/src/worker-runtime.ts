@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { describeFailure, openWorkspace, RateLimitedError, resolveDatabricksAuth, RunAbortedError, type Logger, type Workspace } from '@genie-enhancer/shared';
+import { createCassetteRecorder, describeFailure, openWorkspace, recordWorkspace, RateLimitedError, resolveDatabricksAuth, RunAbortedError, type Logger, type Workspace } from '@genie-enhancer/shared';
 import { JOB_CATALOG } from './job-catalog.ts';
 import type { JobName } from './queues.ts';
 import type { WorkerConfig } from './service-config.ts';
 import { advance, STAGE_OF_JOB, type StageContext } from './stage-jobs.ts';
 
 type RedisConfig = Pick<WorkerConfig, 'REDIS_URL'>;
-type WorkspaceConfig = Pick<WorkerConfig, 'DATABRICKS_HOST' | 'DATABRICKS_TOKEN' | 'DATABRICKS_CONFIG_PROFILE' | 'DATABRICKS_CONFIG_FILE' | 'DATABRICKS_WAREHOUSE_PORT' | 'DATABRICKS_CA_CERT_FILE'>;
+type WorkspaceConfig = Pick<WorkerConfig, 'DATABRICKS_HOST' | 'DATABRICKS_TOKEN' | 'DATABRICKS_CONFIG_PROFILE' | 'DATABRICKS_CONFIG_FILE' | 'DATABRICKS_WAREHOUSE_PORT' | 'DATABRICKS_CA_CERT_FILE'> & Partial<Pick<WorkerConfig, 'GENIE_ENHANCER_RECORD_DIR'>>;
 
 /** Redis for BullMQ workers: blocking commands must never give up (`maxRetriesPerRequest: null`). */
 export function workerRedis(config: RedisConfig): Redis {
@@ -25,12 +25,17 @@ export async function workspaceFromConfig(config: WorkspaceConfig, logger: Logge
   // the SDK's credential chain reads the DATABRICKS_*, ARM_* and GOOGLE_* variables the config parsed
   const env = Object.fromEntries(Object.entries(config).filter(([k, v]) => /^(DATABRICKS|ARM|GOOGLE)_/.test(k) && typeof v === 'string')) as Record<string, string>;
   const auth = await resolveDatabricksAuth({ env });
-  return openWorkspace({
+  const workspace = openWorkspace({
     host: auth.host, auth, logger,
     ...(config.DATABRICKS_WAREHOUSE_PORT ? { warehousePort: config.DATABRICKS_WAREHOUSE_PORT } : {}),
     ...(config.DATABRICKS_CA_CERT_FILE ? { caCertPem: await readFile(config.DATABRICKS_CA_CERT_FILE, 'utf8') } : {}),
     ...(options.retryGenieRateLimits === false ? { retryGenieRateLimits: false } : {}),
   });
+  if (!config.GENIE_ENHANCER_RECORD_DIR) return workspace;
+  const secrets = [config.DATABRICKS_TOKEN, await auth.token().catch(() => undefined), env.DATABRICKS_CLIENT_SECRET, env.ARM_CLIENT_SECRET].filter((s): s is string => !!s);
+  logger.info({ record_dir: config.GENIE_ENHANCER_RECORD_DIR }, 'recording every exchange with the workspace');
+  const onError = (error: Error, file: string) => logger.warn({ file, err: error.message }, 'recording: a line could not be written; the recording is incomplete');
+  return recordWorkspace(workspace, createCassetteRecorder(config.GENIE_ENHANCER_RECORD_DIR, { hosts: [auth.host], secrets }, onError));
 }
 
 /** Parses job data with its catalog schema; bad data or an unknown job fails at once, never retried. */

@@ -4,6 +4,8 @@ import { parseSerializedSpace } from '@genie-enhancer/shared';
 import { SimSqlError, type SqlEngine } from '../catalog.types.ts';
 import { answerQuestion } from '../genie/genie-engine.ts';
 import type { GenieNoise } from '../genie/noise.ts';
+import type { Replay } from '../replay/replay.ts';
+import { replayedMessage } from '../replay/replayed-message.ts';
 import { sendError } from './errors.ts';
 import type { QuestionRateLimit } from './rate-limit.ts';
 import { statementResponse } from './statement-response.ts';
@@ -22,7 +24,7 @@ interface StoredMessage {
 const PROGRESS = ['SUBMITTED', 'FETCHING_METADATA', 'FILTERING_CONTEXT', 'ASKING_AI', 'EXECUTING_QUERY'] as const;
 
 /** Genie Conversation API: messages move through the real statuses over `latencyMs`, then hold their answer. */
-export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEngine; spaces: SpaceStore; limit: QuestionRateLimit; latencyMs: number; inject429?: () => boolean; noise?: GenieNoise }): void {
+export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEngine; spaces: SpaceStore; limit: QuestionRateLimit; latencyMs: number; inject429?: () => boolean; noise?: GenieNoise; replay?: Replay }): void {
   const messages = new Map<string, StoredMessage>();
   const conversations = new Map<string, { space_id: string; messages: string[] }>();
 
@@ -39,6 +41,9 @@ export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEng
 
   async function ask(spaceId: string, conversationId: string, content: string): Promise<StoredMessage> {
     const space = deps.spaces.get(spaceId)!;
+    // a recorded run's answer to this question on this configuration comes first
+    const recorded = deps.replay?.genieAnswer(space.serialized_space, content);
+    if (recorded) return store({ message_id: randomUUID().replace(/-/g, ''), conversation_id: conversationId, space_id: spaceId, content, created: Date.now(), ...(await replayedMessage(recorded, deps.replay!, deps.engine)) });
     const catalog = await deps.engine.catalog();
     const answer = answerQuestion(parseSerializedSpace(space.serialized_space), catalog, content);
     const reply = deps.noise ? deps.noise.apply(spaceId, content, answer, catalog) : answer;
@@ -56,8 +61,12 @@ export function registerGenieRoutes(app: FastifyInstance, deps: { engine: SqlEng
         message.final = { status: 'FAILED', error: { error: error.message, type: 'SQL_EXECUTION_EXCEPTION' }, attachments: [{ attachment_id, query }] };
       }
     }
+    return store(message);
+  }
+
+  function store(message: StoredMessage): StoredMessage {
     messages.set(message.message_id, message);
-    conversations.get(conversationId)!.messages.push(message.message_id);
+    conversations.get(message.conversation_id)!.messages.push(message.message_id);
     return message;
   }
 

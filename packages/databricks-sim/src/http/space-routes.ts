@@ -18,8 +18,10 @@ function decodeToken(token: string): number | undefined {
  * Genie space management API: list (paged), get (with include_serialized_space), create, PATCH update with etag,
  * DELETE to the trash. A page holds at most `maxPerPage` spaces whatever page_size asks, as a server may cap it.
  */
-export function registerSpaceRoutes(app: FastifyInstance, spaces: SpaceStore, options: { maxPerPage?: number } = {}): void {
+export function registerSpaceRoutes(app: FastifyInstance, spaces: SpaceStore, options: { maxPerPage?: number; storedForm?: (serialized: string) => string } = {}): void {
   const maxPerPage = options.maxPerPage ?? 100;
+  // how the workspace keeps a configuration it is given: as given, or (replay) as the recorded workspace kept it
+  const stored = options.storedForm ?? ((serialized: string) => serialized);
   const missing = (id: string) => `Space ${id} does not exist.`;
   const publicView = (s: StoredSpace, withConfig: boolean) => {
     const { serialized_space, ...rest } = s;
@@ -47,7 +49,7 @@ export function registerSpaceRoutes(app: FastifyInstance, spaces: SpaceStore, op
     if ('error' in checked) return sendError(reply, 400, 'INVALID_PARAMETER_VALUE', checked.error);
     const { warehouse_id, serialized_space, title, description, parent_path } = body as Record<keyof CreateBody, string | undefined>;
     const created = spaces.create({
-      warehouse_id: warehouse_id!, serialized_space: serialized_space!,
+      warehouse_id: warehouse_id!, serialized_space: stored(serialized_space!),
       ...(title !== undefined ? { title } : {}), ...(description !== undefined ? { description } : {}), ...(parent_path !== undefined ? { parent_path } : {}),
     });
     return publicView(created, true);
@@ -67,7 +69,7 @@ export function registerSpaceRoutes(app: FastifyInstance, spaces: SpaceStore, op
     if (body.serialized_space !== undefined) {
       const checked = validateSerializedSpace(body.serialized_space);
       if ('error' in checked) return sendError(reply, 400, 'INVALID_PARAMETER_VALUE', checked.error);
-      space.serialized_space = body.serialized_space;
+      space.serialized_space = stored(body.serialized_space);
     }
     if (body.title !== undefined) space.title = body.title;
     if (body.description !== undefined) space.description = body.description;

@@ -1,10 +1,17 @@
 import OpenAI from 'openai';
 import { DatabricksApiError, RateLimitedError, TimeoutError } from '../errors/index.ts';
-import type { ChatModel } from '../stages/ports.ts';
+import type { ChatModel, ChatRequest } from '../stages/ports.ts';
 import type { DatabricksAuth } from './databricks-auth.ts';
 
 /** `token` (a PAT) or `auth` (any SDK credential; its token is fetched before each request, so OAuth refreshes) */
 export interface ChatModelClientOptions { host: string; token?: string; auth?: DatabricksAuth; endpoint: string; timeoutMs?: number; maxRetries?: number }
+
+/** The chat messages a request becomes: system, user, then the earlier turns. */
+export const chatMessages = (request: ChatRequest): { role: 'system' | 'user' | 'assistant'; content: string }[] => [
+  { role: 'system', content: request.system },
+  { role: 'user', content: request.user },
+  ...(request.history ?? []),
+];
 
 /** The planner's LLM: a Databricks serving endpoint through the openai package (`<host>/serving-endpoints`). */
 export function createChatModelClient(options: ChatModelClientOptions): ChatModel {
@@ -14,7 +21,7 @@ export function createChatModelClient(options: ChatModelClientOptions): ChatMode
       try {
         const response = await client.chat.completions.create({
           model: options.endpoint,
-          messages: [{ role: 'system', content: request.system }, { role: 'user', content: request.user }, ...(request.history ?? [])],
+          messages: chatMessages(request),
           ...(request.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } } : {}),
         });
         return {

@@ -1,0 +1,3 @@
+export * from './scrub.ts';
+export * from './cassette.ts';
+export * from './recorder.ts';
