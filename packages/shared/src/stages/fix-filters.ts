@@ -18,6 +18,12 @@ export function fixKeys(fix: Fix): string[] {
       return [`example_sql|sql|${normaliseSql(fix.sql)}`, `example_sql|question|${normaliseQuestion(fix.question)}`];
     case 'metric_view':
       return [`metric_view|${lower(fix.identifier)}`];
+    case 'join_spec':
+      return [`join_spec|${[lower(fix.left.table), lower(fix.right.table)].sort().join('|')}`];
+    case 'sql_snippet':
+      return [`sql_snippet|${fix.snippet_type}|${lower(fix.alias)}`, `sql_snippet|${fix.snippet_type}|sql|${normaliseSql(fix.sql)}`];
+    case 'sql_function':
+      return [`sql_function|${lower(fix.identifier)}`];
   }
 }
 
@@ -32,6 +38,11 @@ export function fixTarget(fix: Fix): string {
       return `example_sql|${normaliseQuestion(fix.question)}`;
     case 'metric_view':
       return `metric_view|${lower(fix.identifier)}`;
+    case 'join_spec':
+    case 'sql_function':
+      return fixKeys(fix)[0];
+    case 'sql_snippet':
+      return `sql_snippet|${fix.snippet_type}|${lower(fix.alias)}`;
   }
 }
 
@@ -69,6 +80,16 @@ export function isAlreadyInSpace(fix: Fix, space: SerializedSpace): boolean {
     }
     case 'metric_view':
       return (space.data_sources?.metric_views ?? []).some((m) => lower(m.identifier) === lower(fix.identifier));
+    case 'sql_function':
+      return (instructions.sql_functions ?? []).some((f) => lower(f.identifier) === lower(fix.identifier));
+    case 'join_spec': {
+      const pair = [lower(fix.left.table), lower(fix.right.table)].sort().join('|');
+      return (instructions.join_specs ?? []).some((j) => [lower(j.left.identifier), lower(j.right.identifier)].sort().join('|') === pair);
+    }
+    case 'sql_snippet': {
+      const list = instructions.sql_snippets?.[`${fix.snippet_type}s`] ?? [];
+      return list.some((x) => lower(x.alias ?? '') === lower(fix.alias) || normaliseSql(joinLines(x.sql)) === normaliseSql(fix.sql));
+    }
     case 'metadata': {
       const table = (space.data_sources?.tables ?? []).find((t) => lower(t.identifier) === lower(fix.table));
       if (!table) return false;

@@ -6,6 +6,8 @@ export * from './prompt-template.ts';
 export * from './apply.stage.ts';
 export * from './preflight.stage.ts';
 export * from './space-merge.ts';
+export * from './space-layout.ts';
+export * from './join-conditions.ts';
 export * from './metric-view-ddl.ts';
 export * from './leakage.ts';
 export * from './sql-normalise.ts';

@@ -12,6 +12,12 @@ function proseOf(fix: Fix): string[] {
       return fix.usage_guidance ? [fix.usage_guidance] : [];
     case 'metric_view':
       return [...fix.dimensions, ...fix.measures].flatMap((d) => (d.comment ? [d.comment] : []));
+    case 'sql_snippet':
+      return [fix.display_name, ...(fix.instruction ? [fix.instruction] : []), ...(fix.synonyms ?? [])];
+    case 'sql_function':
+      return fix.comment ? [fix.comment] : [];
+    case 'join_spec':
+      return [];
   }
 }
 

@@ -1,0 +1,22 @@
+/** One equality of a join: `<alias>.<column> = <alias>.<column>`, oriented left alias first. */
+export interface JoinCondition { leftColumn: string; rightColumn: string }
+
+/**
+ * The column pairs of a join spec's SQL (equalities between the two aliases, ANDed), oriented so that
+ * `leftColumn` belongs to `leftAlias`; undefined when the SQL is anything else.
+ */
+export function joinConditions(sql: string, leftAlias: string, rightAlias: string): JoinCondition[] | undefined {
+  const parts = sql.trim().split(/\s+and\s+/i);
+  const out: JoinCondition[] = [];
+  const l = leftAlias.toLowerCase();
+  const r = rightAlias.toLowerCase();
+  for (const part of parts) {
+    const m = /^\(?\s*`?(\w+)`?\.`?(\w+)`?\s*=\s*`?(\w+)`?\.`?(\w+)`?\s*\)?$/.exec(part.trim());
+    if (!m) return undefined;
+    const [a, b] = [m[1].toLowerCase(), m[3].toLowerCase()];
+    if (a === l && b === r) out.push({ leftColumn: m[2], rightColumn: m[4] });
+    else if (a === r && b === l) out.push({ leftColumn: m[4], rightColumn: m[2] });
+    else return undefined;
+  }
+  return out.length > 0 ? out : undefined;
+}
