@@ -102,7 +102,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
       }
       case 'plan': {
         const failures = failuresFor(reports[command.from_pass].results, command.failure_ids);
-        return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { spaceId, failures, benchmark: questions, rejected: command.rejected }) };
+        return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { spaceId, failures, benchmark: questions, rejected: command.rejected, levers: config.levers }) };
       }
       case 'apply': {
         const { record, backup, after } = await applyLoop(stepDeps, { spaceId, fixes: command.fixes });

@@ -17,4 +17,5 @@ export * from './rollback.stage.ts';
 export * from './staging.stage.ts';
 export * from './space-diff.ts';
 export * from './fix-filters.ts';
+export * from './column-values.ts';
 export * from './benchmark-check.stage.ts';
