@@ -19,3 +19,4 @@ export * from './space-diff.ts';
 export * from './fix-filters.ts';
 export * from './column-values.ts';
 export * from './benchmark-check.stage.ts';
+export * from './native-score.stage.ts';
