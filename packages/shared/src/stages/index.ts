@@ -9,6 +9,7 @@ export * from './space-merge.ts';
 export * from './space-layout.ts';
 export * from './join-conditions.ts';
 export * from './metric-view-ddl.ts';
+export * from './sql-function-ddl.ts';
 export * from './leakage.ts';
 export * from './sql-normalise.ts';
 export * from './table-schemas.ts';
