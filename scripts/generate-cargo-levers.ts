@@ -3,7 +3,7 @@
  * (the depot key has two columns, named differently on each side), a service code that users call "express"
  * and a net fee computed from two columns. Its failures need a join spec, a filter snippet and a measure:
  * descriptions, synonyms, rules and examples alone cannot fix them (docs/levers.md).
- * Run: pnpm tsx scripts/generate-cargo-levers.ts
+ * schema.sql is written by hand, like the other samples'. Run: pnpm tsx scripts/generate-cargo-levers.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,25 +27,6 @@ const shipments = Array.from({ length: 1200 }, (_, i) => {
 });
 
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'schema.sql'), `-- Cargo sample for the levers of issue 19 (join specs, SQL snippets): see scripts/generate-cargo-levers.ts.
-CREATE TABLE main.cargo.depots (
-  depot_cd STRING,
-  zone STRING,
-  depot_label STRING,
-  carrier STRING
-);
-
-CREATE TABLE main.cargo.shipments (
-  shp_id BIGINT,
-  hub_cd STRING,
-  zone_cd STRING,
-  booked_on DATE,
-  weight DOUBLE,
-  gross_fee DECIMAL(10,2),
-  rebate_fee DECIMAL(10,2),
-  svc_cd STRING
-);
-`);
 writeFileSync(join(outDir, 'depots.csv'), csv(['depot_cd', 'zone', 'depot_label', 'carrier'], depots.map((d) => [...d])));
 writeFileSync(join(outDir, 'shipments.csv'), csv(['shp_id', 'hub_cd', 'zone_cd', 'booked_on', 'weight', 'gross_fee', 'rebate_fee', 'svc_cd'], shipments.map((s) => [...s])));
 

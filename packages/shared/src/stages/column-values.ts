@@ -1,4 +1,5 @@
 import type { Fix, RejectedFix } from '../schemas/index.ts';
+import { rejectWhere } from './fix-filters.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import type { TableSchema } from './planner-prompt.ts';
 import type { SqlWarehouse } from './ports.ts';
@@ -103,12 +104,5 @@ export function ungroundedValue(fix: Fix, known: readonly ColumnValues[]): strin
 
 /** Rejects fixes that filter on values absent from the data, each with the reason. */
 export function guardGrounding(fixes: readonly Fix[], known: readonly ColumnValues[]): { kept: Fix[]; rejected: RejectedFix[] } {
-  const kept: Fix[] = [];
-  const rejected: RejectedFix[] = [];
-  for (const fix of fixes) {
-    const reason = ungroundedValue(fix, known);
-    if (reason) rejected.push({ fix, reason });
-    else kept.push(fix);
-  }
-  return { kept, rejected };
+  return rejectWhere(fixes, (fix) => ungroundedValue(fix, known));
 }

@@ -107,13 +107,19 @@ export function isAlreadyInSpace(fix: Fix, space: SerializedSpace): boolean {
   }
 }
 
-/** Drops fixes the space already holds, each with the reason. */
-export function dropPresentFixes(fixes: readonly Fix[], space: SerializedSpace): { kept: Fix[]; rejected: RejectedFix[] } {
+/** Splits fixes into those `reasonOf` finds nothing against and those rejected with its reason. */
+export function rejectWhere(fixes: readonly Fix[], reasonOf: (fix: Fix) => string | undefined): { kept: Fix[]; rejected: RejectedFix[] } {
   const kept: Fix[] = [];
   const rejected: RejectedFix[] = [];
   for (const fix of fixes) {
-    if (isAlreadyInSpace(fix, space)) rejected.push({ fix, reason: 'already present in the space' });
+    const reason = reasonOf(fix);
+    if (reason) rejected.push({ fix, reason });
     else kept.push(fix);
   }
   return { kept, rejected };
+}
+
+/** Drops fixes the space already holds, each with the reason. */
+export function dropPresentFixes(fixes: readonly Fix[], space: SerializedSpace): { kept: Fix[]; rejected: RejectedFix[] } {
+  return rejectWhere(fixes, (fix) => (isAlreadyInSpace(fix, space) ? 'already present in the space' : undefined));
 }

@@ -1,4 +1,5 @@
 import type { BenchmarkQuestion, Fix, RejectedFix } from '../schemas/index.ts';
+import { rejectWhere } from './fix-filters.ts';
 import { normaliseQuestion, normaliseSql, normaliseSqlText } from './sql-normalise.ts';
 
 /** Texts of a fix that end up in the space as prose (instructions, descriptions, comments, guidance). */
@@ -43,12 +44,8 @@ export function findLeak(fix: Fix, benchmark: readonly BenchmarkQuestion[]): str
 
 /** Splits fixes into those free of benchmark text and those rejected with the reason. */
 export function guardLeakage(fixes: readonly Fix[], benchmark: readonly BenchmarkQuestion[]): { kept: Fix[]; rejected: RejectedFix[] } {
-  const kept: Fix[] = [];
-  const rejected: RejectedFix[] = [];
-  for (const fix of fixes) {
+  return rejectWhere(fixes, (fix) => {
     const reason = findLeak(fix, benchmark);
-    if (reason) rejected.push({ fix, reason: `leakage: ${reason}` });
-    else kept.push(fix);
-  }
-  return { kept, rejected };
+    return reason ? `leakage: ${reason}` : undefined;
+  });
 }

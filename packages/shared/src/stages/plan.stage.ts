@@ -2,7 +2,7 @@ import { PlannerOutputError } from '../errors/index.ts';
 import { FIX_KINDS, type BenchmarkQuestion, type Fix, type Lever, type PlanResult, type QuestionResult, type RejectedFix, type SerializedSpace } from '../schemas/index.ts';
 import { guardGrounding, type ColumnValues } from './column-values.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import { dedupeFixes, dropPresentFixes } from './fix-filters.ts';
+import { dedupeFixes, dropPresentFixes, rejectWhere } from './fix-filters.ts';
 import { guardLeakage } from './leakage.ts';
 import { parsePlannerAnswer } from './planner-answer.ts';
 import { buildPlannerPrompt, type TableSchema } from './planner-prompt.ts';
@@ -32,8 +32,7 @@ export interface PlanInput {
 
 /** Drops fixes of a kind the run has switched off, each with the reason. */
 export function guardLevers(fixes: readonly Fix[], levers: readonly Lever[]): { kept: Fix[]; rejected: RejectedFix[] } {
-  const kept = fixes.filter((f) => levers.includes(f.kind));
-  return { kept, rejected: fixes.filter((f) => !levers.includes(f.kind)).map((fix) => ({ fix, reason: `lever ${fix.kind} is switched off for this run` })) };
+  return rejectWhere(fixes, (fix) => (levers.includes(fix.kind) ? undefined : `lever ${fix.kind} is switched off for this run`));
 }
 
 function addUsage(total: PlanResult['usage'], response: ChatResponse): PlanResult['usage'] {
