@@ -2,7 +2,7 @@ import { parseSerializedSpace, type ApplyResult, type Fix, type RejectedFix } fr
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { metricViewDdl } from './metric-view-ddl.ts';
 import type { GenieSpaces, SqlWarehouse } from './ports.ts';
-import { mergeFixes, withoutMetricViews, type MergeResult } from './space-merge.ts';
+import { mergeFixes, withoutMetricViews, type MergeOptions, type MergeResult } from './space-merge.ts';
 import { limitViolations } from './space-layout.ts';
 import { sqlFunctionDdl } from './sql-function-ddl.ts';
 import type { SerializedSpace } from '../schemas/index.ts';
@@ -31,7 +31,7 @@ export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<Ap
   const logger = deps.logger ?? silentLogger;
   const current = await deps.spaces.get(input.spaceId);
   const backup = current.serialized_space;
-  const merged = withinLimits(parseSerializedSpace(backup), input.fixes);
+  const merged = withinLimits(parseSerializedSpace(backup), input.fixes, mergeOptionsFromEnv());
   const skipped: RejectedFix[] = [...merged.skipped];
   let applied = merged.applied;
   let space = merged.space;
@@ -72,7 +72,7 @@ export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<Ap
  * snippets): the last fixes are pruned, each with the reason, until it fits. A space already over a limit is not
  * written at all: every fix is refused with the reason, so the API never receives a space it would reject.
  */
-export function withinLimits(original: SerializedSpace, fixes: readonly Fix[]): MergeResult {
+export function withinLimits(original: SerializedSpace, fixes: readonly Fix[], options?: MergeOptions): MergeResult {
   const already = limitViolations(original);
   if (already.length > 0) {
     const reason = `refused: the space is already over the service's limits (${already.join(', ')}); nothing is written until it is reduced`;
@@ -81,11 +81,20 @@ export function withinLimits(original: SerializedSpace, fixes: readonly Fix[]): 
   let kept = [...fixes];
   const pruned: RejectedFix[] = [];
   for (;;) {
-    const merged = mergeFixes(original, kept);
+    const merged = mergeFixes(original, kept, options);
     const over = limitViolations(merged.space);
     if (over.length === 0) return { ...merged, skipped: [...merged.skipped, ...pruned] };
     const last = merged.applied.at(-1)!;
     pruned.unshift({ fix: last, reason: `pruned: with it the space would have ${over.join(', ')}` });
     kept = kept.filter((f) => f !== last);
   }
+}
+
+/**
+ * GENIE_JOIN_RELATIONSHIP_FIELD names the join spec field for the relationship type (default relationship_type; its
+ * spelling is uncertain, see the API reference); set it empty when a workspace rejects the field.
+ */
+function mergeOptionsFromEnv(): MergeOptions {
+  const field = process.env.GENIE_JOIN_RELATIONSHIP_FIELD;
+  return { joinRelationshipField: field === undefined ? 'relationship_type' : field.trim() || null };
 }

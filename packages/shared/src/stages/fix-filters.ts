@@ -1,4 +1,5 @@
 import { joinLines, type Fix, type RejectedFix, type SerializedSpace } from '../schemas/index.ts';
+import { joinMeaning } from './join-conditions.ts';
 import { normaliseQuestion, normaliseSql } from './sql-normalise.ts';
 
 const lower = (text: string) => text.trim().toLowerCase();
@@ -83,8 +84,8 @@ export function isAlreadyInSpace(fix: Fix, space: SerializedSpace): boolean {
     case 'sql_function':
       return (instructions.sql_functions ?? []).some((f) => lower(f.identifier) === lower(fix.identifier));
     case 'join_spec': {
-      const pair = [lower(fix.left.table), lower(fix.right.table)].sort().join('|');
-      return (instructions.join_specs ?? []).some((j) => [lower(j.left.identifier), lower(j.right.identifier)].sort().join('|') === pair);
+      const meaning = joinMeaning({ identifier: fix.left.table, alias: fix.left.alias }, { identifier: fix.right.table, alias: fix.right.alias }, fix.sql);
+      return (instructions.join_specs ?? []).some((j) => joinMeaning(j.left, j.right, joinLines(j.sql)) === meaning);
     }
     case 'sql_snippet': {
       const list = instructions.sql_snippets?.[`${fix.snippet_type}s`] ?? [];

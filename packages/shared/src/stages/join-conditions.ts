@@ -20,3 +20,12 @@ export function joinConditions(sql: string, leftAlias: string, rightAlias: strin
   }
   return out.length > 0 ? out : undefined;
 }
+
+/** What a join means, whatever its aliases and the order of its sides: sorted `table.column=table.column` pairs. */
+export function joinMeaning(left: { identifier: string; alias?: string }, right: { identifier: string; alias?: string }, sql: string): string | undefined {
+  const short = (t: string) => t.split('.').pop()!;
+  const pairs = joinConditions(sql, left.alias ?? short(left.identifier), right.alias ?? short(right.identifier));
+  if (!pairs) return undefined;
+  const side = (table: string, column: string) => `${table.toLowerCase()}.${column.toLowerCase()}`;
+  return pairs.map((p) => [side(left.identifier, p.leftColumn), side(right.identifier, p.rightColumn)].sort().join('=')).sort().join(' AND ');
+}

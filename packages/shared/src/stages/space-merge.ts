@@ -1,7 +1,7 @@
 import type { Fix, RejectedFix, SerializedSpace } from '../schemas/index.ts';
 import { contentId } from '../util/ids.ts';
 import { countDataSources, countInstructions, countSnippets, SPACE_LIMITS, spaceItemIds, sortSpace, sqlLines, textLines } from './space-layout.ts';
-import { joinConditions } from './join-conditions.ts';
+import { joinConditions, joinMeaning } from './join-conditions.ts';
 
 type MetadataFix = Extract<Fix, { kind: 'metadata' }>;
 type TableSource = NonNullable<NonNullable<SerializedSpace['data_sources']>['tables']>[number];
@@ -61,7 +61,12 @@ function applyMetadata(table: TableSource, fix: MetadataFix): void {
  * the service's limits. Fixes naming a table the space lacks, or over a limit, are skipped with the reason.
  * Metric views are only listed here; creating them on the warehouse is the caller's job.
  */
-export function mergeFixes(original: SerializedSpace, fixes: readonly Fix[]): MergeResult {
+export interface MergeOptions {
+  /** the join spec field for the relationship type (its spelling is uncertain); null leaves it out */
+  joinRelationshipField?: string | null;
+}
+
+export function mergeFixes(original: SerializedSpace, fixes: readonly Fix[], options: MergeOptions = { joinRelationshipField: 'relationship_type' }): MergeResult {
   const space = structuredClone(original);
   const applied: Fix[] = [];
   const skipped: RejectedFix[] = [];
@@ -137,24 +142,32 @@ export function mergeFixes(original: SerializedSpace, fixes: readonly Fix[]): Me
           : same(fix.left.alias, fix.right.alias) ? 'the two sides need different aliases'
           : joinConditions(fix.sql, fix.left.alias, fix.right.alias) === undefined ? `join SQL must be equalities between ${fix.left.alias}.<column> and ${fix.right.alias}.<column>, joined by AND`
           : undefined;
-        const list = ((space.instructions ??= {}).join_specs ??= []);
-        const duplicate = list.some((j) => new Set([lower(j.left.identifier), lower(j.right.identifier)]).size === 2
-          && [j.left.identifier, j.right.identifier].every((t) => [left?.identifier, right?.identifier].some((x) => x !== undefined && same(x, t))));
-        if (reason || duplicate) {
-          skipped.push({ fix, reason: reason ?? `the space already has a join spec between ${fix.left.table} and ${fix.right.table}` });
+        if (reason) {
+          skipped.push({ fix, reason });
           continue;
+        }
+        const list = ((space.instructions ??= {}).join_specs ??= []);
+        const spec = {
+          left: { identifier: left!.identifier, alias: fix.left.alias },
+          right: { identifier: right!.identifier, alias: fix.right.alias },
+          sql: sqlLines(fix.sql),
+          ...(fix.relationship_type && options.joinRelationshipField ? { [options.joinRelationshipField]: fix.relationship_type } : {}),
+        };
+        // one join spec per pair of tables: a different one for the same pair replaces it (its id kept)
+        const existing = list.find((j) => [j.left.identifier, j.right.identifier].sort().join('|').toLowerCase() === [left!.identifier, right!.identifier].sort().join('|').toLowerCase());
+        if (existing && joinMeaning(existing.left, existing.right, existing.sql.join('')) === joinMeaning(spec.left, spec.right, fix.sql)) {
+          skipped.push({ fix, reason: `the space already has this join spec between ${fix.left.table} and ${fix.right.table}` });
+          continue;
+        }
+        if (existing) {
+          list.splice(list.indexOf(existing), 1, { id: existing.id, ...spec });
+          break;
         }
         if (countSnippets(space) >= SPACE_LIMITS.snippets) {
           skipped.push({ fix, reason: `the space already has ${SPACE_LIMITS.snippets} knowledge snippets` });
           continue;
         }
-        list.push({
-          id: uniqueId(ids, 'join_spec', fix.left.table, fix.right.table, fix.sql),
-          left: { identifier: left!.identifier, alias: fix.left.alias },
-          right: { identifier: right!.identifier, alias: fix.right.alias },
-          sql: sqlLines(fix.sql),
-          ...(fix.relationship_type ? { relationship_type: fix.relationship_type } : {}),
-        });
+        list.push({ id: uniqueId(ids, 'join_spec', fix.left.table, fix.right.table, fix.sql), ...spec });
         break;
       }
       case 'sql_snippet': {
