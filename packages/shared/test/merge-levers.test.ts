@@ -25,7 +25,7 @@ describe('merging join specs and SQL snippets into serialized_space', () => {
   it('a different join for the same two tables replaces the old one (id kept); the same one is already present', () => {
     const first = mergeFixes(shopSpace(), [join]).space;
     const id = first.instructions!.join_specs![0].id;
-    const flipped: Fix = { ...join, left: join.kind === 'join_spec' ? { table: 'main.shop.items', alias: 'x' } : join.left, right: { table: 'main.shop.sales', alias: 'y' }, sql: 'y.item_ref = x.item_id' } as Fix;
+    const flipped = { ...join, left: { table: 'main.shop.items', alias: 'x' }, right: { table: 'main.shop.sales', alias: 'y' }, sql: 'y.item_ref = x.item_id' } as Fix;
     expect(isAlreadyInSpace(flipped, first)).toBe(true);
     expect(mergeFixes(first, [flipped]).skipped[0].reason).toMatch(/already has this join spec/);
     expect(isAlreadyInSpace(composite, first)).toBe(false);
