@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { Fix, RejectedFix } from '../schemas/index.ts';
 import { rejectWhere } from './fix-filters.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
@@ -20,29 +21,28 @@ const quoteIdent = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
 /**
  * Reads, for the space's tables, the distinct values of text columns that have few of them: one read-only query per
- * column with a row limit one above the cap, so a column with more values is recognised and left out. A column
- * that cannot be read is skipped (the planner sees less, the run goes on).
+ * column (at most 48, four at a time) with a row limit one above the cap, so a column with more values is
+ * recognised and left out; the first 12 such columns are kept. A column that cannot be read is skipped (the planner
+ * sees less, the run goes on).
  */
 export async function sampleColumnValues(warehouse: SqlWarehouse, schemas: readonly TableSchema[], logger: Logger = silentLogger): Promise<ColumnValues[]> {
-  const out: ColumnValues[] = [];
-  let probes = 0;
-  for (const schema of schemas) {
-    for (const column of schema.columns) {
-      if (out.length >= GROUNDING_LIMITS.columns || probes >= GROUNDING_LIMITS.probes) return out;
-      if (!TEXT.test(column.type)) continue;
-      probes++;
-      const col = quoteIdent(column.name);
-      const sql = `SELECT DISTINCT ${col} AS v FROM ${schema.identifier} WHERE ${col} IS NOT NULL ORDER BY v LIMIT ${GROUNDING_LIMITS.values + 1}`;
-      try {
-        const result = await warehouse.query(sql);
-        if (result.rows.length === 0 || result.rows.length > GROUNDING_LIMITS.values) continue;
-        out.push({ table: schema.identifier, column: column.name, type: column.type, values: result.rows.map((r) => String(r[0])) });
-      } catch (error) {
-        logger.warn({ err: error, table: schema.identifier, column: column.name }, 'distinct values not read; the planner sees none for this column');
-      }
+  const candidates = schemas
+    .flatMap((schema) => schema.columns.filter((c) => TEXT.test(c.type)).map((column) => ({ table: schema.identifier, column })))
+    .slice(0, GROUNDING_LIMITS.probes);
+  const limit = pLimit(4);
+  const probed = await Promise.all(candidates.map(({ table, column }) => limit(async (): Promise<ColumnValues | undefined> => {
+    const col = quoteIdent(column.name);
+    const sql = `SELECT DISTINCT ${col} AS v FROM ${table} WHERE ${col} IS NOT NULL ORDER BY v LIMIT ${GROUNDING_LIMITS.values + 1}`;
+    try {
+      const result = await warehouse.query(sql);
+      if (result.rows.length === 0 || result.rows.length > GROUNDING_LIMITS.values) return undefined;
+      return { table, column: column.name, type: column.type, values: result.rows.map((r) => String(r[0])) };
+    } catch (error) {
+      logger.warn({ err: error, table, column: column.name }, 'distinct values not read; the planner sees none for this column');
+      return undefined;
     }
-  }
-  return out;
+  })));
+  return probed.filter((p): p is ColumnValues => p !== undefined).slice(0, GROUNDING_LIMITS.columns);
 }
 
 /** A string comparison in a fix's SQL or rule: `[qualifier.]column = 'v'`, `<>`, `!=`, `IN ('a', 'b')`. */
