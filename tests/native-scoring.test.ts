@@ -57,6 +57,25 @@ describe("Genie's own benchmark evaluation (eval-runs API) beside our comparison
     for (const id of words) expect(native.report.results.find((r) => r.question_id === id)?.reason_code).toBe('NO_SQL');
   });
 
+  it.each(['kpi-retail', 'hr-people', 'spider-cars', 'spider-world'])('%s: the native verdicts match ours on the clear cases too', async (name) => {
+    const other = await createSimulator({ datasets: [join(root, 'datasets', name)], genieLatencyMs: 2 });
+    try {
+      const rest = createRestClient({ host: other.url, token: other.token });
+      const spaceId = other.spaces[0].space_id;
+      const questions = benchmarkFromSpace(parseSerializedSpace(other.spaces[0].serialized_space));
+      const ours = await scoreBenchmark(
+        { genie: createGenieConversationsClient(rest, { pollIntervalMs: { initial: 5, max: 20 } }), warehouse: createSqlWarehouseClient({ rest, warehouseId: other.warehouseId }) },
+        { spaceId, questions, concurrency: 4, timeoutMs: 30_000 },
+      );
+      const native = await scoreNative({ evalRuns: createGenieEvalRunsClient(rest), spaces: createGenieSpacesClient(rest) }, { spaceId, questions, timeoutMs: 60_000, pollMs: { initial: 10, max: 50 } });
+      const agreement = agreementOf(ours.results, native.native);
+      expect(agreement.table.pass.GOOD + agreement.table.fail.BAD).toBeGreaterThanOrEqual(15);
+      expect(agreement.differing).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('`run --scorer both` prints the agreement table of each pass; `--scorer native` drives the loop on native verdicts', async () => {
     const spaceId = sim.spaces[0].space_id;
     const cli = async (...flags: string[]) => {
