@@ -38,6 +38,7 @@ export async function connectDatabricks(target: ConnectionTarget): Promise<Conne
   return {
     genie: workspace.genie,
     spaces: workspace.spaces,
+    evalRuns: workspace.evalRuns,
     model: workspace.model(target.llmEndpoint),
     warehouse: workspace.warehouse(target.warehouseId),
     close: () => workspace.close(),

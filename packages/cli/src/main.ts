@@ -42,6 +42,8 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review
     .option('--allow-regressions <n>', 'keep a change even though this many passing questions now fail (default 0)')
     .option('--repeats <k>', 'ask each question k times per pass, in fresh conversations (default 1)')
     .option('--alpha <p>', 'significance level of the gate with repeats (default 0.05)')
+    .option('--levers <kinds>', 'comma-separated fix kinds the planner may use (default all): metadata,text_instruction,example_sql,metric_view,join_spec,sql_snippet,sql_function; "classic" = the first four')
+    .option('--scorer <mode>', 'compare (our result comparison, default), native (Genie\'s eval-runs API) or both (ours, with an agreement table)')
     .option('--warehouse-port <port>', 'SQL warehouse port (default: the host URL\'s, else 443)')
     .option('--ca-cert <file>', 'PEM CA certificate of a self-signed warehouse')
     .option('--auto-promote', 'at the end, write the best kept configuration to the space (else: awaiting review)')

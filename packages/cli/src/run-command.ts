@@ -16,6 +16,7 @@ import { openRunRecorder, recordingConnection } from './record-run.ts';
 import { parseRunOptions, type RunFlags } from './run-options.ts';
 import { createCliLogger } from './log-format.ts';
 import { dryRunReport, nextSteps } from './run-report.ts';
+import { renderAgreements } from './agreement-table.ts';
 import { saveRun, stateDirOf } from './run-files.ts';
 import { renderSummaryTable } from './summary-table.ts';
 import { renderVerdicts } from './verdicts.ts';
@@ -72,6 +73,7 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
     io.stdout.write(opts.json ? `${JSON.stringify(shown, null, 2)}
 ` : renderSummaryTable(summary, { colour: colourAllowed(io, 'stdout') }));
     if (opts.verbose && !opts.json) io.stdout.write(renderVerdicts(summary.reports));
+    if (!opts.json && Object.keys(summary.agreements).length > 0) io.stdout.write(renderAgreements(summary.agreements));
     if (opts.config.dry_run) io.stdout.write(await dryRunReport(conn, summary));
     const file = await saveRun(stateDirOf(opts.stateDir, io.env), summary);
     io.stderr.write(nextSteps(summary, file));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RunConfig, type RunConfigInput } from '@genie-enhancer/shared';
+import { CLASSIC_LEVERS, RunConfig, type RunConfigInput } from '@genie-enhancer/shared';
 import { UsageError } from './cli-io.ts';
 
 /** Flags of `genie-enhance run` as commander parses them (strings until validated). */
@@ -22,6 +22,8 @@ export interface RunFlags {
   allowRegressions?: string;
   repeats?: string;
   alpha?: string;
+  levers?: string;
+  scorer?: string;
   autoPromote?: boolean;
   inPlace?: boolean;
   dryRun?: boolean;
@@ -63,6 +65,8 @@ const FLAG_OF: Record<string, string> = {
   allow_regressions: '--allow-regressions',
   repeats: '--repeats',
   alpha: '--alpha',
+  levers: '--levers',
+  scorer: '--scorer',
   auto_promote: '--auto-promote',
   in_place: '--in-place',
   dry_run: '--dry-run',
@@ -91,6 +95,8 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     allow_regressions: numeric(flags.allowRegressions),
     repeats: numeric(flags.repeats),
     alpha: numeric(flags.alpha),
+    levers: leverList(flags.levers),
+    scorer: flags.scorer,
     auto_promote: flags.autoPromote,
     in_place: flags.inPlace,
     dry_run: flags.dryRun,
@@ -123,6 +129,12 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     verbose: flags.verbose ?? false,
     ...(flags.record ? { recordDir: flags.record } : {}),
   };
+}
+
+/** --levers as a list ("classic" = the four classic kinds); validation names a kind that does not exist. */
+function leverList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((s) => s.trim()).filter(Boolean).flatMap((s) => (s === 'classic' ? [...CLASSIC_LEVERS] : [s]));
 }
 
 /** --warehouse-port as a number; a bad one is a UsageError naming the flag. */

@@ -20,9 +20,11 @@ export function renderSummaryTable(summary: RunView, options: { colour?: boolean
     const heldOut = l.loop === 0 ? summary.initial_holdout : l.holdout_after;
     const train = l.score_after === null || l.loop === 0 ? pct(l.score_before ?? l.score_after) : `${pct(l.score_before)}->${pct(l.score_after)}`;
     const kept = l.kept === null ? '' : l.kept ? 'kept, ' : 'rolled back, ';
-    table.push([l.loop, train, pct(heldOut), `${k.metadata}/${k.text_instruction}/${k.example_sql}/${k.metric_view}`, l.fixes_rejected, `${kept}${(l.decision ?? '-').replace(/_/g, ' ')}`]);
+    const more = k.join_spec + k.sql_snippet + k.sql_function;
+    const kinds = `${k.metadata}/${k.text_instruction}/${k.example_sql}/${k.metric_view}${more > 0 ? ` +${more}` : ''}`;
+    table.push([l.loop, train, pct(heldOut), kinds, l.fixes_rejected, `${kept}${(l.decision ?? '-').replace(/_/g, ' ')}`]);
   }
   const verdict = summary.status === 'failed' ? `failed: ${summary.error}` : `${summary.target_reached ? 'target reached' : 'target not reached'}, ${summary.decision}`;
   const heldOut = summary.holdout_count > 0 ? `, held-out ${pct(summary.initial_holdout)} -> ${pct(summary.final_holdout)} (${summary.holdout_count} questions)` : '';
-  return `${table.toString()}\nfixes: metadata/text rules/examples/metric views; rej: fixes rejected\ntrain ${pct(summary.initial_score)} -> ${pct(summary.final_score)}${heldOut} (${verdict})\n`;
+  return `${table.toString()}\nfixes: metadata/text rules/examples/views +joins,snippets,funcs; rej: rejected\ntrain ${pct(summary.initial_score)} -> ${pct(summary.final_score)}${heldOut} (${verdict})\n`;
 }

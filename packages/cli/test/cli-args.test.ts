@@ -34,6 +34,15 @@ describe('genie-enhance run: input errors', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('rejects an unknown lever and an unknown scorer, naming the flag', async () => {
+    const lever = await run([...base, '--benchmarks', goodFile, '--levers', 'metadata,magic']);
+    expect(lever.code).toBe(2);
+    expect(lever.stderr).toMatch(/^error: --levers: .*join_spec/);
+    const scorer = await run([...base, '--benchmarks', goodFile, '--scorer', 'llm']);
+    expect(scorer.code).toBe(2);
+    expect(scorer.stderr).toMatch(/^error: --scorer: .*compare/);
+  });
+
   it('rejects a non-numeric max loops', async () => {
     const r = await run([...base, '--benchmarks', goodFile, '--max-loops', 'many']);
     expect(r.code).toBe(2);

@@ -10,6 +10,7 @@ import { GenieNoise, type GenieNoiseOptions } from './genie/noise.ts';
 import { registerGenieRoutes } from './http/genie-routes.ts';
 import { OAuthTokens, registerOAuthRoutes, type OAuthClient } from './http/oauth-routes.ts';
 import { QuestionRateLimit } from './http/rate-limit.ts';
+import { registerEvalRunRoutes } from './http/eval-run-routes.ts';
 import { registerServingRoutes } from './http/serving-routes.ts';
 import { registerSpaceRoutes, SpaceStore } from './http/space-routes.ts';
 import { registerStatementRoutes } from './http/statement-routes.ts';
@@ -140,6 +141,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   registerOAuthRoutes(app, oauth);
   registerSpaceRoutes(app, spaces, { maxPerPage: options.maxSpacesPerPage, ...(replay ? { storedForm: (s: string) => replay.storedForm(s) } : {}) });
   registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429, noise, replay });
+  registerEvalRunRoutes(app, { engine, spaces, latencyMs: options.genieLatencyMs ?? 300, noise });
   registerServingRoutes(app, engine, options.servingEndpoints, replay);
   registerStatementRoutes(app, warehouseEngine, warehouseId);
 

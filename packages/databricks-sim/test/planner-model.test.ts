@@ -12,8 +12,9 @@ const catalog: CatalogSnapshot = {
 };
 const space: SerializedSpace = { version: 2, data_sources: { tables: [{ identifier: 'main.shop.accounts' }, { identifier: 'main.shop.sales' }] } };
 
-function plan(failures: object[]): { model: string; fixes: Fix[] } {
-  const prompt = 'Fix these.\n```json space\n' + JSON.stringify(space) + '\n```\n```json failures\n' + JSON.stringify(failures) + '\n```';
+function plan(failures: object[], levers?: string[]): { model: string; fixes: Fix[] } {
+  const leverBlock = levers ? '```json levers\n' + JSON.stringify(levers) + '\n```\n' : '';
+  const prompt = 'Fix these.\n```json space\n' + JSON.stringify(space) + '\n```\n' + leverBlock + '```json failures\n' + JSON.stringify(failures) + '\n```';
   const answer = simulatedCompletion([{ role: 'system', content: 'planner' }, { role: 'user', content: prompt }], catalog, 'my-endpoint');
   return { model: answer.model, fixes: JSON.parse(answer.content).fixes };
 }
@@ -25,19 +26,36 @@ describe('simulated planner model', () => {
     expect(JSON.parse(answer.content).fixes).toEqual([]);
   });
 
+  const incomeFailure = {
+    question: 'What is the total income from Gold accounts in 2024?',
+    expected_sql: "SELECT SUM(s.amt) FROM main.shop.sales s JOIN main.shop.accounts a ON s.acct = a.account_id WHERE s.st <> 'VOID' AND a.tier = 'Gold' AND year(s.sold_on) = 2024",
+    genie_text: 'I could not find a column for "income".',
+    reason_code: 'NO_SQL',
+  };
+
   it('turns a missed measure, a hidden business rule and a differently named join key into general fixes', () => {
-    const { fixes } = plan([
-      {
-        question: 'What is the total income from Gold accounts in 2024?',
-        expected_sql: "SELECT SUM(s.amt) FROM main.shop.sales s JOIN main.shop.accounts a ON s.acct = a.account_id WHERE s.st <> 'VOID' AND a.tier = 'Gold' AND year(s.sold_on) = 2024",
-        genie_text: 'I could not find a column for "income".',
-        reason_code: 'NO_SQL',
-      },
-    ]);
+    const { fixes } = plan([incomeFailure]);
     expect(fixes).toContainEqual(expect.objectContaining({ kind: 'metadata', table: 'main.shop.sales', column: 'amt', synonyms: ['income'] }));
     expect(fixes).toContainEqual(expect.objectContaining({ kind: 'text_instruction', content: expect.stringContaining("Exclude rows where main.shop.sales.st = 'VOID'") }));
+    expect(fixes).toContainEqual(expect.objectContaining({ kind: 'join_spec', left: { table: 'main.shop.sales', alias: 's' }, right: { table: 'main.shop.accounts', alias: 'a' }, sql: 's.acct = a.account_id', relationship_type: 'MANY_TO_ONE' }));
+    expect(fixes.some((f) => f.kind === 'example_sql' || (f.kind === 'metadata' && f.description))).toBe(false);
+  });
+
+  it('without the join spec lever, the join key gets a "Foreign key to" description instead', () => {
+    const { fixes } = plan([incomeFailure], ['metadata', 'text_instruction', 'example_sql', 'metric_view']);
     expect(fixes).toContainEqual(expect.objectContaining({ kind: 'metadata', column: 'acct', description: 'Foreign key to main.shop.accounts.account_id.' }));
-    expect(fixes.some((f) => f.kind === 'example_sql')).toBe(false);
+    expect(fixes.some((f) => f.kind === 'join_spec')).toBe(false);
+  });
+
+  it('picks a measure snippet for a KPI over an expression and a filter snippet for a condition a word names', () => {
+    const { fixes } = plan([
+      { question: 'What was the net take in 2024?', expected_sql: 'SELECT SUM(amt - acct) FROM main.shop.sales WHERE year(sold_on) = 2024', genie_text: 'no column' },
+      { question: 'How many online sales were there in 2024?', expected_sql: "SELECT COUNT(*) FROM main.shop.sales WHERE ch IN ('WEB') AND year(sold_on) = 2024", genie_sql: 'SELECT COUNT(*) FROM main.shop.sales WHERE year(sold_on) = 2024' },
+    ]);
+    expect(fixes).toContainEqual(expect.objectContaining({ kind: 'sql_snippet', snippet_type: 'measure', alias: 'net_take', sql: 'SUM(amt - acct)', synonyms: ['net take'] }));
+    expect(fixes).toContainEqual(expect.objectContaining({ kind: 'sql_snippet', snippet_type: 'filter', alias: 'online', sql: "ch IN ('WEB')", synonyms: ['online'] }));
+    const classic = plan([{ question: 'What was the net take in 2024?', expected_sql: 'SELECT SUM(amt - acct) FROM main.shop.sales WHERE year(sold_on) = 2024', genie_text: 'no column' }], ['metadata']);
+    expect(classic.fixes.some((f) => f.kind === 'sql_snippet')).toBe(false);
   });
 
   it('defines a ratio as a metric view measure, with the hidden filter as the view filter', () => {

@@ -143,7 +143,7 @@ export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise
   return whenCurrent(ctx, data.run_id, 'plan', data.loop, async (command, state) => {
     const [benchmark, results] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.from_pass)]);
     const failures = failuresFor([...results.values()], command.failure_ids);
-    return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps(ctx, state), { spaceId: workSpace(state), failures, benchmark, rejected: command.rejected }) };
+    return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps(ctx, state), { spaceId: workSpace(state), failures, benchmark, rejected: command.rejected, levers: state.config.levers }) };
   });
 }
 

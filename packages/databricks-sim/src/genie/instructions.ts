@@ -13,7 +13,11 @@ import { stem, words } from './text.ts';
 export interface DefaultFilter { table: string; column: string; value: string }
 export interface CountRule { noun: string; table: string; column: string }
 export interface FiscalCalendar { startMonth: number; yearOffset: number }
-export interface JoinEdge { left: string; leftColumn: string; right: string; rightColumn: string }
+export interface JoinEdge {
+  left: string; leftColumn: string; right: string; rightColumn: string;
+  /** further column pairs of a composite key (a join spec's ANDed equalities), oriented like the first */
+  more?: { leftColumn: string; rightColumn: string }[];
+}
 
 export interface InstructionRules {
   defaultFilters: DefaultFilter[];

@@ -1,7 +1,8 @@
 import type { SerializedSpace } from '@genie-enhancer/shared';
-import { joinLines } from '@genie-enhancer/shared';
+import { joinConditions, joinLines } from '@genie-enhancer/shared';
 import { joinFromDescription, splitQualified, type JoinEdge } from './instructions.ts';
 import type { Lexicon, TableInfo } from './lexicon.ts';
+import { shortName } from './text.ts';
 
 const KEY_COLUMN = /(^id$|_id$|_key$)/i;
 
@@ -20,12 +21,14 @@ export function joinEdges(space: SerializedSpace, lexicon: Lexicon, instructionJ
     const right = findTable(lexicon, edge.right);
     if (left && right && left !== right) edges.push({ ...edge, left: left.identifier, right: right.identifier });
   };
+  // join specs first: the path they declare wins over any inferred one
   for (const spec of space.instructions?.join_specs ?? []) {
-    const m = /^\s*(\w+)\.(\w+)\s*=\s*(\w+)\.(\w+)\s*$/.exec(joinLines(spec.sql));
-    if (!m) continue;
-    const aliasOf = (alias: string) =>
-      alias === (spec.left.alias ?? '') ? spec.left.identifier : alias === (spec.right.alias ?? '') ? spec.right.identifier : alias;
-    add({ left: aliasOf(m[1]), leftColumn: m[2], right: aliasOf(m[3]), rightColumn: m[4] });
+    const leftAlias = spec.left.alias ?? shortName(spec.left.identifier);
+    const rightAlias = spec.right.alias ?? shortName(spec.right.identifier);
+    const pairs = joinConditions(joinLines(spec.sql), leftAlias, rightAlias);
+    if (!pairs) continue;
+    const [first, ...more] = pairs;
+    add({ left: spec.left.identifier, leftColumn: first.leftColumn, right: spec.right.identifier, rightColumn: first.rightColumn, ...(more.length ? { more } : {}) });
   }
   instructionJoins.forEach(add);
   for (const table of lexicon.tables) {
@@ -69,7 +72,14 @@ export function joinPath(edges: JoinEdge[], from: string, to: string): JoinEdge[
 }
 
 function flip(edge: JoinEdge): JoinEdge {
-  return { left: edge.right, leftColumn: edge.rightColumn, right: edge.left, rightColumn: edge.leftColumn };
+  const more = edge.more?.map((p) => ({ leftColumn: p.rightColumn, rightColumn: p.leftColumn }));
+  return { left: edge.right, leftColumn: edge.rightColumn, right: edge.left, rightColumn: edge.leftColumn, ...(more ? { more } : {}) };
+}
+
+/** The ON condition of a join edge between two aliases. */
+export function onCondition(edge: JoinEdge, leftAlias: string, rightAlias: string): string {
+  const pairs = [{ leftColumn: edge.leftColumn, rightColumn: edge.rightColumn }, ...(edge.more ?? [])];
+  return pairs.map((p) => `${leftAlias}.${p.leftColumn} = ${rightAlias}.${p.rightColumn}`).join(' AND ');
 }
 
 export { splitQualified };

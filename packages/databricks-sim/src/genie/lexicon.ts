@@ -1,6 +1,7 @@
 import { joinLines, type SerializedSpace } from '@genie-enhancer/shared';
 import type { CatalogSnapshot, MetricViewDefinition } from '../catalog.types.ts';
 import { contentStems, identifierStems, indexOfPhrase, shortName, stems } from './text.ts';
+import { snippetInfos, type SnippetInfo } from './snippets.ts';
 
 /** A way of naming something: a phrase of stems and how strongly it points at its target. */
 export interface Phrase {
@@ -40,6 +41,8 @@ export interface Lexicon {
   tables: TableInfo[];
   metricViews: MetricViewInfo[];
   textInstructions: string[];
+  /** the space's SQL snippets: measures, filters and expressions with the words that name them */
+  snippets: SnippetInfo[];
 }
 
 const NUMERIC = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|FLOAT|DOUBLE|DECIMAL|NUMERIC|LONG|SHORT|BYTE)/i;
@@ -99,7 +102,7 @@ export function buildLexicon(space: SerializedSpace, catalog: CatalogSnapshot): 
     .map((definition) => metricViewInfo(definition, tables));
 
   const textInstructions = (space.instructions?.text_instructions ?? []).map((t) => joinLines(t.content));
-  return { tables, metricViews, textInstructions };
+  return { tables, metricViews, textInstructions, snippets: snippetInfos(space, tables) };
 }
 
 function metricViewInfo(definition: MetricViewDefinition, tables: TableInfo[]): MetricViewInfo {

@@ -1,9 +1,10 @@
 /** Slots → SQL over the space's tables (or one of its metric views). */
 import type { InstructionRules, JoinEdge } from './instructions.ts';
-import { findTable, joinPath } from './join-graph.ts';
+import { findTable, joinPath, onCondition } from './join-graph.ts';
 import { matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
 import type { Aggregation, ParsedQuestion, TimeFilter } from './question.ts';
-import { quoteSqlString, shortName, stems } from './text.ts';
+import { indexOfPhrase, quoteSqlString, shortName, stems } from './text.ts';
+import { qualifySnippet, type SnippetInfo, type SnippetType } from './snippets.ts';
 
 export type Resolution = { sql: string; description: string } | { clarify: string };
 
@@ -117,6 +118,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   let base: TableInfo | undefined;
   let measure: ColumnInfo | undefined;
   let countDistinct: string | undefined;
+  let snippetMeasure: SnippetInfo | undefined;
   const aggregation: Aggregation | undefined = parsed.aggregation ?? (parsed.measurePhrase ? 'SUM' : undefined);
   if (!aggregation) return { clarify: 'Could you say which number you are looking for (a count, a total, an average)?' };
   if (aggregation === 'COUNT') {
@@ -136,14 +138,26 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     const phrase = parsed.measurePhrase ?? [];
     const candidates = allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name));
     // among equally good columns, the one in the table the question's values come from
-    measure = best(candidates, (c) => { const m = matchScore(phrase, c.phrases, c.descriptionWords); return m > 0 ? m + (filterTables.has(c.table) ? 0.05 : 0) : 0; })?.item;
-    if (!measure) return { clarify: `I could not find a column for "${phrase.join(' ')}". Which column holds it?` };
-    base = tableOf(lexicon, measure);
+    const column = best(candidates, (c) => { const m = matchScore(phrase, c.phrases, c.descriptionWords); return m > 0 ? m + (filterTables.has(c.table) ? 0.05 : 0) : 0; });
+    // a measure snippet the words name at least as well as any column defines the KPI
+    const snippet = best(snippetsOf(lexicon, 'measure'), (m) => matchScore(phrase, m.phrases));
+    if (snippet && snippet.score >= 2 && snippet.score >= (column?.score ?? 0)) snippetMeasure = snippet.item;
+    else measure = column?.item;
+    if (snippetMeasure) base = snippetMeasure.table;
+    else if (!measure) return { clarify: `I could not find a column for "${phrase.join(' ')}". Which column holds it?` };
+    else base = tableOf(lexicon, measure);
   }
 
   // dimensions, value filters and the tables they need
   const dimensions: ColumnInfo[] = [];
+  const expressions: SnippetInfo[] = [];
   for (const phrase of parsed.groupPhrases) {
+    const expression = best(snippetsOf(lexicon, 'expression'), (x) => matchScore(phrase, x.phrases));
+    const column = best(allColumns(lexicon), (c) => matchScore(phrase, c.phrases, c.descriptionWords));
+    if (expression && expression.score >= 2 && expression.score >= (column?.score ?? 0)) {
+      if (!expressions.includes(expression.item)) expressions.push(expression.item);
+      continue;
+    }
     const dimension = resolveDimension(lexicon, phrase);
     if (!dimension) return { clarify: `Which column do you mean by "${phrase.join(' ')}"?` };
     if (!dimensions.includes(dimension)) dimensions.push(dimension);
@@ -155,7 +169,11 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     const column = best(allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)), (c) => matchScore(extra.phrase, c.phrases, c.descriptionWords) + (c.table === base!.identifier ? 0.05 : 0))?.item;
     return column && column !== measure ? [{ aggregation: extra.aggregation, column }] : [];
   });
-  const needed = new Set<string>([...dimensions, ...filters.map((f) => f.column), ...numbers.map((n) => n.column), ...flags.map((f) => f.column), ...extras.map((e) => e.column)].map((c) => c.table));
+  const snippetFilters = snippetsOf(lexicon, 'filter').filter((f) => f.phrases.some((p) => indexOfPhrase(parsed.tokens, p.words) >= 0));
+  const needed = new Set<string>([
+    ...[...dimensions, ...filters.map((f) => f.column), ...numbers.map((n) => n.column), ...flags.map((f) => f.column), ...extras.map((e) => e.column)].map((c) => c.table),
+    ...[...expressions, ...snippetFilters].map((x) => x.table.identifier),
+  ]);
   const joins: JoinEdge[] = [];
   const joined = [base.identifier];
   for (const table of [...needed].sort()) {
@@ -184,6 +202,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   for (const [column, values] of byColumn) {
     conditions.push(values.length === 1 ? `${ref(column.table, column.name)} = ${quoteSqlString(values[0])}` : `${ref(column.table, column.name)} IN (${values.map(quoteSqlString).join(', ')})`);
   }
+  for (const f of snippetFilters) conditions.push(snippetFilters.length > 1 || conditions.length > 0 ? `(${qualifySnippet(f, ref)})` : qualifySnippet(f, ref));
   for (const f of flags) conditions.push(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`);
   for (const n of numbers) conditions.push(`${ref(n.column.table, n.column.name)} ${n.op} ${n.value}`);
 
@@ -206,28 +225,31 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     if (parsed.grain) grainExpr = `date_trunc('${GRAIN_EXPR[parsed.grain]}', ${col})`;
   }
 
-  const valueName = measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
-  const valueExpr = aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
-  const groupExprs = [...(grainExpr ? [grainExpr] : []), ...dimensions.map((d) => ref(d.table, d.name))];
+  const valueName = snippetMeasure ? snippetMeasure.alias : measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
+  const valueExpr = snippetMeasure ? qualifySnippet(snippetMeasure, ref) : aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
+  const groupExprs = [...(grainExpr ? [grainExpr] : []), ...dimensions.map((d) => ref(d.table, d.name)), ...expressions.map((x) => qualifySnippet(x, ref))];
   const select = [
     ...(grainExpr ? [`${grainExpr} AS ${parsed.grain!.toLowerCase()}`] : []),
     ...dimensions.map((d) => ref(d.table, d.name)),
+    ...expressions.map((x) => `${qualifySnippet(x, ref)} AS ${x.alias}`),
     `${valueExpr} AS ${valueName}`,
     ...extras.map((e) => `${aggregateExpr(e.aggregation, ref(e.column.table, e.column.name))} AS ${e.aggregation.toLowerCase()}_${e.column.name}`),
   ];
 
   const lines = [`SELECT ${select.join(', ')}`, `FROM ${base.identifier}${joined.length > 1 ? ` ${aliases.get(base.identifier)}` : ''}`];
   for (const edge of joins) {
-    lines.push(`JOIN ${edge.right} ${aliases.get(edge.right)} ON ${aliases.get(edge.left)}.${edge.leftColumn} = ${aliases.get(edge.right)}.${edge.rightColumn}`);
+    lines.push(`JOIN ${edge.right} ${aliases.get(edge.right)} ON ${onCondition(edge, aliases.get(edge.left)!, aliases.get(edge.right)!)}`);
   }
   if (conditions.length) lines.push(`WHERE ${conditions.join(' AND ')}`);
   if (groupExprs.length) lines.push(`GROUP BY ${groupExprs.join(', ')}`);
   if (parsed.limit && groupExprs.length) lines.push(`ORDER BY ${valueName} ${parsed.limit.direction}`, `LIMIT ${parsed.limit.n}`);
   else if (grainExpr) lines.push(`ORDER BY ${parsed.grain!.toLowerCase()}`);
-  return { sql: lines.join('\n'), description: describe(aggregation, measure?.name ?? countDistinct ?? shortName(base.identifier), dimensions, parsed) };
+  return { sql: lines.join('\n'), description: describe(aggregation, snippetMeasure?.alias ?? measure?.name ?? countDistinct ?? shortName(base.identifier), dimensions, parsed) };
 }
 
 const DISTINCT_WORDS = new Set(['distinct', 'different', 'unique']);
+
+const snippetsOf = (lexicon: Lexicon, type: SnippetType) => lexicon.snippets.filter((x) => x.type === type);
 
 /** "how many distinct X": the column X whose distinct values are counted. */
 function resolveDistinctColumn(lexicon: Lexicon, phrase: string[]): ColumnInfo | undefined {

@@ -1,2 +1,2 @@
-export { identifierStems, quoteSqlString, shortName, stems } from './text.ts';
+export { identifierStems, isStopword, quoteSqlString, shortName, stems } from './text.ts';
 export { monthName } from './instructions.ts';

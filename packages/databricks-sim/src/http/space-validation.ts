@@ -1,4 +1,4 @@
-import { parseSerializedSpace, type SerializedSpace } from '@genie-enhancer/shared';
+import { limitViolations, parseSerializedSpace, type SerializedSpace } from '@genie-enhancer/shared';
 
 const byKey = <T>(items: T[] | undefined, key: (t: T) => string) => (items ?? []).every((item, i, all) => i === 0 || key(all[i - 1]) <= key(item));
 
@@ -14,6 +14,10 @@ export function validateSerializedSpace(text: string): { space: SerializedSpace 
     ...(space.instructions?.text_instructions ?? []),
     ...(space.instructions?.example_question_sqls ?? []),
     ...(space.instructions?.join_specs ?? []),
+    ...(space.instructions?.sql_functions ?? []),
+    ...(space.instructions?.sql_snippets?.measures ?? []),
+    ...(space.instructions?.sql_snippets?.filters ?? []),
+    ...(space.instructions?.sql_snippets?.expressions ?? []),
   ];
   if (new Set(withIds.map((i) => i.id)).size !== withIds.length) return { error: 'Invalid export proto: ids must be unique' };
   const checks: [boolean, string][] = [
@@ -23,6 +27,11 @@ export function validateSerializedSpace(text: string): { space: SerializedSpace 
     [byKey(space.instructions?.text_instructions, (t) => t.id), 'instructions.text_instructions must be sorted by id'],
     [byKey(space.instructions?.example_question_sqls, (t) => t.id), 'instructions.example_question_sqls must be sorted by id'],
   ];
+  const snippets = Object.values(space.instructions?.sql_snippets ?? {}).flat() as { display_name?: string }[];
+  checks.push([snippets.every((x) => !!x.display_name), 'sql_snippets need a display_name']);
+  for (const list of ['join_specs', 'sql_functions'] as const) checks.push([byKey<{ id: string }>(space.instructions?.[list], (t) => t.id), `instructions.${list} must be sorted by id`]);
+  const over = limitViolations(space);
+  if (over.length > 0) return { error: `Space exceeds its limits: ${over.join(', ')}` };
   const failed = checks.find(([ok]) => !ok);
   return failed ? { error: `Invalid export proto: ${failed[1]}` } : { space };
 }

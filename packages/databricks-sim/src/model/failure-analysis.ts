@@ -3,13 +3,13 @@
  * the question's words could have told Genie, and write down the missing knowledge as metadata, rules,
  * metric views or (for shapes Genie cannot build) an example for a different value of the same shape.
  */
-import type { Fix, SerializedSpace } from '@genie-enhancer/shared';
+import { FIX_KINDS, type Fix, type Lever, type SerializedSpace } from '@genie-enhancer/shared';
 import type { CatalogSnapshot } from '../catalog.types.ts';
 import { parseInstructions } from '../genie/instructions.ts';
 import { findTable, joinEdges } from '../genie/join-graph.ts';
 import { buildLexicon, matchScore, type ColumnInfo, type Lexicon } from '../genie/lexicon.ts';
 import { parseQuestion, type ParsedQuestion } from '../genie/question.ts';
-import { identifierStems, monthName, quoteSqlString, shortName, stems } from '../genie/text-exports.ts';
+import { identifierStems, isStopword, monthName, quoteSqlString, shortName, stems } from '../genie/text-exports.ts';
 import { aggregatesIn, columnRef, parseSqlShape, stripQualifiers, type SqlShape } from './sql-shape.ts';
 
 export interface Failure {
@@ -30,6 +30,10 @@ function countedNoun(phrase: string[]): string | undefined {
 }
 
 const VERBISH = new Set(['paid', 'sold', 'placed', 'made', 'generated', 'ordered', 'bought', 'spent', 'earned']);
+/** Words of the question grammar (aggregates, ranking, periods), never a name of something in the data. */
+const QUESTION_WORDS = new Set(('total sum average avg mean maximum max minimum min number count top bottom highest lowest most least ' +
+  'largest smallest biggest best worst distinct different unique year month quarter week day daily weekly monthly quarterly yearly annual ' +
+  'january february march april may june july august september october november december last past previous since before after until').split(' '));
 
 export class FailureAnalyst {
   private readonly lexicon: Lexicon;
@@ -38,8 +42,12 @@ export class FailureAnalyst {
   /** causes found for the failure being analysed, including ones an earlier failure already fixed */
   private causes = 0;
 
-  constructor(private readonly space: SerializedSpace, private readonly catalog: CatalogSnapshot) {
+  constructor(private readonly space: SerializedSpace, private readonly catalog: CatalogSnapshot, private readonly levers: readonly Lever[] = FIX_KINDS) {
     this.lexicon = buildLexicon(space, catalog);
+  }
+
+  private allows(lever: Lever): boolean {
+    return this.levers.includes(lever);
   }
 
   analyse(failure: Failure): void {
@@ -47,9 +55,11 @@ export class FailureAnalyst {
     const parsed = parseQuestion(failure.question);
     this.causes = 0;
     const ratio = this.ratioMeasure(shape, parsed, failure.question);
-    if (!ratio) this.measureSynonym(shape, parsed);
+    const kpi = !ratio && this.measureSnippet(shape, parsed);
+    if (!ratio && !kpi) this.measureSynonym(shape, parsed);
     this.dimensionSynonyms(shape, parsed);
     this.defaultFilters(shape, parsed);
+    this.filterSnippet(shape, parsed, failure);
     this.fiscalCalendar(shape, parsed);
     this.countRule(shape, parsed);
     this.countedEntity(shape, parsed);
@@ -178,14 +188,28 @@ export class FailureAnalyst {
     this.fixes.push({ kind: 'metadata', table: table.identifier, description, rationale: `Users count ${noun}s; the table's name does not say it holds them.` });
   }
 
+  /**
+   * A join the expected SQL makes that the space does not know (keys with different names, or a key of several
+   * columns): a join spec with every equality, when that lever is allowed; else the classic fallback, a
+   * "Foreign key to" description of the first key column.
+   */
   private joinKeys(shape: SqlShape): void {
     const edges = joinEdges(this.space, this.lexicon, parseInstructions(this.lexicon.textInstructions).joins);
     for (const join of shape.joins) {
-      const left = this.column(join.left, shape);
-      const right = this.column(join.right, shape);
-      if (!left || !right || left.name.toLowerCase() === right.name.toLowerCase()) continue;
-      const known = edges.some((e) => (e.left === left.table && e.leftColumn === left.name) || (e.right === left.table && e.rightColumn === left.name));
-      if (known) continue;
+      const pairs = [join, ...(join.more ?? [])].map((p) => ({ left: this.column(p.left, shape), right: this.column(p.right, shape) }));
+      if (pairs.some((p) => !p.left || !p.right)) continue;
+      const resolved = pairs as { left: ColumnInfo; right: ColumnInfo }[];
+      const { left, right } = resolved[0];
+      if (resolved.length === 1 && left.name.toLowerCase() === right.name.toLowerCase()) continue;
+      const edgeColumns = (e: (typeof edges)[number]) => [{ l: e.leftColumn, r: e.rightColumn }, ...(e.more ?? []).map((m) => ({ l: m.leftColumn, r: m.rightColumn }))];
+      const covers = (e: (typeof edges)[number]) => {
+        const forward = e.left === left.table && e.right === right.table;
+        const backward = e.right === left.table && e.left === right.table;
+        if (!forward && !backward) return false;
+        const cols = edgeColumns(e);
+        return cols.length === resolved.length && resolved.every((p) => cols.some((c) => (forward ? c.l === p.left.name && c.r === p.right.name : c.r === p.left.name && c.l === p.right.name)));
+      };
+      if (edges.some(covers)) continue;
       this.causes++;
       // a key named after the other side's table refers to it ("OwnerCode" → the owner table); else the key
       // named after its own table is the primary key and the other side refers to it
@@ -195,10 +219,112 @@ export class FailureAnalyst {
       const [from, to] = namesTable(left, right) && !namesTable(right, left) ? [left, right]
         : namesTable(right, left) && !namesTable(left, right) ? [right, left]
         : ownsKey(right) || !ownsKey(left) ? [left, right] : [right, left];
+      if (this.allows('join_spec')) {
+        this.joinSpec(from.table, to.table, resolved.map((p) => (p.left.table === from.table ? [p.left.name, p.right.name] : [p.right.name, p.left.name])));
+        continue;
+      }
+      if (!this.allows('metadata') || from.description.includes(`Foreign key to ${to.table}.${to.name}`)) continue;
       if (this.fixes.some((f) => f.kind === 'metadata' && f.table === from.table && f.column === from.name && f.description)) continue;
       const description = `${from.description ? `${from.description.trim()} ` : ''}Foreign key to ${to.table}.${to.name}.`;
       this.fixes.push({ kind: 'metadata', table: from.table, column: from.name, description, rationale: `${shortName(from.table)} and ${shortName(to.table)} join on keys with different names.` });
     }
+  }
+
+  private joinSpec(from: string, to: string, columns: string[][]): void {
+    if (this.fixes.some((f) => f.kind === 'join_spec' && [f.left.table, f.right.table].sort().join() === [from, to].sort().join())) return;
+    const leftAlias = shortName(from).charAt(0).toLowerCase() || 'l';
+    const rightAlias = (shortName(to).charAt(0).toLowerCase() || 'r') === leftAlias ? `${leftAlias}2` : shortName(to).charAt(0).toLowerCase() || 'r';
+    this.fixes.push({
+      kind: 'join_spec',
+      left: { table: from, alias: leftAlias },
+      right: { table: to, alias: rightAlias },
+      sql: columns.map(([l, r]) => `${leftAlias}.${l} = ${rightAlias}.${r}`).join(' AND '),
+      relationship_type: 'MANY_TO_ONE',
+      rationale: `${shortName(from)} refers to ${shortName(to)} through ${columns.length > 1 ? 'a key of several columns' : 'a key with another name'}; Genie cannot infer that join path.`,
+    });
+  }
+
+  /**
+   * A KPI asked by name whose expected aggregate is over an expression, not one column (`SUM(a - b)`): a measure
+   * snippet named by the question's measure words, when that lever is allowed.
+   */
+  private measureSnippet(shape: SqlShape, parsed: ParsedQuestion): boolean {
+    const phrase = (parsed.measurePhrase ?? []).filter((w) => !VERBISH.has(w));
+    const items = shape.select.filter((item) => aggregatesIn(item).length === 1);
+    if (phrase.length === 0 || items.length !== 1 || parsed.aggregation === 'COUNT' || !this.allows('sql_snippet')) return false;
+    const [aggregate] = aggregatesIn(items[0]);
+    if (aggregate.fn === 'COUNT' || columnRef(aggregate.arg, shape)) return false;
+    const known = this.lexicon.snippets.some((m) => m.type === 'measure' && matchScore(phrase, m.phrases) >= 2);
+    this.causes++;
+    const alias = phrase.join('_').replace(/[^a-z0-9_]/g, '');
+    if (known || !/^[a-z_]/.test(alias) || this.fixes.some((f) => f.kind === 'sql_snippet' && f.alias === alias)) return true;
+    const name = phrase.join(' ');
+    this.fixes.push({
+      kind: 'sql_snippet', snippet_type: 'measure', alias, display_name: name.charAt(0).toUpperCase() + name.slice(1),
+      sql: stripQualifiers(items[0], shape), synonyms: [name],
+      instruction: `Use for "${name}"; never compute it from a single column.`,
+      rationale: `"${name}" is a KPI computed from several columns; a defined measure keeps every question about it consistent.`,
+    });
+    return true;
+  }
+
+  /**
+   * A condition of the expected SQL that the question does not spell out (no value, number or period of it is in
+   * the words) but names with a word nothing else in the space explains ("express"): a filter snippet with that
+   * word as synonym, when that lever is allowed. Exclusions (`<>`) stay text instructions.
+   */
+  private filterSnippet(shape: SqlShape, parsed: ParsedQuestion, failure: Failure): void {
+    if (!this.allows('sql_snippet')) return;
+    const genie = failure.genie_sql ? parseSqlShape(failure.genie_sql).where.map((w) => stripQualifiers(w, parseSqlShape(failure.genie_sql!)).toLowerCase().replace(/\s+/g, ' ')) : [];
+    for (const condition of shape.where) {
+      const plain = stripQualifiers(condition.trim(), shape);
+      if (genie.includes(plain.toLowerCase().replace(/\s+/g, ' '))) continue;
+      if (/^(?:\w+\.)?\w+\s*(?:<>|!=)\s*'[^']*'$/.test(plain)) continue; // an exclusion rule
+      if (/\b(?:year|month|quarter|date_trunc|current_date|date)\b/i.test(plain) || /\b(19|20)\d\d\b/.test(plain)) continue; // a period
+      const literals = [...plain.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]);
+      const numbers = [...plain.replace(/'(?:[^']|'')*'/g, '').matchAll(/\b\d+(?:\.\d+)?\b/g)].map((m) => m[0]);
+      if (literals.some((v) => stems(v).length > 0 && stems(v).every((w) => parsed.tokens.includes(w)))) continue; // a value the question says
+      if (numbers.some((n) => parsed.tokens.includes(n))) continue; // a number the question says
+      const table = shape.base ? findTable(this.lexicon, shape.base) : undefined;
+      const columns = [...plain.replace(/'(?:[^']|'')*'/g, '').matchAll(/\b([A-Za-z_]\w*)\b(?!\s*\()/g)].map((m) => m[1].toLowerCase());
+      const owner = [table, ...this.lexicon.tables].find((t) => t && columns.some((c) => t.columns.some((col) => col.name.toLowerCase() === c)));
+      // a condition on a column the question names is a value or flag Genie reads itself, not a hidden definition
+      const named = owner?.columns.some((col) => columns.includes(col.name.toLowerCase()) && identifierStems(col.name).some((w) => w.length > 3 && parsed.tokens.includes(w)));
+      const words = named ? [] : this.unexplainedWords(parsed);
+      if (!owner || words.length === 0 || words.length > 3) continue;
+      this.causes++;
+      const name = words.join(' ');
+      const alias = words.join('_');
+      if (this.lexicon.snippets.some((x) => x.type === 'filter' && x.phrases.some((p) => p.words.join(' ') === name))) continue;
+      if (this.fixes.some((f) => f.kind === 'sql_snippet' && (f.alias === alias || f.sql === plain))) continue;
+      this.fixes.push({
+        kind: 'sql_snippet', snippet_type: 'filter', alias, display_name: name.charAt(0).toUpperCase() + name.slice(1), sql: plain, synonyms: [name],
+        instruction: `Apply whenever a question says "${name}".`,
+        rationale: `Users say "${name}" for a condition on ${shortName(owner.identifier)} that no column name or value spells out.`,
+      });
+    }
+  }
+
+  /** Words of the question nothing in the space explains: not a table, column, value, snippet or question word. */
+  private unexplainedWords(parsed: ParsedQuestion): string[] {
+    const explained = new Set<string>();
+    for (const table of this.lexicon.tables) {
+      table.entity.forEach((w) => explained.add(w));
+      table.phrases.forEach((p) => p.words.forEach((w) => explained.add(w)));
+      for (const column of table.columns) {
+        column.phrases.forEach((p) => p.words.forEach((w) => explained.add(w)));
+        column.values.forEach((v) => stems(v).forEach((w) => explained.add(w)));
+      }
+    }
+    this.lexicon.snippets.forEach((x) => x.phrases.forEach((p) => p.words.forEach((w) => explained.add(w))));
+    [parsed.measurePhrase ?? [], ...parsed.groupPhrases, ...(parsed.extraMeasures ?? []).map((m) => m.phrase)].forEach((p) => p.forEach((w) => explained.add(w)));
+    const candidates = parsed.tokens.map((w, i) => ({ w, i })).filter(({ w }) => !explained.has(w) && !isStopword(w) && !QUESTION_WORDS.has(w) && !VERBISH.has(w) && !/^\d/.test(w) && !/(?:ed|en)$/.test(w) && w.length > 2);
+    if (candidates.length === 0) return [];
+    // the first run of adjacent words, in front of a word the space explains (an adjective of what is asked about)
+    const run = [candidates[0]];
+    for (const c of candidates.slice(1)) if (c.i === run[run.length - 1].i + 1) run.push(c);
+    const next = parsed.tokens[run[run.length - 1].i + 1];
+    return next !== undefined && explained.has(next) ? run.map((c) => c.w) : [];
   }
 
   private ratioMeasure(shape: SqlShape, parsed: ParsedQuestion, question: string): boolean {

@@ -1,4 +1,4 @@
-import { fixTarget, SerializedSpace, type Fix } from '@genie-enhancer/shared';
+import { FIX_KINDS, fixTarget, Lever, SerializedSpace, type Fix } from '@genie-enhancer/shared';
 import type { CatalogSnapshot } from '../catalog.types.ts';
 import { FailureAnalyst, type Failure } from './failure-analysis.ts';
 import { fencedJson } from './prompt-blocks.ts';
@@ -21,21 +21,24 @@ export function simulatedCompletion(messages: ChatMessage[], catalog: CatalogSna
   if (!space.success || !Array.isArray(failures)) {
     return { model, content: JSON.stringify({ analysis: '[simulated] The prompt had no readable space or failures block.', fixes: [] }) };
   }
-  const analyst = new FailureAnalyst(space.data, catalog);
+  // the levers the prompt allows (every one when the prompt does not say)
+  const allowed = Lever.array().safeParse(fencedJson(prompt ?? '', 'levers'));
+  const levers = allowed.success ? allowed.data : [...FIX_KINDS];
+  const analyst = new FailureAnalyst(space.data, catalog, levers);
   for (const failure of failures as Failure[]) {
     if (typeof failure?.question === 'string' && typeof failure.expected_sql === 'string') analyst.analyse(failure);
   }
-  const fixes = withTargets(analyst.result(), failures as Failure[], space.data, catalog);
+  const fixes = withTargets(analyst.result(), failures as Failure[], space.data, catalog, levers);
   const analysis = `[simulated model] Analysed ${failures.length} failures; proposing ${fixes.length} general fixes.`;
   return { model, content: JSON.stringify({ analysis, fixes }) };
 }
 
 /** Each fix's targets: the failures whose own analysis calls for a change of the same thing. */
-function withTargets(fixes: Fix[], failures: Failure[], space: SerializedSpace, catalog: CatalogSnapshot): Fix[] {
+function withTargets(fixes: Fix[], failures: Failure[], space: SerializedSpace, catalog: CatalogSnapshot, levers: readonly Lever[]): Fix[] {
   const wanted = new Map<string, string[]>();
   for (const failure of failures) {
     if (typeof failure?.question_id !== 'string' || typeof failure.question !== 'string' || typeof failure.expected_sql !== 'string') continue;
-    const solo = new FailureAnalyst(space, catalog);
+    const solo = new FailureAnalyst(space, catalog, levers);
     solo.analyse(failure);
     for (const target of new Set(solo.result().map(fixTarget))) wanted.set(target, [...(wanted.get(target) ?? []), failure.question_id]);
   }

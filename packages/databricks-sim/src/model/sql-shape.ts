@@ -5,7 +5,8 @@ export interface SqlShape {
   /** alias (or short name) → table identifier, lower case */
   tables: Map<string, string>;
   base?: string;
-  joins: { left: ColumnRef; right: ColumnRef }[];
+  /** each JOIN's equalities (several for a composite key), in order */
+  joins: { left: ColumnRef; right: ColumnRef; more?: { left: ColumnRef; right: ColumnRef }[] }[];
   select: string[];
   where: string[];
   groupBy: string[];
@@ -61,12 +62,16 @@ export function parseSqlShape(sql: string): SqlShape {
     shape.tables.set(alias, identifier);
     shape.tables.set(identifier, identifier);
     if (i === 0) shape.base = identifier;
-    const cond = on && /^\s*(\w+)\.(\w+)\s*=\s*(\w+)\.(\w+)\s*$/.exec(on);
-    if (cond) shape.joins.push({ left: { table: cond[1].toLowerCase(), column: cond[2] }, right: { table: cond[3].toLowerCase(), column: cond[4] } });
+    const pairs = (on ?? '').split(/\s+and\s+/i).map((c) => /^\s*\(?\s*(\w+)\.(\w+)\s*=\s*(\w+)\.(\w+)\s*\)?\s*$/.exec(c));
+    if (!on || pairs.some((p) => !p)) return;
+    const [first, ...more] = pairs.map((c) => ({ left: { table: c![1].toLowerCase(), column: c![2] }, right: { table: c![3].toLowerCase(), column: c![4] } }));
+    shape.joins.push({ ...first, ...(more.length ? { more } : {}) });
   });
   for (const join of shape.joins) {
-    join.left.table = shape.tables.get(join.left.table!) ?? join.left.table;
-    join.right.table = shape.tables.get(join.right.table!) ?? join.right.table;
+    for (const pair of [join, ...(join.more ?? [])]) {
+      pair.left.table = shape.tables.get(pair.left.table!) ?? pair.left.table;
+      pair.right.table = shape.tables.get(pair.right.table!) ?? pair.right.table;
+    }
   }
   return shape;
 }

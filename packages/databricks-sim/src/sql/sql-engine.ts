@@ -4,6 +4,7 @@ import { SimSqlError } from '../catalog.types.ts';
 import { loadDatasetFolder, type LoadedDataset } from '../dataset/load-dataset.ts';
 import { expandMetricViews, parseMetricViewDdl } from './metric-views.ts';
 import { databricksError, duckSchema, translateSql } from './translate.ts';
+import { sqlFunctionMacro } from './sql-functions.ts';
 
 // Databricks functions DuckDB lacks or spells differently.
 const MACROS = [
@@ -69,6 +70,8 @@ export async function createSqlEngine(options: { today?: string } = {}): Promise
         snapshot = undefined;
         return { columns: [], rows: [] };
       }
+      const macro = sqlFunctionMacro(sql);
+      if (macro) return run(macro);
       const drop = /^\s*drop\s+view\s+(if\s+exists\s+)?([\w.`]+)\s*;?\s*$/i.exec(sql);
       const dropped = drop?.[2].replace(/`/g, '').toLowerCase();
       if (dropped && views.has(dropped)) {

@@ -1,8 +1,9 @@
 import { silentLogger, type Logger } from '../util/logger.ts';
-import type { ChatModel, GenieSpaces, SqlWarehouse } from '../stages/ports.ts';
+import type { ChatModel, GenieEvalRuns, GenieSpaces, SqlWarehouse } from '../stages/ports.ts';
 import { createChatModelClient } from './chat-model.client.ts';
 import { createGenieConversationsClient, type GenieConversationsClient } from './genie-conversations.client.ts';
 import { createGenieSpacesClient } from './genie-spaces.client.ts';
+import { createGenieEvalRunsClient } from './genie-eval-runs.client.ts';
 import { patAuth, type DatabricksAuth } from './databricks-auth.ts';
 import { createRestClient } from './rest-client.ts';
 import { checkServingEndpoint } from './serving-endpoints.client.ts';
@@ -28,6 +29,7 @@ export interface WorkspaceTarget {
 export interface Workspace {
   genie: GenieConversationsClient;
   spaces: GenieSpaces;
+  evalRuns: GenieEvalRuns;
   warehouse(warehouseId: string): SqlWarehouse;
   model(endpoint: string): ChatModel;
   close(): Promise<void>;
@@ -60,6 +62,7 @@ export function openWorkspace(target: WorkspaceTarget): Workspace {
   return {
     genie: createGenieConversationsClient(genieRest),
     spaces: createGenieSpacesClient(rest),
+    evalRuns: createGenieEvalRunsClient(rest),
     warehouse(id) {
       let warehouse = warehouses.get(id);
       if (!warehouse) warehouses.set(id, (warehouse = createDriverWarehouseClient({ ...warehouseAddress(target, id), auth, logger })));

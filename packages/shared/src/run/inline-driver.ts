@@ -4,7 +4,8 @@ import type { RunCommand, RunEvent, RunState, Step } from '../engine/run-state.t
 import { runView, type RunView } from '../engine/run-view.ts';
 import { describeFailure, isInfrastructureError, RunAbortedError } from '../errors/index.ts';
 import type { BenchmarkQuestion, RunConfig, ScoreReport } from '../schemas/index.ts';
-import type { GenieConversations } from '../stages/ports.ts';
+import type { GenieConversations, GenieEvalRuns } from '../stages/ports.ts';
+import { agreementOf, scoreNative, type Agreement } from '../stages/native-score.stage.ts';
 import { scoreBenchmark } from '../stages/score.stage.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { discardCopy, promoteCopy } from '../stages/staging.stage.ts';
@@ -20,6 +21,9 @@ export type RunProgress =
 
 export interface InlineDeps extends Omit<StepDeps, 'logger'> {
   genie: GenieConversations;
+  /** Genie's benchmark evaluation API, for --scorer native|both */
+  evalRuns?: GenieEvalRuns;
+  evalPollMs?: { initial: number; max: number };
   logger?: Logger;
 }
 
@@ -43,6 +47,8 @@ export interface SavedRun {
 /** The engine's view of the run plus what only the in-memory driver keeps: every pass's full report. */
 export interface InlineRunResult extends RunView, SavedRun {
   reports: ScoreReport[];
+  /** with --scorer both: per pass, how our comparison and Genie's evaluation agreed */
+  agreements: Record<number, Agreement>;
 }
 
 const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
@@ -72,6 +78,15 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
   const emit = onProgress ?? (() => {});
   const stepDeps: StepDeps = { ...deps, logger };
   const reports: ScoreReport[] = [];
+  const agreements: Record<number, Agreement> = {};
+  // Genie's own benchmark evaluation of the pass (--scorer native|both); it asks each question once
+  const nativePass = (spaceId: string, config: RunConfig) => {
+    if (!deps.evalRuns) throw new RunAbortedError('--scorer native|both: no client for Genie\'s eval-runs API was given');
+    return scoreNative(
+      { evalRuns: deps.evalRuns, spaces: deps.spaces, logger },
+      { spaceId, questions, timeoutMs: config.question_timeout_s * 1000 * Math.max(1, questions.length), ...(deps.evalPollMs ? { pollMs: deps.evalPollMs } : {}) },
+    );
+  };
 
   const execute = async (command: RunCommand, state: RunState): Promise<RunEvent> => {
     const { config } = state;
@@ -87,6 +102,12 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
       case 'score': {
         const asked = questions.filter((q) => isScored(state, q.id));
         const total = asked.length * config.repeats;
+        const scorer = config.scorer ?? 'compare';
+        const native = scorer === 'compare' ? undefined : await nativePass(spaceId, config);
+        if (native && scorer === 'native') {
+          reports[command.pass] = native.report;
+          return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(native.report.results) };
+        }
         const report = await scoreBenchmark(
           { genie: deps.genie, warehouse: deps.warehouse, logger },
           {
@@ -99,11 +120,15 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
           },
         );
         reports[command.pass] = report;
+        if (native) {
+          agreements[command.pass] = agreementOf(report.results, native.native);
+          logger.info({ pass: command.pass, agreement: agreements[command.pass].agreement, differing: agreements[command.pass].differing.length }, 'our comparison and Genie\'s evaluation compared');
+        }
         return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(report.results) };
       }
       case 'plan': {
         const failures = failuresFor(reports[command.from_pass].results, command.failure_ids);
-        return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { spaceId, failures, benchmark: questions, rejected: command.rejected }) };
+        return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { spaceId, failures, benchmark: questions, rejected: command.rejected, levers: config.levers }) };
       }
       case 'apply': {
         const { record, backup, after } = await applyLoop(stepDeps, { spaceId, fixes: command.fixes });
@@ -151,7 +176,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
     queue = [...queue, ...step.commands];
   }
   if (commandsFor(state).length > 0) throw new Error(`run ${state.run_id} stopped with work left at ${state.phase}`);
-  return { ...runView(state), state, questions, backups, snapshots, reports };
+  return { ...runView(state), state, questions, backups, snapshots, reports, agreements };
 }
 
 function stageSummary(state: RunState, event: RunEvent): string {

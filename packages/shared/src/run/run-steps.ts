@@ -1,7 +1,7 @@
 import type { ApplyRecord, ExcludedQuestion, PlanRecord, QuestionOutcome } from '../engine/run-state.ts';
 import { checkBenchmark } from '../stages/benchmark-check.stage.ts';
 import { preflight } from '../stages/preflight.stage.ts';
-import { parseSerializedSpace, type ApplyResult, type BenchmarkQuestion, type Fix, type QuestionResult, type RejectedFix, type RunConfig } from '../schemas/index.ts';
+import { parseSerializedSpace, type ApplyResult, type BenchmarkQuestion, type Fix, type QuestionResult, type Lever, type RejectedFix, type RunConfig } from '../schemas/index.ts';
 import { applyFixes } from '../stages/apply.stage.ts';
 import { RunAbortedError } from '../errors/index.ts';
 import { canonicalSpace, rollbackSpace } from '../stages/rollback.stage.ts';
@@ -9,6 +9,7 @@ import { spaceHash, stageCopy } from '../stages/staging.stage.ts';
 import { plan } from '../stages/plan.stage.ts';
 import type { ChatModel, GenieSpaces, SqlWarehouse } from '../stages/ports.ts';
 import { describeSpaceTables } from '../stages/table-schemas.ts';
+import { sampleColumnValues } from '../stages/column-values.ts';
 import type { Logger } from '../util/logger.ts';
 
 /** The clients a run's plan and apply commands use, whichever driver runs them. */
@@ -50,14 +51,18 @@ export function failuresFor(results: readonly QuestionResult[], ids: readonly st
 /** The plan command: the space as it is now, its tables' columns, one planner call over the given failures. */
 export async function planLoop(
   deps: StepDeps,
-  input: { spaceId: string; failures: QuestionResult[]; benchmark: BenchmarkQuestion[]; rejected?: RejectedFix[] },
+  input: { spaceId: string; failures: QuestionResult[]; benchmark: BenchmarkQuestion[]; rejected?: RejectedFix[]; levers?: readonly Lever[] },
 ): Promise<PlanRecord> {
   const space = parseSerializedSpace((await deps.spaces.get(input.spaceId)).serialized_space);
+  const tableSchemas = await describeSpaceTables(deps.warehouse, space, deps.logger);
+  const tables = new Set((space.data_sources?.tables ?? []).map((t) => t.identifier.toLowerCase()));
   const result = await plan(
     { model: deps.model, logger: deps.logger },
     {
       space,
-      tableSchemas: await describeSpaceTables(deps.warehouse, space, deps.logger),
+      tableSchemas,
+      columnValues: await sampleColumnValues(deps.warehouse, tableSchemas.filter((t) => tables.has(t.identifier.toLowerCase())), deps.logger),
+      ...(input.levers ? { levers: input.levers } : {}),
       failures: input.failures,
       benchmark: input.benchmark,
       rejected: input.rejected ?? [],

@@ -44,11 +44,57 @@ export const TextInstructionFix = z.strictObject({
   targets: Targets,
 });
 
-/** One proposed change to a Genie space, in one of the four categories. */
-export const Fix = z.discriminatedUnion('kind', [MetricViewFix, MetadataFix, ExampleSqlFix, TextInstructionFix]);
+const Alias = z.string().regex(/^[A-Za-z_]\w*$/, 'must be a SQL identifier');
+const ThreePart = z.string().regex(/^[A-Za-z_][\w]*\.[A-Za-z_][\w]*\.[A-Za-z_][\w]*$/, 'must be catalog.schema.name');
+
+/** A join path Genie should know: two space tables, their aliases and the equality conditions that join them. */
+export const JoinSpecFix = z.strictObject({
+  kind: z.literal('join_spec'),
+  left: z.strictObject({ table: z.string().min(1), alias: Alias }),
+  right: z.strictObject({ table: z.string().min(1), alias: Alias }),
+  /** equalities over the two aliases, ANDed: `o.cust_ref = c.customer_id AND o.region = c.region` */
+  sql: z.string().min(1),
+  relationship_type: z.enum(['MANY_TO_ONE', 'ONE_TO_MANY', 'ONE_TO_ONE', 'MANY_TO_MANY']).optional(),
+  rationale: Rationale,
+  targets: Targets,
+});
+
+/** A knowledge-store snippet: a measure (aggregate), a filter (condition) or an expression (dimension). */
+export const SqlSnippetFix = z.strictObject({
+  kind: z.literal('sql_snippet'),
+  snippet_type: z.enum(['measure', 'filter', 'expression']),
+  alias: Alias,
+  display_name: z.string().min(1),
+  /** over the columns of one space table, unqualified or qualified by the table's last name part */
+  sql: z.string().min(1),
+  synonyms: z.array(z.string().min(1)).optional(),
+  instruction: z.string().min(1).optional(),
+  rationale: Rationale,
+  targets: Targets,
+});
+
+/** A SQL function (a trusted asset): created on the warehouse, then listed in the space. */
+export const SqlFunctionFix = z.strictObject({
+  kind: z.literal('sql_function'),
+  identifier: ThreePart,
+  parameters: z.array(z.strictObject({ name: Alias, type: z.string().regex(/^[A-Za-z][\w(), ]*$/, 'must be a SQL type') })).max(20),
+  returns: z.string().regex(/^[A-Za-z][\w(), ]*$/, 'must be a SQL type'),
+  /** one SQL expression over the parameters (the function's RETURN) */
+  body: z.string().min(1),
+  comment: z.string().optional(),
+  rationale: Rationale,
+  targets: Targets,
+});
+
+/** One proposed change to a Genie space: one of the levers a space offers. */
+export const Fix = z.discriminatedUnion('kind', [MetricViewFix, MetadataFix, ExampleSqlFix, TextInstructionFix, JoinSpecFix, SqlSnippetFix, SqlFunctionFix]);
 export type Fix = z.infer<typeof Fix>;
 export type FixKind = Fix['kind'];
-export const FIX_KINDS = ['metric_view', 'metadata', 'example_sql', 'text_instruction'] as const satisfies readonly FixKind[];
+export const FIX_KINDS = ['metric_view', 'metadata', 'example_sql', 'text_instruction', 'join_spec', 'sql_snippet', 'sql_function'] as const satisfies readonly FixKind[];
+/** Levers: the fix kinds a run may use (RunConfig.levers); the four before issue 19 are the classic ones. */
+export const Lever = z.enum(FIX_KINDS);
+export type Lever = z.infer<typeof Lever>;
+export const CLASSIC_LEVERS = ['metric_view', 'metadata', 'example_sql', 'text_instruction'] as const satisfies readonly Lever[];
 
 /** The JSON object the planner LLM must answer with. */
 export const PlannerAnswer = z.strictObject({
@@ -56,3 +102,13 @@ export const PlannerAnswer = z.strictObject({
   fixes: z.array(Fix),
 });
 export type PlannerAnswer = z.infer<typeof PlannerAnswer>;
+
+const BY_KIND = { metric_view: MetricViewFix, metadata: MetadataFix, example_sql: ExampleSqlFix, text_instruction: TextInstructionFix, join_spec: JoinSpecFix, sql_snippet: SqlSnippetFix, sql_function: SqlFunctionFix } as const;
+
+/** The planner answer schema restricted to some levers (what the model is shown; the answer is still parsed whole). */
+export function plannerAnswerFor(levers: readonly Lever[]) {
+  const kinds = FIX_KINDS.filter((k) => levers.includes(k)).map((k) => BY_KIND[k]);
+  if (kinds.length === 0) throw new Error('at least one lever is needed');
+  const fix = kinds.length === 1 ? kinds[0] : z.union(kinds as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+  return z.strictObject({ analysis: z.string().optional(), fixes: z.array(fix) });
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BenchmarkQuestions } from './benchmark.schema.ts';
+import { Lever } from './fix.schema.ts';
 
 /** What a user asks for when starting an enhancement run (CLI flags or POST /runs body). */
 export const RunConfig = z.strictObject({
@@ -29,6 +30,10 @@ export const RunConfig = z.strictObject({
   repeats: z.number().int().min(1).max(10).default(1),
   /** significance level of the gate's sign test when questions are repeated */
   alpha: z.number().gt(0).lt(0.5).default(0.05),
+  /** the fix kinds the planner may use (default: every lever); e.g. the classic four to leave joins and snippets out */
+  levers: z.array(Lever).min(1, 'give at least one lever').optional(),
+  /** compare = our result comparison (default); native = Genie's eval-runs API; both = ours, plus native agreement */
+  scorer: z.enum(['compare', 'native', 'both']).optional(),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

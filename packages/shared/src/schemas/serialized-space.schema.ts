@@ -36,6 +36,7 @@ export const JoinSpec = z.looseObject({
   left: z.looseObject({ identifier: z.string(), alias: z.string().optional() }),
   right: z.looseObject({ identifier: z.string(), alias: z.string().optional() }),
   sql: TextLines,
+  relationship_type: z.string().optional(),
 });
 
 export const SqlSnippet = z.looseObject({
@@ -44,6 +45,7 @@ export const SqlSnippet = z.looseObject({
   display_name: z.string().optional(),
   sql: TextLines,
   synonyms: z.array(z.string()).optional(),
+  instruction: TextLines.optional(),
 });
 
 export const SpaceBenchmarkQuestion = z.looseObject({

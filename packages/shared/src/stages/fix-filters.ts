@@ -1,4 +1,5 @@
 import { joinLines, type Fix, type RejectedFix, type SerializedSpace } from '../schemas/index.ts';
+import { joinMeaning } from './join-conditions.ts';
 import { normaliseQuestion, normaliseSql } from './sql-normalise.ts';
 
 const lower = (text: string) => text.trim().toLowerCase();
@@ -18,6 +19,12 @@ export function fixKeys(fix: Fix): string[] {
       return [`example_sql|sql|${normaliseSql(fix.sql)}`, `example_sql|question|${normaliseQuestion(fix.question)}`];
     case 'metric_view':
       return [`metric_view|${lower(fix.identifier)}`];
+    case 'join_spec':
+      return [`join_spec|${[lower(fix.left.table), lower(fix.right.table)].sort().join('|')}`];
+    case 'sql_snippet':
+      return [`sql_snippet|${fix.snippet_type}|${lower(fix.alias)}`, `sql_snippet|${fix.snippet_type}|sql|${normaliseSql(fix.sql)}`];
+    case 'sql_function':
+      return [`sql_function|${lower(fix.identifier)}`];
   }
 }
 
@@ -32,6 +39,11 @@ export function fixTarget(fix: Fix): string {
       return `example_sql|${normaliseQuestion(fix.question)}`;
     case 'metric_view':
       return `metric_view|${lower(fix.identifier)}`;
+    case 'join_spec':
+    case 'sql_function':
+      return fixKeys(fix)[0];
+    case 'sql_snippet':
+      return `sql_snippet|${fix.snippet_type}|${lower(fix.alias)}`;
   }
 }
 
@@ -69,6 +81,16 @@ export function isAlreadyInSpace(fix: Fix, space: SerializedSpace): boolean {
     }
     case 'metric_view':
       return (space.data_sources?.metric_views ?? []).some((m) => lower(m.identifier) === lower(fix.identifier));
+    case 'sql_function':
+      return (instructions.sql_functions ?? []).some((f) => lower(f.identifier) === lower(fix.identifier));
+    case 'join_spec': {
+      const meaning = joinMeaning({ identifier: fix.left.table, alias: fix.left.alias }, { identifier: fix.right.table, alias: fix.right.alias }, fix.sql);
+      return (instructions.join_specs ?? []).some((j) => joinMeaning(j.left, j.right, joinLines(j.sql)) === meaning);
+    }
+    case 'sql_snippet': {
+      const list = instructions.sql_snippets?.[`${fix.snippet_type}s`] ?? [];
+      return list.some((x) => lower(x.alias ?? '') === lower(fix.alias) || normaliseSql(joinLines(x.sql)) === normaliseSql(fix.sql));
+    }
     case 'metadata': {
       const table = (space.data_sources?.tables ?? []).find((t) => lower(t.identifier) === lower(fix.table));
       if (!table) return false;
@@ -86,13 +108,19 @@ export function isAlreadyInSpace(fix: Fix, space: SerializedSpace): boolean {
   }
 }
 
-/** Drops fixes the space already holds, each with the reason. */
-export function dropPresentFixes(fixes: readonly Fix[], space: SerializedSpace): { kept: Fix[]; rejected: RejectedFix[] } {
+/** Splits fixes into those `reasonOf` finds nothing against and those rejected with its reason. */
+export function rejectWhere(fixes: readonly Fix[], reasonOf: (fix: Fix) => string | undefined): { kept: Fix[]; rejected: RejectedFix[] } {
   const kept: Fix[] = [];
   const rejected: RejectedFix[] = [];
   for (const fix of fixes) {
-    if (isAlreadyInSpace(fix, space)) rejected.push({ fix, reason: 'already present in the space' });
+    const reason = reasonOf(fix);
+    if (reason) rejected.push({ fix, reason });
     else kept.push(fix);
   }
   return { kept, rejected };
+}
+
+/** Drops fixes the space already holds, each with the reason. */
+export function dropPresentFixes(fixes: readonly Fix[], space: SerializedSpace): { kept: Fix[]; rejected: RejectedFix[] } {
+  return rejectWhere(fixes, (fix) => (isAlreadyInSpace(fix, space) ? 'already present in the space' : undefined));
 }

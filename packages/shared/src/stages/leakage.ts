@@ -1,4 +1,5 @@
 import type { BenchmarkQuestion, Fix, RejectedFix } from '../schemas/index.ts';
+import { rejectWhere } from './fix-filters.ts';
 import { normaliseQuestion, normaliseSql, normaliseSqlText } from './sql-normalise.ts';
 
 /** Texts of a fix that end up in the space as prose (instructions, descriptions, comments, guidance). */
@@ -12,6 +13,12 @@ function proseOf(fix: Fix): string[] {
       return fix.usage_guidance ? [fix.usage_guidance] : [];
     case 'metric_view':
       return [...fix.dimensions, ...fix.measures].flatMap((d) => (d.comment ? [d.comment] : []));
+    case 'sql_snippet':
+      return [fix.display_name, ...(fix.instruction ? [fix.instruction] : []), ...(fix.synonyms ?? [])];
+    case 'sql_function':
+      return fix.comment ? [fix.comment] : [];
+    case 'join_spec':
+      return [];
   }
 }
 
@@ -37,12 +44,8 @@ export function findLeak(fix: Fix, benchmark: readonly BenchmarkQuestion[]): str
 
 /** Splits fixes into those free of benchmark text and those rejected with the reason. */
 export function guardLeakage(fixes: readonly Fix[], benchmark: readonly BenchmarkQuestion[]): { kept: Fix[]; rejected: RejectedFix[] } {
-  const kept: Fix[] = [];
-  const rejected: RejectedFix[] = [];
-  for (const fix of fixes) {
+  return rejectWhere(fixes, (fix) => {
     const reason = findLeak(fix, benchmark);
-    if (reason) rejected.push({ fix, reason: `leakage: ${reason}` });
-    else kept.push(fix);
-  }
-  return { kept, rejected };
+    return reason ? `leakage: ${reason}` : undefined;
+  });
 }

@@ -1,7 +1,8 @@
 import { PlannerOutputError } from '../errors/index.ts';
-import type { BenchmarkQuestion, Fix, PlanResult, QuestionResult, RejectedFix, SerializedSpace } from '../schemas/index.ts';
+import { FIX_KINDS, type BenchmarkQuestion, type Fix, type Lever, type PlanResult, type QuestionResult, type RejectedFix, type SerializedSpace } from '../schemas/index.ts';
+import { guardGrounding, type ColumnValues } from './column-values.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import { dedupeFixes, dropPresentFixes } from './fix-filters.ts';
+import { dedupeFixes, dropPresentFixes, rejectWhere } from './fix-filters.ts';
 import { guardLeakage } from './leakage.ts';
 import { parsePlannerAnswer } from './planner-answer.ts';
 import { buildPlannerPrompt, type TableSchema } from './planner-prompt.ts';
@@ -23,6 +24,15 @@ export interface PlanInput {
    *  its good fixes may rightly come back) */
   rejected?: RejectedFix[];
   promptsDir?: string;
+  /** distinct values of the space's low-cardinality text columns: shown to the model, and fixes are checked against them */
+  columnValues?: ColumnValues[];
+  /** the fix kinds this run may use (default: all) */
+  levers?: readonly Lever[];
+}
+
+/** Drops fixes of a kind the run has switched off, each with the reason. */
+export function guardLevers(fixes: readonly Fix[], levers: readonly Lever[]): { kept: Fix[]; rejected: RejectedFix[] } {
+  return rejectWhere(fixes, (fix) => (levers.includes(fix.kind) ? undefined : `lever ${fix.kind} is switched off for this run`));
 }
 
 function addUsage(total: PlanResult['usage'], response: ChatResponse): PlanResult['usage'] {
@@ -42,7 +52,9 @@ export async function plan(deps: PlanDeps, input: PlanInput): Promise<PlanResult
     return { fixes: [], rejected: [], model: 'none', attempts: 1, analysis: 'no failures to plan for' };
   }
 
-  const prompt = await buildPlannerPrompt({ ...input, failures });
+  const levers = input.levers ?? FIX_KINDS;
+  const columnValues = input.columnValues ?? [];
+  const prompt = await buildPlannerPrompt({ ...input, failures, levers, columnValues });
   const request: ChatRequest = { system: prompt.system, user: prompt.user, jsonSchema: { name: 'planner_answer', schema: prompt.schema } };
   let response = await deps.model.complete(request);
   let usage = addUsage(undefined, response);
@@ -70,7 +82,11 @@ export async function plan(deps: PlanDeps, input: PlanInput): Promise<PlanResult
 
   const rejected: RejectedFix[] = [];
   let fixes: Fix[] = parsed.answer.fixes;
-  for (const filter of [dedupeFixes, (f: Fix[]) => dropPresentFixes(f, input.space), (f: Fix[]) => guardLeakage(f, input.benchmark)]) {
+  const filters = [
+    (f: Fix[]) => guardLevers(f, levers), dedupeFixes, (f: Fix[]) => dropPresentFixes(f, input.space),
+    (f: Fix[]) => guardLeakage(f, input.benchmark), (f: Fix[]) => guardGrounding(f, columnValues),
+  ];
+  for (const filter of filters) {
     const result = filter(fixes);
     fixes = result.kept;
     rejected.push(...result.rejected);

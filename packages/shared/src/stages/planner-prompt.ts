@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PlannerAnswer, type QuestionResult, type RejectedFix, type SerializedSpace } from '../schemas/index.ts';
+import { FIX_KINDS, PlannerAnswer, plannerAnswerFor, type Lever, type QuestionResult, type RejectedFix, type SerializedSpace } from '../schemas/index.ts';
+import type { ColumnValues } from './column-values.ts';
 import { loadPromptTemplate, renderTemplate } from './prompt-template.ts';
 
 /** Columns and types of one space table, as read from the warehouse. */
@@ -9,8 +10,9 @@ export interface TableSchema {
 }
 
 /** The JSON schema of the planner's answer, for structured output. */
-export function plannerAnswerJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(PlannerAnswer, { target: 'draft-7' }) as Record<string, unknown>;
+export function plannerAnswerJsonSchema(levers?: readonly Lever[]): Record<string, unknown> {
+  const schema = levers && levers.length < FIX_KINDS.length ? plannerAnswerFor(levers) : PlannerAnswer;
+  return z.toJSONSchema(schema, { target: 'draft-7' }) as Record<string, unknown>;
 }
 
 /** The `space` block: the configuration without its benchmarks (the model must not see them) plus table schemas. */
@@ -39,9 +41,13 @@ export async function buildPlannerPrompt(input: {
   failures: readonly QuestionResult[];
   rejected?: readonly RejectedFix[];
   promptsDir?: string;
+  columnValues?: readonly ColumnValues[];
+  levers?: readonly Lever[];
 }): Promise<{ system: string; user: string; schema: Record<string, unknown> }> {
-  const schema = plannerAnswerJsonSchema();
+  const schema = plannerAnswerJsonSchema(input.levers);
   const vars = {
+    values_json: JSON.stringify(input.columnValues ?? [], null, 2),
+    levers_json: JSON.stringify(input.levers ?? FIX_KINDS),
     space_json: JSON.stringify(spaceBlock(input.space, input.tableSchemas), null, 2),
     failures_json: JSON.stringify(failuresBlock(input.failures), null, 2),
     rejected_json: JSON.stringify((input.rejected ?? []).map((r) => ({ fix: r.fix, reason: r.reason })), null, 2),

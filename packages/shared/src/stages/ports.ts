@@ -88,3 +88,33 @@ export interface ChatModel {
   /** throws when the endpoint does not exist or is not ready to serve; absent = nothing to check */
   checkReady?(): Promise<void>;
 }
+
+/** One evaluation run of Genie's benchmark evaluation API (Beta). */
+export interface EvalRun {
+  eval_run_id: string;
+  eval_run_status: string;
+  num_questions?: number;
+  num_correct?: number;
+  num_needs_review?: number;
+  num_done?: number;
+}
+
+/** One question's assessment in an evaluation run. */
+export interface EvalResultDetails {
+  result_id: string;
+  benchmark_question_id: string;
+  assessment?: 'GOOD' | 'BAD' | 'NEEDS_REVIEW' | string;
+  assessment_reasons?: string[];
+  manual_assessment?: boolean;
+  expected_response?: string[];
+  actual_response?: string[];
+}
+
+/** Genie's benchmark evaluation API: `/api/2.0/genie/spaces/{space_id}/eval-runs`. */
+export interface GenieEvalRuns {
+  /** POST: starts a run over the given benchmark question ids (none = all of the space's) */
+  create(spaceId: string, benchmarkQuestionIds?: string[]): Promise<EvalRun>;
+  get(spaceId: string, evalRunId: string): Promise<EvalRun>;
+  /** every result of the run with its details (all pages) */
+  results(spaceId: string, evalRunId: string): Promise<EvalResultDetails[]>;
+}

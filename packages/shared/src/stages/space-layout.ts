@@ -1,7 +1,7 @@
 import type { SerializedSpace } from '../schemas/index.ts';
 
 /** Limits the Genie service enforces on a space. */
-export const SPACE_LIMITS = { dataSources: 30, instructions: 100 } as const;
+export const SPACE_LIMITS = { dataSources: 30, instructions: 100, snippets: 200 } as const;
 
 /** SQL as serialized_space stores it: one item per line, each but the last ending in `\n`. */
 export function sqlLines(sql: string): string[] {
@@ -23,6 +23,29 @@ export function countDataSources(space: SerializedSpace): number {
 export function countInstructions(space: SerializedSpace): number {
   const i = space.instructions ?? {};
   return (i.example_question_sqls?.length ?? 0) + (i.sql_functions?.length ?? 0) + ((i.text_instructions?.length ?? 0) > 0 ? 1 : 0);
+}
+
+/**
+ * Knowledge snippets as the service counts them (uncertain in detail; conservative): table descriptions, column
+ * configs with a description or synonyms, join specs and SQL snippets (measures, filters, expressions).
+ */
+export function countSnippets(space: SerializedSpace): number {
+  const tables = space.data_sources?.tables ?? [];
+  const described = tables.filter((t) => (t.description ?? []).join('').trim() !== '').length;
+  const columns = tables.flatMap((t) => t.column_configs ?? []).filter((c) => (c.description ?? []).join('').trim() !== '' || (c.synonyms?.length ?? 0) > 0).length;
+  const i = space.instructions ?? {};
+  const s = i.sql_snippets ?? {};
+  return described + columns + (i.join_specs?.length ?? 0) + (s.measures?.length ?? 0) + (s.filters?.length ?? 0) + (s.expressions?.length ?? 0);
+}
+
+/** Each limit the space exceeds, as a sentence; empty when the service would accept it. */
+export function limitViolations(space: SerializedSpace): string[] {
+  const out: string[] = [];
+  const check = (count: number, limit: number, what: string) => { if (count > limit) out.push(`${count} ${what} (limit ${limit})`); };
+  check(countDataSources(space), SPACE_LIMITS.dataSources, 'tables and metric views');
+  check(countInstructions(space), SPACE_LIMITS.instructions, 'instructions');
+  check(countSnippets(space), SPACE_LIMITS.snippets, 'knowledge snippets');
+  return out;
 }
 
 /** Every item id in the space, to keep new ids unique. */

@@ -1,6 +1,7 @@
 import type { Fix, RejectedFix, SerializedSpace } from '../schemas/index.ts';
 import { contentId } from '../util/ids.ts';
-import { countDataSources, countInstructions, SPACE_LIMITS, spaceItemIds, sortSpace, sqlLines, textLines } from './space-layout.ts';
+import { countDataSources, countInstructions, countSnippets, SPACE_LIMITS, spaceItemIds, sortSpace, sqlLines, textLines } from './space-layout.ts';
+import { joinConditions, joinMeaning } from './join-conditions.ts';
 
 type MetadataFix = Extract<Fix, { kind: 'metadata' }>;
 type TableSource = NonNullable<NonNullable<SerializedSpace['data_sources']>['tables']>[number];
@@ -11,7 +12,8 @@ export interface MergeResult {
   skipped: RejectedFix[];
 }
 
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+const lower = (a: string) => a.trim().toLowerCase();
+const same = (a: string, b: string) => lower(a) === lower(b);
 
 /** Existing synonyms first, then new ones not already there (case-insensitive). */
 export function mergeSynonyms(existing: readonly string[], added: readonly string[]): string[] {
@@ -59,7 +61,12 @@ function applyMetadata(table: TableSource, fix: MetadataFix): void {
  * the service's limits. Fixes naming a table the space lacks, or over a limit, are skipped with the reason.
  * Metric views are only listed here; creating them on the warehouse is the caller's job.
  */
-export function mergeFixes(original: SerializedSpace, fixes: readonly Fix[]): MergeResult {
+export interface MergeOptions {
+  /** the join spec field for the relationship type (its spelling is uncertain); null leaves it out */
+  joinRelationshipField?: string | null;
+}
+
+export function mergeFixes(original: SerializedSpace, fixes: readonly Fix[], options: MergeOptions = { joinRelationshipField: 'relationship_type' }): MergeResult {
   const space = structuredClone(original);
   const applied: Fix[] = [];
   const skipped: RejectedFix[] = [];
@@ -67,8 +74,9 @@ export function mergeFixes(original: SerializedSpace, fixes: readonly Fix[]): Me
   const tables = () => space.data_sources?.tables ?? [];
   const findTable = (name: string) => tables().find((t) => same(t.identifier, name));
 
-  // metric views first, so an example SQL may query a view proposed in the same plan
-  const ordered = [...fixes.filter((f) => f.kind === 'metric_view'), ...fixes.filter((f) => f.kind !== 'metric_view')];
+  // metric views and functions first, so an example SQL may use a view or function proposed in the same plan
+  const first = (f: Fix) => f.kind === 'metric_view' || f.kind === 'sql_function';
+  const ordered = [...fixes.filter(first), ...fixes.filter((f) => !first(f))];
   for (const fix of ordered) {
     switch (fix.kind) {
       case 'metadata': {
@@ -126,17 +134,92 @@ export function mergeFixes(original: SerializedSpace, fixes: readonly Fix[]): Me
         views.push({ identifier: fix.identifier });
         break;
       }
+      case 'join_spec': {
+        const left = findTable(fix.left.table);
+        const right = findTable(fix.right.table);
+        const reason = !left ? `table ${fix.left.table} is not in the space`
+          : !right ? `table ${fix.right.table} is not in the space`
+          : same(fix.left.alias, fix.right.alias) ? 'the two sides need different aliases'
+          : joinConditions(fix.sql, fix.left.alias, fix.right.alias) === undefined ? `join SQL must be equalities between ${fix.left.alias}.<column> and ${fix.right.alias}.<column>, joined by AND`
+          : undefined;
+        if (reason) {
+          skipped.push({ fix, reason });
+          continue;
+        }
+        const list = ((space.instructions ??= {}).join_specs ??= []);
+        const spec = {
+          left: { identifier: left!.identifier, alias: fix.left.alias },
+          right: { identifier: right!.identifier, alias: fix.right.alias },
+          sql: sqlLines(fix.sql),
+          ...(fix.relationship_type && options.joinRelationshipField ? { [options.joinRelationshipField]: fix.relationship_type } : {}),
+        };
+        // one join spec per pair of tables: a different one for the same pair replaces it (its id kept)
+        const existing = list.find((j) => [j.left.identifier, j.right.identifier].sort().join('|').toLowerCase() === [left!.identifier, right!.identifier].sort().join('|').toLowerCase());
+        if (existing && joinMeaning(existing.left, existing.right, existing.sql.join('')) === joinMeaning(spec.left, spec.right, fix.sql)) {
+          skipped.push({ fix, reason: `the space already has this join spec between ${fix.left.table} and ${fix.right.table}` });
+          continue;
+        }
+        if (existing) {
+          list.splice(list.indexOf(existing), 1, { id: existing.id, ...spec });
+          break;
+        }
+        if (countSnippets(space) >= SPACE_LIMITS.snippets) {
+          skipped.push({ fix, reason: `the space already has ${SPACE_LIMITS.snippets} knowledge snippets` });
+          continue;
+        }
+        list.push({ id: uniqueId(ids, 'join_spec', fix.left.table, fix.right.table, fix.sql), ...spec });
+        break;
+      }
+      case 'sql_snippet': {
+        const snippets = ((space.instructions ??= {}).sql_snippets ??= {});
+        const list = (snippets[`${fix.snippet_type}s`] ??= []);
+        if (list.some((x) => same(x.alias ?? '', fix.alias))) {
+          skipped.push({ fix, reason: `the space already has a ${fix.snippet_type} named ${fix.alias}` });
+          continue;
+        }
+        const unknown = referencedTables(fix.sql).find((t) => !findTable(t));
+        if (unknown) {
+          skipped.push({ fix, reason: `snippet SQL reads ${unknown}, which is not in the space` });
+          continue;
+        }
+        if (countSnippets(space) >= SPACE_LIMITS.snippets) {
+          skipped.push({ fix, reason: `the space already has ${SPACE_LIMITS.snippets} knowledge snippets` });
+          continue;
+        }
+        list.push({
+          id: uniqueId(ids, 'sql_snippet', fix.snippet_type, fix.alias),
+          alias: fix.alias,
+          display_name: fix.display_name,
+          sql: sqlLines(fix.sql),
+          ...(fix.synonyms?.length ? { synonyms: mergeSynonyms([], fix.synonyms) } : {}),
+          ...(fix.instruction ? { instruction: textLines(fix.instruction) } : {}),
+        });
+        break;
+      }
+      case 'sql_function': {
+        const list = ((space.instructions ??= {}).sql_functions ??= []);
+        if (list.some((f) => same(f.identifier, fix.identifier))) {
+          skipped.push({ fix, reason: `${fix.identifier} is already a SQL function of the space` });
+          continue;
+        }
+        if (countInstructions(space) >= SPACE_LIMITS.instructions) {
+          skipped.push({ fix, reason: `the space already has ${SPACE_LIMITS.instructions} instructions` });
+          continue;
+        }
+        list.push({ id: uniqueId(ids, 'sql_function', fix.identifier), identifier: fix.identifier });
+        break;
+      }
     }
     applied.push(fix);
   }
   return { space: sortSpace(space), applied, skipped };
 }
 
-/** A copy of the space without the given metric views (used when their DDL failed). */
+/** A copy of the space without the given metric views and SQL functions (used when their DDL failed). */
 export function withoutMetricViews(space: SerializedSpace, identifiers: readonly string[]): SerializedSpace {
   const copy = structuredClone(space);
-  if (copy.data_sources?.metric_views) {
-    copy.data_sources.metric_views = copy.data_sources.metric_views.filter((v) => !identifiers.some((id) => same(id, v.identifier)));
-  }
+  const keep = (v: { identifier: string }) => !identifiers.some((id) => same(id, v.identifier));
+  if (copy.data_sources?.metric_views) copy.data_sources.metric_views = copy.data_sources.metric_views.filter(keep);
+  if (copy.instructions?.sql_functions) copy.instructions.sql_functions = copy.instructions.sql_functions.filter(keep);
   return copy;
 }

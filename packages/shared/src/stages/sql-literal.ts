@@ -1,0 +1,4 @@
+/** A SQL string literal: single quotes, inner quotes doubled. */
+export function quoteSqlLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
