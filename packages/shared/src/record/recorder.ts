@@ -130,6 +130,8 @@ export function recordWorkspace(workspace: Workspace, rec: CassetteRecorder): Wo
     spaces: recordSpaces(workspace.spaces, rec),
     warehouse: (id) => memo(warehouses, id, () => recordWarehouse(workspace.warehouse(id), id, rec)),
     model: (endpoint) => memo(models, endpoint, () => recordModel(workspace.model(endpoint), endpoint, rec)),
+    // Genie's own evaluation runs are not recorded: a replay falls back to the simulator's judge
+    evalRuns: workspace.evalRuns,
     close: () => workspace.close(),
   };
 }
