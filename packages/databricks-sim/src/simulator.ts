@@ -6,6 +6,7 @@ import type { GenieSpace } from '@genie-enhancer/shared';
 import type { Logger } from '@genie-enhancer/shared';
 import { createSqlEngine, type SimSqlEngine } from './sql/sql-engine.ts';
 import { sendError } from './http/errors.ts';
+import { SimSqlError, type SqlEngine } from './catalog.types.ts';
 import { GenieNoise, type GenieNoiseOptions } from './genie/noise.ts';
 import { registerGenieRoutes } from './http/genie-routes.ts';
 import { OAuthTokens, registerOAuthRoutes, type OAuthClient } from './http/oauth-routes.ts';
@@ -43,6 +44,10 @@ export interface SimulatorOptions {
   maxSpacesPerPage?: number;
   /** fixed "today" for current_date() */
   today?: string;
+  /** keep the warehouse's DuckDB file here, so tables it wrote survive a restart (default: in memory) */
+  dataDir?: string;
+  /** fault injection: a warehouse statement for which this returns true fails as if the warehouse were unavailable */
+  warehouseFault?: (sql: string) => boolean;
   logger?: Logger;
 }
 
@@ -105,7 +110,11 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   // the PAT, or an access token the OAuth endpoint issued
   const authorized = (header: string | undefined) => header === `Bearer ${token}` || (header?.startsWith('Bearer ') === true && oauth.accepts(header.slice(7)));
   const noise = options.genieNoise && new GenieNoise(options.genieNoise);
-  const engine = await createSqlEngine({ today: options.today });
+  const engine = await createSqlEngine({ today: options.today, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const fault = options.warehouseFault;
+  const warehouseEngine: SqlEngine = fault
+    ? { ...engine, execute: async (sql, o) => (fault(sql) ? Promise.reject(new SimSqlError('TEMPORARILY_UNAVAILABLE', 'The SQL warehouse is temporarily unavailable.', '08000')) : engine.execute(sql, o)) }
+    : engine;
   const spaces = new SpaceStore();
   for (const dir of options.datasets) spaces.add((await engine.loadDataset(dir)).space);
   const warehouseId = spaces.list()[0]?.warehouse_id ?? 'sim0000000000000';
@@ -128,12 +137,12 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   registerSpaceRoutes(app, spaces, { maxPerPage: options.maxSpacesPerPage });
   registerGenieRoutes(app, { engine, spaces, limit, latencyMs: options.genieLatencyMs ?? 300, inject429: options.inject429, noise });
   registerServingRoutes(app, engine, options.servingEndpoints);
-  registerStatementRoutes(app, engine, warehouseId);
+  registerStatementRoutes(app, warehouseEngine, warehouseId);
 
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
   const certificate = await warehouseCertificate(options.certificateHostNames);
-  const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine, authorized, warehouseIds: [warehouseId] }));
+  const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine: warehouseEngine, authorized, warehouseIds: [warehouseId] }));
   await new Promise<void>((resolve) => thriftServer.listen(options.warehousePort ?? 0, host, resolve));
   const warehousePort = (thriftServer.address() as AddressInfo).port;
   const stopWarehouse = async () => {

@@ -7,3 +7,4 @@ export * from './engine/index.ts';
 export * from './run/index.ts';
 export * from './sql-guard/index.ts';
 export * from './clients/index.ts';
+export * from './history/index.ts';
