@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '@genie-enhancer/shared';
 import { registerBenchmarkCommands } from './benchmarks-command.ts';
+import { registerHistoryCommand } from './history-commands.ts';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
 import { runReviewCommand, type ReviewDecision, type ReviewFlags } from './review-commands.ts';
 import { runRunCommand, type RunCliOptions } from './run-command.ts';
@@ -50,6 +51,9 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review
     .option('--state-dir <dir>', 'where runs are kept for promote/discard (env GENIE_ENHANCER_STATE_DIR, default ~/.genie-enhancer/runs)')
     .option('--json', 'print the run summary as JSON instead of a table')
     .option('--verbose', 'also print every pass\'s verdict per question')
+    .option('--no-history', 'do not write the run\'s history to the Delta tables')
+    .option('--catalog <name>', 'catalog of the history tables (env HISTORY_CATALOG, default main)')
+    .option('--schema <name>', 'schema of the history tables (env HISTORY_SCHEMA, default genie_enhancement)')
     .action(async (flags: RunFlags) => run(flags));
   const DESCRIPTION = {
     promote: 'write a reviewed run\'s best kept configuration to its space (refused if the space changed since)',
@@ -85,6 +89,9 @@ export async function runCli(argv: string[], io: CliIo = processIo(), options: R
     },
   );
   registerBenchmarkCommands(program, io, (code) => {
+    exitCode = code;
+  });
+  registerHistoryCommand(program, io, options, (code) => {
     exitCode = code;
   });
   try {

@@ -1,8 +1,11 @@
-import { RunConfig, type RunConfigInput } from '@genie-enhancer/shared';
+import { RunConfig, type HistoryTarget, type RunConfigInput } from '@genie-enhancer/shared';
 import { UsageError } from './cli-io.ts';
+import { historyTargetOf, type HistoryFlags } from './history-options.ts';
 
 /** Flags of `genie-enhance run` as commander parses them (strings until validated). */
-export interface RunFlags {
+export interface RunFlags extends HistoryFlags {
+  /** false with --no-history */
+  history?: boolean;
   spaceId?: string;
   warehouseId?: string;
   benchmarks?: string;
@@ -43,6 +46,8 @@ export interface RunOptions {
   json: boolean;
   stateDir?: string;
   verbose: boolean;
+  /** where the run's history goes; undefined with --no-history or --dry-run (which writes nothing) */
+  history?: HistoryTarget;
 }
 
 const FLAG_OF: Record<string, string> = {
@@ -103,8 +108,10 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
   if (flags.benchmarks && flags.spaceBenchmarks) throw new UsageError('--benchmarks: give either a benchmark file or --space-benchmarks, not both');
   if (!flags.benchmarks && !flags.spaceBenchmarks) throw new UsageError('--benchmarks: give a benchmark file (--benchmarks FILE) or --space-benchmarks');
   const warehousePort = parseWarehousePort(flags.warehousePort);
+  const history = flags.history === false || parsed.data.dry_run ? undefined : historyTargetOf(flags, env);
   return {
     config: parsed.data,
+    ...(history ? { history } : {}),
     benchmarkSource: flags.benchmarks ? { file: flags.benchmarks } : { space: true },
     host: flags.host ?? env.DATABRICKS_HOST,
     token: flags.token ?? env.DATABRICKS_TOKEN,

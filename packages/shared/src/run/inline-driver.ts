@@ -8,6 +8,8 @@ import type { GenieConversations } from '../stages/ports.ts';
 import { scoreBenchmark } from '../stages/score.stage.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { discardCopy, promoteCopy } from '../stages/staging.stage.ts';
+import type { HistoryWriter } from '../history/history-writer.ts';
+import { inlineHistory } from './inline-history.ts';
 import { applyLoop, preflightLoop, failuresFor, outcomesOf, planLoop, restoreLoop, restoreSnapshot, rollbackLoop, stageLoop, type StepDeps } from './run-steps.ts';
 
 export type RunStage = RunCommand['type'];
@@ -21,6 +23,8 @@ export type RunProgress =
 export interface InlineDeps extends Omit<StepDeps, 'logger'> {
   genie: GenieConversations;
   logger?: Logger;
+  /** run history in Delta: written at the end of each stage (a failed write never fails the run) */
+  history?: { writer: HistoryWriter; benchmarkSource?: string; startedBy?: string };
 }
 
 export interface InlineInput {
@@ -38,11 +42,15 @@ export interface SavedRun {
   backups: Record<number, string>;
   /** serialized_space after each applied loop's update, by loop (what `restore` puts back) */
   snapshots: Record<number, string>;
+  /** when the run was started */
+  created_at?: string;
 }
 
 /** The engine's view of the run plus what only the in-memory driver keeps: every pass's full report. */
 export interface InlineRunResult extends RunView, SavedRun {
   reports: ScoreReport[];
+  /** why some of the run's history could not be written to the Delta tables (the run itself is unaffected) */
+  history_error?: string;
 }
 
 const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
@@ -51,7 +59,7 @@ const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
 export async function runInline(deps: InlineDeps, input: InlineInput): Promise<InlineRunResult> {
   const runId = input.runId ?? randomUUID();
   const start = startRun(runId, input.config, input.questions.map((q) => q.id));
-  return drive(deps, { state: start.state, questions: input.questions, backups: {}, snapshots: {} }, start, input.onProgress);
+  return drive(deps, { state: start.state, questions: input.questions, backups: {}, snapshots: {}, created_at: new Date().toISOString() }, start, input.onProgress);
 }
 
 /** Continues a saved run with a person's decision (`promote_requested`, `discard_requested`). */
@@ -72,6 +80,11 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
   const emit = onProgress ?? (() => {});
   const stepDeps: StepDeps = { ...deps, logger };
   const reports: ScoreReport[] = [];
+  const createdAt = saved.created_at ?? new Date().toISOString();
+  const history = deps.history && inlineHistory(deps.history.writer, logger, {
+    questionIds: questions.map((q) => q.id), benchmarkSource: deps.history.benchmarkSource ?? 'inline', createdAt,
+    ...(deps.history.startedBy ? { startedBy: deps.history.startedBy } : {}),
+  });
 
   const execute = async (command: RunCommand, state: RunState): Promise<RunEvent> => {
     const { config } = state;
@@ -135,6 +148,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
     const stage = command.type;
     const loop = loopOf(command) ?? state.loop;
     emit({ type: 'stage_start', loop, stage, total: stage === 'score' ? questions.length * state.config.repeats : 1 });
+    const startedAt = new Date().toISOString();
     let event: RunEvent;
     try {
       event = await execute(command, state);
@@ -145,12 +159,14 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
     }
     const step = nextStep(state, event);
     state = step.state;
+    await history?.stageEnded({ state, command, loop, started_at: startedAt, ended_at: new Date().toISOString(), backups, snapshots, ...(command.type === 'score' && reports[command.pass] ? { report: reports[command.pass] } : {}) });
     emit({ type: 'stage_end', loop, stage, summary: stageSummary(state, event) });
     logger.info({ stage, loop, status: state.status, phase: state.phase, decision: state.decision }, 'stage done');
     queue = [...queue, ...step.commands];
   }
   if (commandsFor(state).length > 0) throw new Error(`run ${state.run_id} stopped with work left at ${state.phase}`);
-  return { ...runView(state), state, questions, backups, snapshots, reports };
+  const historyError = await history?.flush();
+  return { ...runView(state), state, questions, backups, snapshots, reports, created_at: createdAt, ...(historyError ? { history_error: historyError.message } : {}) };
 }
 
 function stageSummary(state: RunState, event: RunEvent): string {
