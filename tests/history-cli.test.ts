@@ -62,6 +62,20 @@ describe('genie-enhance run writes its history through the same writer (real sim
     expect(listed.out).not.toContain(skipped.summary!.run_id);
   });
 
+  it('a later decision on a reviewed run (discard) lands in the same history row', async () => {
+    writeFileSync(join(dir, 'all.json'), JSON.stringify({ questions: BenchmarkFile.parse(JSON.parse(readFileSync(join(root, 'benchmarks', 'kpi_benchmark.json'), 'utf8'))).questions }));
+    const staged = await cli(['run', '--space-id', sim.spaces[0].space_id, '--benchmarks', join(dir, 'all.json'), ...connection(), '--max-loops', '1', '--json']);
+    const runId = staged.summary!.run_id;
+    expect(staged.summary!.status).toBe('awaiting_review');
+    const status = async () => (await warehouse.query('SELECT status, started_by FROM main.genie_enhancement.runs WHERE run_id = :r', { params: { r: runId } })).rows;
+    expect((await status())[0][0]).toBe('awaiting_review');
+    const discarded = await cli(['discard', runId, '--host', sim.url, '--token', sim.token, '--warehouse-port', String(sim.warehousePort)]);
+    expect(discarded.code).toBe(0);
+    const [[after, startedBy]] = await status();
+    expect(after).toBe('discarded');
+    expect(String(startedBy)).toMatch(/^cli/);
+  });
+
   it('names the flag of a bad schema name', async () => {
     const bad = await cli(['history', ...connection(), '--schema', 'x; DROP TABLE y']);
     expect(bad.code).toBe(2);

@@ -71,6 +71,9 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review
       .option('--warehouse-port <port>', 'SQL warehouse port (default: the host URL\'s, else 443)')
       .option('--ca-cert <file>', 'PEM CA certificate of a self-signed warehouse')
       .option('--state-dir <dir>', 'where the run was kept (env GENIE_ENHANCER_STATE_DIR)')
+      .option('--no-history', 'do not write the decision to the Delta history tables')
+      .option('--catalog <name>', 'catalog of the history tables (env HISTORY_CATALOG, default main)')
+      .option('--schema <name>', 'schema of the history tables (env HISTORY_SCHEMA, default genie_enhancement)')
       .action(async (runId: string, flags: ReviewFlags) => review(decision, runId, flags));
   }
   return program;

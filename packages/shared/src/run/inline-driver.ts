@@ -42,8 +42,10 @@ export interface SavedRun {
   backups: Record<number, string>;
   /** serialized_space after each applied loop's update, by loop (what `restore` puts back) */
   snapshots: Record<number, string>;
-  /** when the run was started */
+  /** when the run was started, where its questions came from and who started it (for the history) */
   created_at?: string;
+  benchmark_source?: string;
+  started_by?: string;
 }
 
 /** The engine's view of the run plus what only the in-memory driver keeps: every pass's full report. */
@@ -81,9 +83,11 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
   const stepDeps: StepDeps = { ...deps, logger };
   const reports: ScoreReport[] = [];
   const createdAt = saved.created_at ?? new Date().toISOString();
+  // a resumed run keeps who started it and from what
+  const benchmarkSource = saved.benchmark_source ?? deps.history?.benchmarkSource ?? 'inline';
+  const startedBy = saved.started_by ?? deps.history?.startedBy;
   const history = deps.history && inlineHistory(deps.history.writer, logger, {
-    questionIds: questions.map((q) => q.id), benchmarkSource: deps.history.benchmarkSource ?? 'inline', createdAt,
-    ...(deps.history.startedBy ? { startedBy: deps.history.startedBy } : {}),
+    questionIds: questions.map((q) => q.id), benchmarkSource, createdAt, ...(startedBy ? { startedBy } : {}),
   });
 
   const execute = async (command: RunCommand, state: RunState): Promise<RunEvent> => {
@@ -166,7 +170,10 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
   }
   if (commandsFor(state).length > 0) throw new Error(`run ${state.run_id} stopped with work left at ${state.phase}`);
   const historyError = await history?.flush();
-  return { ...runView(state), state, questions, backups, snapshots, reports, created_at: createdAt, ...(historyError ? { history_error: historyError.message } : {}) };
+  return {
+    ...runView(state), state, questions, backups, snapshots, reports, created_at: createdAt, benchmark_source: benchmarkSource,
+    ...(startedBy ? { started_by: startedBy } : {}), ...(historyError ? { history_error: historyError.message } : {}),
+  };
 }
 
 function stageSummary(state: RunState, event: RunEvent): string {
