@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import type { HistoryWriter, Logger } from '@genie-enhancer/shared';
+import { SqlExecutionError, type HistoryWriter, type Logger } from '@genie-enhancer/shared';
 import { HistoryOutbox, type OutboxEntry } from './history-outbox.ts';
 
 export interface HistoryMirrorOptions {
@@ -58,6 +58,33 @@ export function startHistoryMirror(options: HistoryMirrorOptions): HistoryMirror
     return outbox.next(consumer, batchSize, blockMs);
   }
 
+  /** The statement ran and was refused (not an outage: a connection-class SQLSTATE 08 is one). */
+  const refused = (error: unknown) => error instanceof SqlExecutionError && !String(error.sqlState ?? '').startsWith('08');
+
+  /**
+   * A batch the warehouse refuses is written event by event: events that fail while others of the batch succeed
+   * are poison (they would block the stream for ever) and go to the dead-letter stream. If none succeeds, the
+   * cause is the warehouse or its permissions, and the whole batch is retried later.
+   */
+  async function isolate(batch: OutboxEntry[], cause: unknown): Promise<{ rows: number; statements: number }> {
+    const poison: OutboxEntry[] = [];
+    const total = { rows: 0, statements: 0 };
+    for (const entry of batch) {
+      try {
+        const written = await options.writer.write([entry.event]);
+        total.rows += written.rows;
+        total.statements += written.statements;
+      } catch (error) {
+        if (!refused(error)) throw error;
+        poison.push(entry);
+      }
+    }
+    if (poison.length === batch.length) throw cause;
+    await outbox.deadLetter(poison, String((cause as Error).message));
+    log.error({ dead_letters: poison.map((p) => p.id), err: (cause as Error).message }, 'history events refused by the warehouse; moved to the dead-letter stream');
+    return total;
+  }
+
   const loop = (async () => {
     let failures = 0;
     while (!stopping) {
@@ -65,7 +92,7 @@ export function startHistoryMirror(options: HistoryMirrorOptions): HistoryMirror
         await outbox.ensureGroup();
         const batch = await nextBatch();
         if (batch.length === 0) continue;
-        const written = await options.writer.write(batch.map((e) => e.event));
+        const written = await options.writer.write(batch.map((e) => e.event)).catch((error: unknown) => (refused(error) && batch.length > 1 ? isolate(batch, error) : Promise.reject(error)));
         await outbox.ack(batch.map((e) => e.id));
         batches++;
         failures = 0;

@@ -3,6 +3,8 @@ import type { HistoryEvent } from '@genie-enhancer/shared';
 
 /** The outbox stream: every stored run change, result and snapshot, in order, for the mirror worker. */
 export const outboxKey = (prefix: string) => `${prefix}:history:outbox`;
+/** Events the warehouse refused while the rest of their batch was written: kept for a person to look at. */
+export const deadLetterKey = (prefix: string) => `${prefix}:history:dead`;
 /** The consumer group of the mirror workers: each entry goes to one of them, and stays pending until acknowledged. */
 export const MIRROR_GROUP = 'history-mirror';
 
@@ -50,6 +52,18 @@ export class HistoryOutbox {
   async ack(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.redis.multi().xack(this.key(), MIRROR_GROUP, ...ids).xdel(this.key(), ...ids).exec();
+  }
+
+  /** Moves refused entries to the dead-letter stream and acknowledges them, in one step. */
+  async deadLetter(dead: OutboxEntry[], reason: string): Promise<void> {
+    if (dead.length === 0) return;
+    const multi = this.redis.multi();
+    for (const entry of dead) multi.xadd(deadLetterKey(this.prefix), '*', 'id', entry.id, 'reason', reason, 'event', JSON.stringify(entry.event));
+    await multi.xack(this.key(), MIRROR_GROUP, ...dead.map((d) => d.id)).xdel(this.key(), ...dead.map((d) => d.id)).exec();
+  }
+
+  async deadLetters(): Promise<number> {
+    return this.redis.xlen(deadLetterKey(this.prefix));
   }
 
   /** Every entry still in the stream (not yet mirrored), oldest first. */

@@ -19,5 +19,7 @@ export function registerHistoryRoutes(app: FastifyInstance, options: { redis: Re
     readable: options.history?.reader !== undefined,
     target: options.history?.target ? `${options.history.target.catalog}.${options.history.target.schema}` : null,
     backlog: await outbox.backlog(),
+    /** events the warehouse refused (see the mirror's log); never retried on their own */
+    dead_letters: await outbox.deadLetters(),
   }));
 }
