@@ -15,19 +15,12 @@ import { buildApi } from '../services/api/src/app.ts';
 import { ApiKeyStore } from '../services/api/src/auth/api-keys.ts';
 import { startInProcessRuntime, type InProcessRuntime } from './helpers/in-process-runtime.ts';
 import { testRedis, type TestRedis } from './helpers/test-redis.ts';
+import { until } from './helpers/until.ts';
 
 const root = join(import.meta.dirname, '..');
 const questions = BenchmarkFile.parse(JSON.parse(readFileSync(join(root, 'benchmarks', 'kpi_benchmark.json'), 'utf8'))).questions;
 const target = historyTarget();
 
-/** Resolves once `check` holds, tested again after each mirrored batch (the mirror's own progress). */
-async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('run history mirrored to Delta tables on the simulator', () => {
   let dataDir: string;

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryOutbox, outboxKey, startHistoryMirror, type HistoryMirror } from '@genie-enhancer/queue-runtime';
 import { DatabricksApiError, silentLogger, SqlExecutionError, type HistoryEvent, type HistoryWriter } from '@genie-enhancer/shared';
 import { testRedis, type TestRedis } from './helpers/test-redis.ts';
+import { until } from './helpers/until.ts';
 
 const snapshot = (loop: number): HistoryEvent => ({ type: 'snapshot', run_id: 'r', loop, kind: 'before', space_id: 's', serialized_space: `{"loop":${loop}}`, taken_at: '2026-01-01T00:00:00.000Z' });
 
@@ -21,13 +22,6 @@ function recordingWriter(fail: (events: HistoryEvent[], call: number) => Error |
   return { writer, written, calls: () => calls };
 }
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('history outbox and mirror (real Redis)', () => {
   let t: TestRedis;

@@ -65,8 +65,8 @@ export function createHistoryReader(options: { warehouse: SqlWarehouse; target: 
       if (runs.length === 0) return [];
       const ids = Object.fromEntries(runs.map((r, i) => [`id${i}`, String(r.run_id)]));
       const passes = await query(
-        `SELECT run_id, loop, train_score, holdout_score, accepted, rolled_back FROM ${tableName(target, 'passes')}
-         WHERE run_id IN (${Object.keys(ids).map((k) => `:${k}`).join(', ')}) ORDER BY run_id, loop`,
+        `SELECT run_id, \`loop\`, train_score, holdout_score, accepted, rolled_back FROM ${tableName(target, 'passes')}
+         WHERE run_id IN (${Object.keys(ids).map((k) => `:${k}`).join(', ')}) ORDER BY run_id, \`loop\``,
         ids,
       );
       return runs.map((r) => ({
@@ -97,7 +97,7 @@ export function createHistoryReader(options: { warehouse: SqlWarehouse; target: 
       };
     },
     async results(runId) {
-      const rows = await query(`SELECT loop, result FROM ${tableName(target, 'question_results')} WHERE run_id = :run_id ORDER BY loop, question_id, repeat`, { run_id: runId });
+      const rows = await query(`SELECT \`loop\`, result FROM ${tableName(target, 'question_results')} WHERE run_id = :run_id ORDER BY \`loop\`, question_id, \`repeat\``, { run_id: runId });
       const byPass = new Map<number, QuestionResult[]>();
       for (const row of rows) {
         const pass = Number(row.loop);

@@ -1,7 +1,7 @@
 import type { SqlParamValue, SqlWarehouse } from '../stages/ports.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { historyRows, type HistoryEvent, type Row } from './rows.ts';
-import { ensureHistorySchema, HISTORY_TABLE_NAMES, HISTORY_TABLES, tableName, type HistoryTable, type HistoryTarget, type TableSpec } from './schema.ts';
+import { ensureHistorySchema, HISTORY_TABLE_NAMES, HISTORY_TABLES, quoted, tableName, type HistoryTable, type HistoryTarget, type TableSpec } from './schema.ts';
 
 /** Most bound parameters in one statement: rows are split into MERGEs under it. */
 const MAX_PARAMS = 256;
@@ -35,17 +35,18 @@ export function mergeStatement(target: HistoryTarget, table: HistoryTable, rows:
     `SELECT ${spec.columns.map((col) => {
       const name = `r${i}_${col.name}`;
       params[name] = row[col.name] ?? null;
-      return `CAST(:${name} AS ${col.type}) AS ${col.name}`;
+      return `CAST(:${name} AS ${col.type}) AS ${quoted(col.name)}`;
     }).join(', ')}`);
   const keys = spec.columns.filter((col) => col.key);
   const others = spec.columns.filter((col) => !col.key);
-  const newer = spec.revision ? ` AND s.${spec.revision} >= t.${spec.revision}` : '';
+  const q = (col: { name: string }) => quoted(col.name);
+  const newer = spec.revision ? ` AND s.${quoted(spec.revision)} >= t.${quoted(spec.revision)}` : '';
   const sql = [
     `MERGE INTO ${tableName(target, table)} AS t`,
     `USING (${selects.join(' UNION ALL ')}) AS s`,
-    `ON ${keys.map((col) => `t.${col.name} = s.${col.name}`).join(' AND ')}`,
-    `WHEN MATCHED${newer} THEN UPDATE SET ${others.map((col) => `${col.name} = s.${col.name}`).join(', ')}`,
-    `WHEN NOT MATCHED THEN INSERT (${spec.columns.map((col) => col.name).join(', ')}) VALUES (${spec.columns.map((col) => `s.${col.name}`).join(', ')})`,
+    `ON ${keys.map((col) => `t.${q(col)} = s.${q(col)}`).join(' AND ')}`,
+    `WHEN MATCHED${newer} THEN UPDATE SET ${others.map((col) => `${q(col)} = s.${q(col)}`).join(', ')}`,
+    `WHEN NOT MATCHED THEN INSERT (${spec.columns.map(q).join(', ')}) VALUES (${spec.columns.map((col) => `s.${q(col)}`).join(', ')})`,
   ].join('\n');
   return { sql, params };
 }

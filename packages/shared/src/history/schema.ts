@@ -147,12 +147,14 @@ export type HistoryTable = keyof typeof HISTORY_TABLES;
 export const HISTORY_TABLE_NAMES = Object.keys(HISTORY_TABLES) as HistoryTable[];
 
 export const tableName = (target: HistoryTarget, table: HistoryTable | 'schema_version'): string => `${target.catalog}.${target.schema}.${table}`;
+/** A column name quoted, so words such as `loop` and `repeat` never meet a keyword of the SQL dialect. */
+export const quoted = (column: string): string => `\`${column}\``;
 
 const literal = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 function createTable(target: HistoryTarget, table: HistoryTable): string {
   const spec: TableSpec = HISTORY_TABLES[table];
-  const columns = spec.columns.map((col) => `  ${col.name} ${col.type}${col.key ? ' NOT NULL' : ''} COMMENT ${literal(col.comment)}`).join(',\n');
+  const columns = spec.columns.map((col) => `  ${quoted(col.name)} ${col.type}${col.key ? ' NOT NULL' : ''} COMMENT ${literal(col.comment)}`).join(',\n');
   return `CREATE TABLE IF NOT EXISTS ${tableName(target, table)} (\n${columns}\n) USING DELTA COMMENT ${literal(spec.comment)} TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true', 'genie_enhancer.history' = 'true')`;
 }
 
