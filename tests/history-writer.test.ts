@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDriverWarehouseClient, createHistoryReader, createHistoryWriter, historyTarget, startRun, type HistoryEvent, type QuestionResult, type RunConfig, type SqlWarehouse } from '@genie-enhancer/shared';
+import { createDriverWarehouseClient, createRestClient, createSqlWarehouseClient, createHistoryReader, createHistoryWriter, historyTarget, startRun, type HistoryEvent, type QuestionResult, type RunConfig, type SqlWarehouse } from '@genie-enhancer/shared';
 import { createSimulator, type Simulator } from '@genie-enhancer/databricks-sim';
 
 const dataset = join(import.meta.dirname, '..', 'datasets', 'kpi-retail');
@@ -69,10 +69,18 @@ describe('history writer against the simulated warehouse (Thrift, named paramete
     expect((await createHistoryReader({ warehouse, target }).run('run-2'))?.state.status).toBe('running');
   });
 
+  it('writes the same rows through the Statement Execution API (REST parameters)', async () => {
+    const rest = createSqlWarehouseClient({ rest: createRestClient({ host: sim.url, token: sim.token }), warehouseId: sim.warehouseId });
+    await createHistoryWriter({ warehouse: rest, target }).write(events('run-rest'));
+    const row = await rest.query('SELECT question, started_by FROM main.genie_enhancement.question_results q JOIN main.genie_enhancement.runs r USING (run_id) WHERE run_id = :id AND question_id = :q', { params: { id: 'run-rest', q: 'q1' } });
+    expect(row.rows).toEqual([[INJECTION, INJECTION]]);
+    expect(await count('question_results')).toBe(4);
+  });
+
   it('keeps the tables in the data directory across a simulator restart', async () => {
     await shut();
     await open();
-    expect(await count('runs')).toBe(2);
+    expect(await count('runs')).toBe(3);
     const version = await warehouse.query('SELECT max(version) FROM main.genie_enhancement.schema_version');
     expect(Number(version.rows[0][0])).toBe(1);
   });
