@@ -1,5 +1,5 @@
 /**
- * `pnpm stack [-- --scorers 2 --port 3000 --dataset DIR]`: the docker-compose stack as local processes against
+ * `pnpm stack [-- --scorers 2 --port 3000 --dataset DIR --sim-data-dir DIR]`: the docker-compose stack as local processes against
  * REDIS_URL: the API, N scorer workers, a planner, an applier and the history mirror, plus the workspace simulator unless
  * DATABRICKS_HOST names a real workspace.
  */
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     'sim-port': { type: 'string', default: '8080' },
     /** the simulator's Genie limit, and the workers' shared limit */
     qpm: { type: 'string', default: '120' },
+    /** keep the simulated warehouse's tables (run history) in a DuckDB file here, across restarts */
+    'sim-data-dir': { type: 'string' },
   },
 });
 const scorers = Number(values.scorers);
@@ -45,6 +47,7 @@ if (!process.env.DATABRICKS_HOST) {
     port: Number(values['sim-port']),
     questionsPerMinute: Number(values.qpm),
     genieLatencyMs: 300,
+    ...(values['sim-data-dir'] ? { dataDir: values['sim-data-dir'] } : {}),
   });
   const caFile = join(mkdtempSync(join(tmpdir(), 'genie-sim-')), 'warehouse-ca.pem');
   writeFileSync(caFile, sim.caCert);
