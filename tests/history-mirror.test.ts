@@ -82,6 +82,10 @@ describe('run history mirrored to Delta tables on the simulator', () => {
     expect(await outbox.backlog()).toBeGreaterThan(0);
     expect((await app.inject({ method: 'GET', url: '/readyz' })).json().history_backlog).toBe(await outbox.backlog());
     expect(mirror.batches).toBe(0);
+    // a run neither Redis nor the unreachable history knows: unavailable, not "no such run"
+    const unknown = await call(`/runs/${randomUUID()}`);
+    expect(unknown.statusCode).toBe(503);
+    expect(unknown.json().error).toBe('UNAVAILABLE');
     historyDown = false;
     await until(async () => (await outbox.backlog()) === 0);
     expect((await call('/history')).json()).toMatchObject({ enabled: true, backlog: 0, target: 'main.genie_enhancement' });

@@ -15,7 +15,7 @@ import { assertSpaceExists, BenchmarkSourceError, resolveBenchmark } from './ben
 import { isRedisUnavailable } from './redis-unavailable.ts';
 import { ApiRunRequest, RunIdParams } from './run-request.schema.ts';
 import { registerHistoryRoutes, type ApiHistoryOptions } from './history-routes.ts';
-import { historyViews } from './history-views.ts';
+import { HistoryUnavailableError, historyViews } from './history-views.ts';
 import { runDetail, runFixes, runQuestions, withStalled } from './run-views.ts';
 import { installSecurity, type SecurityOptions } from './security.plugin.ts';
 
@@ -63,6 +63,7 @@ export async function buildApi(options: ApiOptions) {
       return reply.code(409).send({ error: 'CONFLICT', message: error.message });
     }
     if (isRedisUnavailable(error)) return reply.code(503).header('retry-after', '5').send({ error: 'UNAVAILABLE', message: 'Redis is unavailable; retry later' });
+    if (error instanceof HistoryUnavailableError) return reply.code(503).header('retry-after', '30').send({ error: 'UNAVAILABLE', message: error.message });
     if (error instanceof DatabricksApiError) {
       return reply.code(502).send({ error: 'DATABRICKS_ERROR', message: error.message });
     }

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { resultField, type RunStore, type StoredRun } from '@genie-enhancer/queue-runtime';
-import type { HistoryReader, QuestionResult } from '@genie-enhancer/shared';
+import type { HistoryReader, HistoryRunRecord, QuestionResult } from '@genie-enhancer/shared';
 import { runDetail, runFixes, runQuestions, runSummary, type RunSource } from './run-views.ts';
 
 /** The history could not be read: the run is neither in Redis nor readable from Delta right now. */
@@ -13,12 +13,16 @@ export class HistoryUnavailableError extends Error {
 
 /** A run store's read side over the Delta history tables, for runs Redis no longer holds (one per request). */
 function historySource(reader: HistoryReader): RunSource {
-  const runs = new Map<string, Promise<StoredRun | undefined>>();
+  const records = new Map<string, Promise<HistoryRunRecord | undefined>>();
   const results = new Map<string, Promise<Map<number, QuestionResult[]>>>();
   const read = <T>(p: Promise<T>) => p.catch((error: unknown) => Promise.reject(new HistoryUnavailableError(error)));
-  const get = (runId: string) => {
-    if (!runs.has(runId)) runs.set(runId, read(reader.run(runId)).then((r) => r && { state: r.state, created_at: r.created_at, updated_at: r.updated_at, benchmark_source: r.benchmark_source, ...(r.started_by ? { started_by: r.started_by } : {}) }));
-    return runs.get(runId)!;
+  const record = (runId: string) => {
+    if (!records.has(runId)) records.set(runId, read(reader.run(runId)));
+    return records.get(runId)!;
+  };
+  const get = async (runId: string): Promise<StoredRun | undefined> => {
+    const r = await record(runId);
+    return r && { state: r.state, created_at: r.created_at, updated_at: r.updated_at, benchmark_source: r.benchmark_source, ...(r.started_by ? { started_by: r.started_by } : {}) };
   };
   const resultsOf = (runId: string) => {
     if (!results.has(runId)) results.set(runId, read(reader.results(runId)));
@@ -30,9 +34,9 @@ function historySource(reader: HistoryReader): RunSource {
     lastProgress: async (run) => run.updated_at,
     timings: (runId) => read(reader.timings(runId)) as ReturnType<RunStore['timings']>,
     async questions(runId) {
-      const [record, all] = await Promise.all([read(reader.run(runId)), resultsOf(runId)]);
+      const [run, all] = await Promise.all([record(runId), resultsOf(runId)]);
       const asked = new Map([...all.values()].flat().map((r) => [r.question_id, r]));
-      return (record?.question_ids ?? []).map((id) => ({ id, question: asked.get(id)?.question ?? id, expected_sql: asked.get(id)?.expected_sql ?? '' }));
+      return (run?.question_ids ?? []).map((id) => ({ id, question: asked.get(id)?.question ?? id, expected_sql: asked.get(id)?.expected_sql ?? '' }));
     },
     async passResults(runId, pass) {
       return new Map(((await resultsOf(runId)).get(pass) ?? []).map((r) => [resultField(r.question_id, r.repeat), r]));

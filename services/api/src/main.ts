@@ -32,7 +32,7 @@ try {
     history: {
       target,
       ...(outbox ? { outbox } : {}),
-      ...(historyWarehouse ? { reader: () => openWorkspace().then((w) => createHistoryReader({ warehouse: w.warehouse(historyWarehouse), target })) } : {}),
+      ...(historyWarehouse ? { reader: () => openWorkspace().then((w) => createHistoryReader({ warehouse: w.warehouse(historyWarehouse), target, timeoutMs: 15_000 })) } : {}),
     },
   });
   await app.listen({ port: config.PORT, host: config.HOST });
