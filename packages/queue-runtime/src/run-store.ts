@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { isActive, nextStep, startRun, type AppliedLoop, type BenchmarkQuestion, type HistoryEvent, type RunCommand, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
 import { outboxKey } from './history-outbox.ts';
 
@@ -89,8 +89,9 @@ export class RunStore {
     return JSON.stringify(event);
   }
 
-  private async record(event: HistoryEvent): Promise<void> {
-    if (this.history) await this.redis.xadd(this.outbox(), 'MAXLEN', '~', this.history.maxLength, '*', 'event', JSON.stringify(event));
+  /** Adds the history event (JSON) to a transaction that stores what it describes, so neither lands alone. */
+  private recorded(multi: ChainableCommander, event: HistoryEvent | string): ChainableCommander {
+    return this.history ? multi.xadd(this.outbox(), 'MAXLEN', '~', this.history.maxLength, '*', 'event', typeof event === 'string' ? event : JSON.stringify(event)) : multi;
   }
 
   private key = (...parts: (string | number)[]) => [this.prefix, ...parts].join(':');
@@ -114,8 +115,7 @@ export class RunStore {
     const step = startRun(input.runId, input.config, input.questions.map((q) => q.id));
     const run: StoredRun = { state: step.state, created_at: now, updated_at: now, benchmark_source: input.source, revision: 0, ...(input.startedBy ? { started_by: input.startedBy } : {}) };
     const ttl = this.retentionSeconds;
-    const multi = this.redis.multi();
-    if (this.history) multi.xadd(this.outbox(), 'MAXLEN', '~', this.history.maxLength, '*', 'event', await this.historyEvent(run, input.questions.map((q) => q.id)));
+    const multi = this.history ? this.recorded(this.redis.multi(), await this.historyEvent(run, input.questions.map((q) => q.id))) : this.redis.multi();
     await multi
       .set(this.key('run', input.runId, 'questions'), JSON.stringify(input.questions), 'EX', ttl)
       .set(this.key('run', input.runId), JSON.stringify(run), 'EX', ttl)
@@ -197,12 +197,7 @@ export class RunStore {
   /** HSET keeps exactly one result per question, repeat and pass, however often a job is retried. */
   async saveResult(runId: string, pass: number, result: QuestionResult, split: 'train' | 'holdout' = 'train'): Promise<void> {
     const key = this.key('run', runId, 'pass', pass);
-    const multi = this.redis.multi();
-    if (this.history) {
-      const event: HistoryEvent = { type: 'results', run_id: runId, pass, split, results: [result] };
-      multi.xadd(this.outbox(), 'MAXLEN', '~', this.history.maxLength, '*', 'event', JSON.stringify(event));
-    }
-    await multi
+    await this.recorded(this.redis.multi(), { type: 'results', run_id: runId, pass, split, results: [result] })
       .hset(key, resultField(result.question_id, result.repeat), JSON.stringify(result))
       .expire(key, this.retentionSeconds)
       .set(this.key('run', runId, 'progress'), new Date().toISOString(), 'EX', this.retentionSeconds)
@@ -230,8 +225,9 @@ export class RunStore {
 
   /** The configuration loop k's update left, for a later restore. */
   async saveSnapshot(runId: string, loop: number, serializedSpace: string, spaceId = ''): Promise<void> {
-    await this.redis.set(this.key('run', runId, 'applied', loop), serializedSpace, 'EX', this.retentionSeconds);
-    await this.record({ type: 'snapshot', run_id: runId, loop, kind: 'after', space_id: spaceId, serialized_space: serializedSpace, taken_at: new Date().toISOString() });
+    await this.recorded(this.redis.multi(), { type: 'snapshot', run_id: runId, loop, kind: 'after', space_id: spaceId, serialized_space: serializedSpace, taken_at: new Date().toISOString() })
+      .set(this.key('run', runId, 'applied', loop), serializedSpace, 'EX', this.retentionSeconds)
+      .exec();
   }
 
   async snapshots(runId: string): Promise<{ backups: Record<number, string>; snapshots: Record<number, string> }> {
@@ -244,8 +240,9 @@ export class RunStore {
 
   /** The configuration before loop k's update (0: the original as the run copied it). */
   async saveBackup(runId: string, loop: number, serializedSpace: string, spaceId = ''): Promise<void> {
-    await this.redis.set(this.key('run', runId, 'backup', loop), serializedSpace, 'EX', this.retentionSeconds);
-    await this.record({ type: 'snapshot', run_id: runId, loop, kind: 'before', space_id: spaceId, serialized_space: serializedSpace, taken_at: new Date().toISOString() });
+    await this.recorded(this.redis.multi(), { type: 'snapshot', run_id: runId, loop, kind: 'before', space_id: spaceId, serialized_space: serializedSpace, taken_at: new Date().toISOString() })
+      .set(this.key('run', runId, 'backup', loop), serializedSpace, 'EX', this.retentionSeconds)
+      .exec();
   }
 
   async backup(runId: string, loop: number): Promise<string | undefined> {
