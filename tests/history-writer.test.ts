@@ -77,10 +77,18 @@ describe('history writer against the simulated warehouse (Thrift, named paramete
     expect(await count('question_results')).toBe(4);
   });
 
+  it('runs no DDL once the tables are at the current version', async () => {
+    const statements: string[] = [];
+    const watched: SqlWarehouse = { query: (text, o) => (statements.push(text), warehouse.query(text, o)), close: async () => {} };
+    await createHistoryWriter({ warehouse: watched, target }).write(events('run-3'));
+    expect(statements.filter((text) => /^\s*(CREATE|ALTER)\b/i.test(text))).toEqual([]);
+    expect(statements.filter((text) => /^\s*MERGE INTO\b/.test(text)).length).toBe(3);
+  });
+
   it('keeps the tables in the data directory across a simulator restart', async () => {
     await shut();
     await open();
-    expect(await count('runs')).toBe(3);
+    expect(await count('runs')).toBe(4);
     const version = await warehouse.query('SELECT max(version) FROM main.genie_enhancement.schema_version');
     expect(Number(version.rows[0][0])).toBe(1);
   });

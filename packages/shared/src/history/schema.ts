@@ -167,10 +167,14 @@ export const HISTORY_SCHEMA_VERSION = HISTORY_MIGRATIONS.at(-1)!.version;
 /** Creates the schema and tables if missing and applies the migrations past the recorded version. Idempotent. */
 export async function ensureHistorySchema(warehouse: SqlWarehouse, target: HistoryTarget, timeoutMs = 120_000): Promise<number> {
   const run = (sql: string, params?: Record<string, number>) => warehouse.query(sql, { timeoutMs, idempotent: true, ...(params ? { params } : {}) });
-  await run(`CREATE SCHEMA IF NOT EXISTS ${target.catalog}.${target.schema} COMMENT ${literal('genie-enhancer run history')}`);
   const versions = tableName(target, 'schema_version');
+  const recorded = async () => Number((await run(`SELECT coalesce(max(version), 0) AS version FROM ${versions}`)).rows[0]?.[0] ?? 0);
+  // tables already at this version need no DDL (nor the privilege to run it, when an admin created them)
+  const existing = await recorded().catch(() => 0);
+  if (existing >= HISTORY_SCHEMA_VERSION) return existing;
+  await run(`CREATE SCHEMA IF NOT EXISTS ${target.catalog}.${target.schema} COMMENT ${literal('genie-enhancer run history')}`);
   await run(`CREATE TABLE IF NOT EXISTS ${versions} (version INT NOT NULL COMMENT 'a migration applied', applied_at TIMESTAMP COMMENT 'when') USING DELTA COMMENT ${literal('Migrations applied to the history tables')}`);
-  const current = Number((await run(`SELECT coalesce(max(version), 0) AS version FROM ${versions}`)).rows[0]?.[0] ?? 0);
+  const current = await recorded();
   for (const migration of HISTORY_MIGRATIONS.filter((m) => m.version > current)) {
     for (const statement of migration.statements(target)) await run(statement);
     await run(
