@@ -7,5 +7,6 @@ export const SERVICE_BUNDLES = {
   'scorer-worker': SERVICE_ENTRY.scorer,
   'planner-worker': SERVICE_ENTRY.planner,
   'applier-worker': SERVICE_ENTRY.applier,
+  'mirror-worker': SERVICE_ENTRY.mirror,
   'databricks-sim': 'packages/databricks-sim/src/main.ts',
 } as const;

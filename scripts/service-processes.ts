@@ -9,6 +9,7 @@ export const SERVICE_ENTRY = {
   scorer: 'services/scorer-worker/src/main.ts',
   planner: 'services/planner-worker/src/main.ts',
   applier: 'services/applier-worker/src/main.ts',
+  mirror: 'services/mirror-worker/src/main.ts',
 } as const;
 export type ServiceKind = keyof typeof SERVICE_ENTRY;
 

@@ -1,6 +1,6 @@
 /**
- * `pnpm stack [-- --scorers 2 --port 3000 --dataset DIR]`: the docker-compose stack as local processes against
- * REDIS_URL: the API, N scorer workers, a planner and an applier, plus the workspace simulator unless
+ * `pnpm stack [-- --scorers 2 --port 3000 --dataset DIR --sim-data-dir DIR]`: the docker-compose stack as local processes against
+ * REDIS_URL: the API, N scorer workers, a planner, an applier and the history mirror, plus the workspace simulator unless
  * DATABRICKS_HOST names a real workspace.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     'sim-port': { type: 'string', default: '8080' },
     /** the simulator's Genie limit, and the workers' shared limit */
     qpm: { type: 'string', default: '120' },
+    /** keep the simulated warehouse's tables (run history) in a DuckDB file here, across restarts */
+    'sim-data-dir': { type: 'string' },
   },
 });
 const scorers = Number(values.scorers);
@@ -45,20 +47,24 @@ if (!process.env.DATABRICKS_HOST) {
     port: Number(values['sim-port']),
     questionsPerMinute: Number(values.qpm),
     genieLatencyMs: 300,
+    ...(values['sim-data-dir'] ? { dataDir: values['sim-data-dir'] } : {}),
   });
   const caFile = join(mkdtempSync(join(tmpdir(), 'genie-sim-')), 'warehouse-ca.pem');
   writeFileSync(caFile, sim.caCert);
   Object.assign(env, {
     DATABRICKS_HOST: sim.url, DATABRICKS_TOKEN: sim.token,
     DATABRICKS_WAREHOUSE_PORT: String(sim.warehousePort), DATABRICKS_CA_CERT_FILE: caFile,
+    HISTORY_WAREHOUSE_ID: process.env.HISTORY_WAREHOUSE_ID ?? sim.warehouseId,
   });
   closeSim = () => sim.close();
   logger.info({ url: sim.url, warehouse_id: sim.warehouseId, spaces: sim.spaces.map((s) => s.space_id) }, 'simulator started');
 }
 
 const echo = (name: string, line: string) => process.stdout.write(`${name.padEnd(10)} ${line}\n`);
-const kinds: ServiceKind[] = ['api', ...Array.from({ length: scorers }, () => 'scorer' as const), 'planner', 'applier'];
-const names = ['api', ...Array.from({ length: scorers }, (_, i) => `scorer-${i + 1}`), 'planner', 'applier'];
+// the history mirror runs when it knows the warehouse to write to
+const mirror = env.HISTORY_WAREHOUSE_ID ?? process.env.HISTORY_WAREHOUSE_ID ?? process.env.DATABRICKS_WAREHOUSE_ID ? (['mirror'] as const) : [];
+const kinds: ServiceKind[] = ['api', ...Array.from({ length: scorers }, () => 'scorer' as const), 'planner', 'applier', ...mirror];
+const names = ['api', ...Array.from({ length: scorers }, (_, i) => `scorer-${i + 1}`), 'planner', 'applier', ...mirror];
 const services: ServiceProcess[] = kinds.map((kind, i) => spawnService(kind, names[i], env, echo));
 logger.info({ api: `http://127.0.0.1:${values.port}`, board: `http://127.0.0.1:${values.port}/admin/queues`, scorers }, 'stack starting');
 if (!process.env.GE_KEY) process.stdout.write(`\nAPI admin key for this session:\n  export GE_KEY=${env.GENIE_ENHANCER_BOOTSTRAP_KEY}\n\n`);

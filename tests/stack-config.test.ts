@@ -11,9 +11,9 @@ describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, any> };
   const command = (name: string) => [compose.services[name].command].flat().join(' ');
 
-  it('has redis, the simulator, the API and the three workers, each started from a bundle `pnpm build` makes of a file that exists', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'applier-worker', 'planner-worker', 'redis', 'scorer-worker', 'simulator']);
-    for (const name of ['api', 'scorer-worker', 'planner-worker', 'applier-worker', 'databricks-sim'] as const) {
+  it('has redis, the simulator, the API, the three stage workers and the history mirror, each started from a bundle `pnpm build` makes of a file that exists', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'applier-worker', 'mirror-worker', 'planner-worker', 'redis', 'scorer-worker', 'simulator']);
+    for (const name of ['api', 'scorer-worker', 'planner-worker', 'applier-worker', 'mirror-worker', 'databricks-sim'] as const) {
       expect(command(name === 'databricks-sim' ? 'simulator' : name)).toMatch(new RegExp(`^node dist/${name}\\.js\\b`));
     }
     for (const file of Object.values(SERVICE_BUNDLES)) expect(existsSync(join(root, file)), file).toBe(true);

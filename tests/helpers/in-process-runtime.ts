@@ -15,12 +15,12 @@ export interface InProcessRuntime {
 }
 
 /** The queue driver of the run engine, its three workers in this process, on real Redis and the simulator. */
-export async function startInProcessRuntime(sim: Simulator, t: TestRedis, options: { wrapModel?: (model: ChatModel) => ChatModel } = {}): Promise<InProcessRuntime> {
+export async function startInProcessRuntime(sim: Simulator, t: TestRedis, options: { wrapModel?: (model: ChatModel) => ChatModel; history?: boolean } = {}): Promise<InProcessRuntime> {
   const opened = openWorkspace({ host: sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert, retryGenieRateLimits: false });
   const wrap = options.wrapModel;
   const workspace = wrap ? { ...opened, model: (endpoint: string) => wrap(opened.model(endpoint)) } : opened;
   const dispatcher = createDispatcher(t.redis, t.prefix, { retryBackoffMs: 100 });
-  const store = new RunStore(t.redis, t.prefix);
+  const store = new RunStore(t.redis, t.prefix, undefined, options.history ? { maxLength: 1_000_000 } : undefined);
   const ctx: StageContext = { store, workspace, dispatcher, logger: silentLogger };
   const workers = ALL_QUEUES.map((queue) => startStageWorker({ queue, connection: t.redis, prefix: t.prefix, ctx, concurrency: 4, lockDurationMs: 10_000 }));
   await Promise.all(workers.map((w) => w.waitUntilReady()));

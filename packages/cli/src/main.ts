@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '@genie-enhancer/shared';
 import { registerBenchmarkCommands } from './benchmarks-command.ts';
+import { registerHistoryCommand } from './history-commands.ts';
 import { processIo, UsageError, type CliIo } from './cli-io.ts';
 import { runReviewCommand, type ReviewDecision, type ReviewFlags } from './review-commands.ts';
 import { runRunCommand, type RunCliOptions } from './run-command.ts';
@@ -53,6 +54,9 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review
     .option('--json', 'print the run summary as JSON instead of a table')
     .option('--verbose', 'also print every pass\'s verdict per question')
     .option('--record <dir>', 'write every exchange with the workspace to DIR as scrubbed cassettes (replay: pnpm sim -- --replay DIR)')
+    .option('--no-history', 'do not write the run\'s history to the Delta tables')
+    .option('--catalog <name>', 'catalog of the history tables (env HISTORY_CATALOG, default main)')
+    .option('--schema <name>', 'schema of the history tables (env HISTORY_SCHEMA, default genie_enhancement)')
     .action(async (flags: RunFlags) => run(flags));
   const DESCRIPTION = {
     promote: 'write a reviewed run\'s best kept configuration to its space (refused if the space changed since)',
@@ -70,6 +74,9 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review
       .option('--warehouse-port <port>', 'SQL warehouse port (default: the host URL\'s, else 443)')
       .option('--ca-cert <file>', 'PEM CA certificate of a self-signed warehouse')
       .option('--state-dir <dir>', 'where the run was kept (env GENIE_ENHANCER_STATE_DIR)')
+      .option('--no-history', 'do not write the decision to the Delta history tables')
+      .option('--catalog <name>', 'catalog of the history tables (env HISTORY_CATALOG, default main)')
+      .option('--schema <name>', 'schema of the history tables (env HISTORY_SCHEMA, default genie_enhancement)')
       .action(async (runId: string, flags: ReviewFlags) => review(decision, runId, flags));
   }
   return program;
@@ -88,6 +95,9 @@ export async function runCli(argv: string[], io: CliIo = processIo(), options: R
     },
   );
   registerBenchmarkCommands(program, io, (code) => {
+    exitCode = code;
+  });
+  registerHistoryCommand(program, io, options, (code) => {
     exitCode = code;
   });
   try {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { resumeInline, type RunEvent } from '@genie-enhancer/shared';
+import { createHistoryWriter, resumeInline, type RunEvent } from '@genie-enhancer/shared';
 import { UsageError, type CliIo } from './cli-io.ts';
+import { historyTargetOf, type HistoryFlags } from './history-options.ts';
 import { connectDatabricks, resolveConnectionTarget } from './connect.ts';
 import { createProgressReporter } from './progress-reporter.ts';
 import { loadRun, saveRun, stateDirOf } from './run-files.ts';
@@ -9,7 +10,9 @@ import { nextSteps } from './run-report.ts';
 import { EXIT, type RunCliOptions } from './run-command.ts';
 
 /** Flags of `promote` and `discard`: where the runs are and how to reach the workspace. */
-export interface ReviewFlags {
+export interface ReviewFlags extends HistoryFlags {
+  /** false with --no-history */
+  history?: boolean;
   host?: string;
   token?: string;
   profile?: string;
@@ -46,10 +49,14 @@ export async function runReviewCommand(decision: ReviewDecision, runId: string, 
   const reporter = createProgressReporter(io);
   try {
     const event = eventOf(decision, flags);
-    const result = await resumeInline(conn, saved, event, (e) => reporter.onEvent(e)).catch((error: unknown) => {
+    // the decision lands in the run's history too (same writer as `run`; a failed write only warns)
+    const historyTarget = flags.history === false ? undefined : historyTargetOf(flags, io.env);
+    const deps = historyTarget ? { ...conn, history: { writer: createHistoryWriter({ warehouse: conn.warehouse, target: historyTarget, timeoutMs: 30_000 }) } } : conn;
+    const result = await resumeInline(deps, saved, event, (e) => reporter.onEvent(e)).catch((error: unknown) => {
       throw new UsageError(`${decision} ${runId}: ${(error as Error).message}`);
     });
     reporter.stop();
+    if (result.history_error) io.stderr.write(`warning: the run's history could not all be written: ${result.history_error}\n`);
     io.stderr.write(nextSteps(result, await saveRun(dir, result)));
     if (result.status === 'failed') return EXIT.failed;
     if (decision === 'rollback') return 0;

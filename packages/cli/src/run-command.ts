@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import {
   benchmarkFromSpace,
+  createHistoryWriter,
   parseSerializedSpace,
   runInline,
   type BenchmarkQuestion,
@@ -40,6 +43,15 @@ async function loadQuestions(source: { file: string } | { space: true }, conn: C
   return questions;
 }
 
+/** Who ran the CLI, for the history's started_by. */
+function cliUser(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
 /** Exit codes of `genie-enhance run` (README): 2 is bad input, reported by main. */
 export const EXIT = { targetReached: 0, targetMissed: 1, badInput: 2, failed: 3 } as const;
 
@@ -63,18 +75,25 @@ export async function runRunCommand(flags: RunFlags, io: CliIo, options: RunCliO
     const questions = fileQuestions ?? (await loadQuestions(opts.benchmarkSource, conn, opts.config.space_id));
     // library logs would tear the progress bars apart, so they are on only when asked for
     const logger = options.logger ?? (io.env.LOG_LEVEL ? createCliLogger(io, io.env.LOG_LEVEL) : undefined);
+    // the run's history goes to Delta through the run's warehouse, written at the end of each stage
+    const history = opts.history && {
+      writer: createHistoryWriter({ warehouse: conn.warehouse, target: opts.history, timeoutMs: 30_000, ...(logger ? { logger } : {}) }),
+      benchmarkSource: 'file' in opts.benchmarkSource ? `file:${basename(opts.benchmarkSource.file)}` : 'space',
+      startedBy: cliUser(),
+    };
     const summary = await runInline(
-      { ...conn, ...(logger ? { logger } : {}) },
+      { ...conn, ...(logger ? { logger } : {}), ...(history ? { history } : {}) },
       { config: opts.config, questions, onProgress: (e) => reporter.onEvent(e) },
     );
     reporter.stop();
     options.onSummary?.(summary);
-    const { state: _state, questions: _questions, backups: _backups, snapshots: _snapshots, ...shown } = summary;
+    const { state: _state, questions: _questions, backups: _backups, snapshots: _snapshots, history_error: _history, ...shown } = summary;
     io.stdout.write(opts.json ? `${JSON.stringify(shown, null, 2)}
 ` : renderSummaryTable(summary, { colour: colourAllowed(io, 'stdout') }));
     if (opts.verbose && !opts.json) io.stdout.write(renderVerdicts(summary.reports));
     if (!opts.json && Object.keys(summary.agreements).length > 0) io.stdout.write(renderAgreements(summary.agreements));
     if (opts.config.dry_run) io.stdout.write(await dryRunReport(conn, summary));
+    if (summary.history_error) io.stderr.write(`warning: the run's history could not all be written to ${opts.history!.catalog}.${opts.history!.schema}: ${summary.history_error}\n`);
     const file = await saveRun(stateDirOf(opts.stateDir, io.env), summary);
     io.stderr.write(nextSteps(summary, file));
     if (summary.status === 'failed') {

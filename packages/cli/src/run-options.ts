@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { CLASSIC_LEVERS, RunConfig, type RunConfigInput } from '@genie-enhancer/shared';
+import { CLASSIC_LEVERS, RunConfig, type HistoryTarget, type RunConfigInput } from '@genie-enhancer/shared';
 import { UsageError } from './cli-io.ts';
+import { historyTargetOf, type HistoryFlags } from './history-options.ts';
 
 /** Flags of `genie-enhance run` as commander parses them (strings until validated). */
-export interface RunFlags {
+export interface RunFlags extends HistoryFlags {
+  /** false with --no-history */
+  history?: boolean;
   spaceId?: string;
   warehouseId?: string;
   benchmarks?: string;
@@ -49,6 +52,8 @@ export interface RunOptions {
   verbose: boolean;
   /** --record DIR: write every exchange with the workspace there as cassettes */
   recordDir?: string;
+  /** where the run's history goes; undefined with --no-history or --dry-run (which writes nothing) */
+  history?: HistoryTarget;
 }
 
 const FLAG_OF: Record<string, string> = {
@@ -116,8 +121,10 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
   if (flags.record !== undefined && !flags.record.trim()) throw new UsageError('--record: give a directory');
   // a recorded run gets a split seed of its own (else the random run id) so that its replay splits the same way
   const config = flags.record && !parsed.data.split_seed ? { ...parsed.data, split_seed: randomUUID() } : parsed.data;
+  const history = flags.history === false || parsed.data.dry_run ? undefined : historyTargetOf(flags, env);
   return {
     config,
+    ...(history ? { history } : {}),
     benchmarkSource: flags.benchmarks ? { file: flags.benchmarks } : { space: true },
     host: flags.host ?? env.DATABRICKS_HOST,
     token: flags.token ?? env.DATABRICKS_TOKEN,

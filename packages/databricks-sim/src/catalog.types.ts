@@ -54,10 +54,13 @@ export interface EngineResult {
   rows: unknown[][];
 }
 
+/** Named parameters of a statement (`:name` in the SQL), typed as the driver sent them. */
+export type SqlParams = Record<string, string | number | bigint | boolean | null>;
+
 /** The SQL engine behind the simulated warehouse: Databricks SQL in, DuckDB underneath. */
 export interface SqlEngine {
   /** Runs one Databricks SQL statement; throws SimSqlError with a Databricks-style message. */
-  execute(sql: string, options?: { signal?: AbortSignal }): Promise<EngineResult>;
+  execute(sql: string, options?: { signal?: AbortSignal; params?: SqlParams }): Promise<EngineResult>;
   catalog(): Promise<CatalogSnapshot>;
   close(): Promise<void>;
 }

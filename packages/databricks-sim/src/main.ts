@@ -1,7 +1,7 @@
 /**
  * `pnpm sim -- --dataset DIR [--dataset DIR2] [--port 8080] [--warehouse-port 8443] [--ca-cert-out FILE] [--cert-host NAME] [--qpm 0]
  *   [--inject-429 0.0] [--latency-ms 300] [--token T] [--print-token] [--today YYYY-MM-DD]
- *   [--genie-noise P] [--genie-seed N] [--replay DIR]`
+ *   [--genie-noise P] [--genie-seed N] [--replay DIR] [--data-dir DIR]`
  * --genie-noise P (0..1, default 0): the chance that a question gets a plausible alternative reading; --genie-seed N
  * (an integer, default 0) makes the readings replayable.
  * --replay DIR serves a recorded run (cassettes of `genie-enhance run --record DIR`); --dataset is optional with it.
@@ -30,6 +30,7 @@ const USAGE = `usage: pnpm sim -- --dataset DIR [--dataset DIR2] [options]
   --inject-429 P         answer a question with 429 with probability P (default 0)
   --latency-ms N         time a Genie answer takes (default 300)
   --today YYYY-MM-DD     fixed current_date()
+  --data-dir DIR         keep the warehouse's tables in a DuckDB file here (default: in memory)
   --genie-noise P        chance of a plausible wrong reading per question (default 0)
   --genie-seed N         seed of the noise (default 0)
   -h, --help             this text
@@ -54,6 +55,7 @@ function parse() {
       token: { type: 'string' },
       'print-token': { type: 'boolean', default: false },
       today: { type: 'string' },
+      'data-dir': { type: 'string' },
       'genie-noise': { type: 'string', default: '0' },
       'genie-seed': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -92,6 +94,7 @@ const sim = await createSimulator({
   genieLatencyMs: Number(values['latency-ms']),
   token: values.token ?? (process.env.DATABRICKS_SIM_TOKEN || randomBytes(24).toString('hex')),
   today: values.today,
+  ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   ...(genieNoise.probability > 0 ? { genieNoise } : {}),
 }).catch((error: unknown) => {
   // a missing or damaged cassette directory is bad input, named in the message

@@ -6,6 +6,7 @@ import type { GenieSpace } from '@genie-enhancer/shared';
 import type { Logger } from '@genie-enhancer/shared';
 import { createSqlEngine, type SimSqlEngine } from './sql/sql-engine.ts';
 import { sendError } from './http/errors.ts';
+import { SimSqlError, type SqlEngine } from './catalog.types.ts';
 import { GenieNoise, type GenieNoiseOptions } from './genie/noise.ts';
 import { registerGenieRoutes } from './http/genie-routes.ts';
 import { OAuthTokens, registerOAuthRoutes, type OAuthClient } from './http/oauth-routes.ts';
@@ -51,6 +52,10 @@ export interface SimulatorOptions {
    * answers, the spaces the run found are added; anything else is simulated (docs/record-replay.md)
    */
   replay?: string;
+  /** keep the warehouse's DuckDB file here, so tables it wrote survive a restart (default: in memory) */
+  dataDir?: string;
+  /** fault injection: a warehouse statement for which this returns true fails as if the warehouse were unavailable */
+  warehouseFault?: (sql: string) => boolean;
   logger?: Logger;
 }
 
@@ -115,13 +120,17 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   // the PAT, or an access token the OAuth endpoint issued
   const authorized = (header: string | undefined) => header === `Bearer ${token}` || (header?.startsWith('Bearer ') === true && oauth.accepts(header.slice(7)));
   const noise = options.genieNoise && new GenieNoise(options.genieNoise);
-  const engine = await createSqlEngine({ today: options.today });
+  const engine = await createSqlEngine({ today: options.today, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const fault = options.warehouseFault;
+  const faulty: SqlEngine = fault
+    ? { ...engine, execute: async (sql, o) => (fault(sql) ? Promise.reject(new SimSqlError('TEMPORARILY_UNAVAILABLE', 'The SQL warehouse is temporarily unavailable.', '08000')) : engine.execute(sql, o)) }
+    : engine;
   const spaces = new SpaceStore();
   for (const dir of options.datasets) spaces.add((await engine.loadDataset(dir)).space);
   const replay = options.replay === undefined ? undefined : Replay.fromDir(options.replay);
   for (const space of replay?.initialSpaces ?? []) if (!spaces.get(space.space_id)) spaces.add(space);
   replay?.scrub.learn({ secrets: [token] });
-  const warehouseEngine = replay ? replayingEngine(engine, replay) : engine;
+  const warehouseEngine = replay ? replayingEngine(faulty, replay) : faulty;
   const warehouseId = spaces.list()[0]?.warehouse_id ?? 'sim0000000000000';
   const limit = new QuestionRateLimit(options.questionsPerMinute ?? 0);
   const requestLog: RequestLogEntry[] = [];

@@ -7,3 +7,6 @@ export * from './genie-rate-limit.ts';
 export * from './service-config.ts';
 export * from './worker-runtime.ts';
 export * from './stage-service.ts';
+export * from './history-outbox.ts';
+export * from './history-mirror.ts';
+export * from './mirror-service.ts';

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
-import { isActive, nextStep, startRun, type AppliedLoop, type BenchmarkQuestion, type RunCommand, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
+import type { ChainableCommander, Redis } from 'ioredis';
+import { isActive, nextStep, startRun, type AppliedLoop, type BenchmarkQuestion, type HistoryEvent, type RunCommand, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
+import { outboxKey } from './history-outbox.ts';
 
 export type StageName = RunCommand['type'];
 
@@ -10,6 +11,10 @@ export interface StoredRun {
   updated_at: string;
   /** where the questions came from: "inline", "file:<name>" or "space" */
   benchmark_source: string;
+  /** state changes so far: the history keeps the newest revision of a run, whatever order its events arrive in */
+  revision?: number;
+  /** who started the run (the API key's name) */
+  started_by?: string;
 }
 
 export interface StageTiming { loop: number; stage: StageName; started_at: string; ended_at?: string; duration_ms?: number }
@@ -38,6 +43,8 @@ const TAKE_OVER = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end return 0`;
 
 const COMPARE_AND_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end return 0`;
+// the same, plus the history event in the outbox stream (KEYS[2]) in the same atomic step
+const COMPARE_AND_SET_RECORDED = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'event', ARGV[4]) return 1 end return 0`;
 
 const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
 
@@ -54,6 +61,7 @@ const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSO
  *   ge:run:<id>:timings              HASH "<k>.<stage>" → StageTiming JSON
  *   ge:idempotency:<key>             STRING run id, 24 h
  *   ge:space-lock:<space_id>         STRING the space's active run (one at a time), released when it ends
+ *   ge:history:outbox                STREAM history events for the mirror worker (with `history`), see history-outbox.ts
  */
 export class RunStore {
   constructor(
@@ -61,12 +69,35 @@ export class RunStore {
     readonly prefix = 'ge',
     /** every key of a run expires this long after its last write (RUN_RETENTION_DAYS); nothing is kept for ever */
     readonly retentionSeconds = 30 * 24 * 3600,
+    /** append every stored change to the history outbox, at most `maxLength` entries (the mirror drains it) */
+    readonly history?: { maxLength: number },
   ) {}
+
+  private outbox = () => outboxKey(this.prefix);
+
+  /** The run as the history keeps it, from what this store holds. */
+  private async historyEvent(run: StoredRun, questionIds?: string[]): Promise<string> {
+    const [questions, timings] = questionIds ? [undefined, []] : await Promise.all([this.questions(run.state.run_id), this.timings(run.state.run_id)]);
+    const event: HistoryEvent = {
+      type: 'run',
+      run: {
+        state: run.state, created_at: run.created_at, updated_at: run.updated_at, benchmark_source: run.benchmark_source,
+        revision: run.revision ?? 0, question_ids: questionIds ?? questions!.map((q) => q.id), timings,
+        ...(run.started_by ? { started_by: run.started_by } : {}),
+      },
+    };
+    return JSON.stringify(event);
+  }
+
+  /** Adds the history event (JSON) to a transaction that stores what it describes, so neither lands alone. */
+  private recorded(multi: ChainableCommander, event: HistoryEvent | string): ChainableCommander {
+    return this.history ? multi.xadd(this.outbox(), 'MAXLEN', '~', this.history.maxLength, '*', 'event', typeof event === 'string' ? event : JSON.stringify(event)) : multi;
+  }
 
   private key = (...parts: (string | number)[]) => [this.prefix, ...parts].join(':');
 
   /** Creates the run unless the idempotency key already names one; returns that run then (and no commands). */
-  async create(input: { runId: string; config: RunConfig; questions: BenchmarkQuestion[]; source: string; idempotencyKey?: string }): Promise<{ run: StoredRun; created: boolean; step: Step }> {
+  async create(input: { runId: string; config: RunConfig; questions: BenchmarkQuestion[]; source: string; idempotencyKey?: string; startedBy?: string }): Promise<{ run: StoredRun; created: boolean; step: Step }> {
     if (input.idempotencyKey) {
       const idem = this.key('idempotency', input.idempotencyKey);
       if ((await this.redis.set(idem, input.runId, 'EX', 24 * 3600, 'NX')) !== 'OK') {
@@ -82,10 +113,10 @@ export class RunStore {
     await this.lockSpace(input.config.space_id, input.runId);
     const now = new Date().toISOString();
     const step = startRun(input.runId, input.config, input.questions.map((q) => q.id));
-    const run: StoredRun = { state: step.state, created_at: now, updated_at: now, benchmark_source: input.source };
+    const run: StoredRun = { state: step.state, created_at: now, updated_at: now, benchmark_source: input.source, revision: 0, ...(input.startedBy ? { started_by: input.startedBy } : {}) };
     const ttl = this.retentionSeconds;
-    await this.redis
-      .multi()
+    const multi = this.history ? this.recorded(this.redis.multi(), await this.historyEvent(run, input.questions.map((q) => q.id))) : this.redis.multi();
+    await multi
       .set(this.key('run', input.runId, 'questions'), JSON.stringify(input.questions), 'EX', ttl)
       .set(this.key('run', input.runId), JSON.stringify(run), 'EX', ttl)
       .zadd(this.key('runs'), Date.now(), input.runId)
@@ -135,8 +166,11 @@ export class RunStore {
       if (!run) return undefined;
       const step = nextStep(run.state, event);
       if (step.ignored) return step;
-      const updated: StoredRun = { ...run, state: step.state, updated_at: new Date().toISOString() };
-      if (Number(await this.redis.eval(COMPARE_AND_SET, 1, key, text!, JSON.stringify(updated), this.retentionSeconds)) === 1) {
+      const updated: StoredRun = { ...run, state: step.state, updated_at: new Date().toISOString(), revision: (run.revision ?? 0) + 1 };
+      const stored = this.history
+        ? await this.redis.eval(COMPARE_AND_SET_RECORDED, 2, key, this.outbox(), text!, JSON.stringify(updated), this.retentionSeconds, await this.historyEvent(updated), this.history.maxLength)
+        : await this.redis.eval(COMPARE_AND_SET, 1, key, text!, JSON.stringify(updated), this.retentionSeconds);
+      if (Number(stored) === 1) {
         await this.redis.expire(this.key('run', runId, 'questions'), this.retentionSeconds);
         if (!isActive(step.state)) await this.redis.eval(RELEASE, 1, this.key('space-lock', step.state.config.space_id), runId);
         return step;
@@ -161,10 +195,9 @@ export class RunStore {
   }
 
   /** HSET keeps exactly one result per question, repeat and pass, however often a job is retried. */
-  async saveResult(runId: string, pass: number, result: QuestionResult): Promise<void> {
+  async saveResult(runId: string, pass: number, result: QuestionResult, split: 'train' | 'holdout' = 'train'): Promise<void> {
     const key = this.key('run', runId, 'pass', pass);
-    await this.redis
-      .multi()
+    await this.recorded(this.redis.multi(), { type: 'results', run_id: runId, pass, split, results: [result] })
       .hset(key, resultField(result.question_id, result.repeat), JSON.stringify(result))
       .expire(key, this.retentionSeconds)
       .set(this.key('run', runId, 'progress'), new Date().toISOString(), 'EX', this.retentionSeconds)
@@ -191,8 +224,10 @@ export class RunStore {
   }
 
   /** The configuration loop k's update left, for a later restore. */
-  async saveSnapshot(runId: string, loop: number, serializedSpace: string): Promise<void> {
-    await this.redis.set(this.key('run', runId, 'applied', loop), serializedSpace, 'EX', this.retentionSeconds);
+  async saveSnapshot(runId: string, loop: number, serializedSpace: string, spaceId = ''): Promise<void> {
+    await this.recorded(this.redis.multi(), { type: 'snapshot', run_id: runId, loop, kind: 'after', space_id: spaceId, serialized_space: serializedSpace, taken_at: new Date().toISOString() })
+      .set(this.key('run', runId, 'applied', loop), serializedSpace, 'EX', this.retentionSeconds)
+      .exec();
   }
 
   async snapshots(runId: string): Promise<{ backups: Record<number, string>; snapshots: Record<number, string> }> {
@@ -203,8 +238,11 @@ export class RunStore {
     return { backups: await read('backup'), snapshots: await read('applied') };
   }
 
-  async saveBackup(runId: string, loop: number, serializedSpace: string): Promise<void> {
-    await this.redis.set(this.key('run', runId, 'backup', loop), serializedSpace, 'EX', this.retentionSeconds);
+  /** The configuration before loop k's update (0: the original as the run copied it). */
+  async saveBackup(runId: string, loop: number, serializedSpace: string, spaceId = ''): Promise<void> {
+    await this.recorded(this.redis.multi(), { type: 'snapshot', run_id: runId, loop, kind: 'before', space_id: spaceId, serialized_space: serializedSpace, taken_at: new Date().toISOString() })
+      .set(this.key('run', runId, 'backup', loop), serializedSpace, 'EX', this.retentionSeconds)
+      .exec();
   }
 
   async backup(runId: string, loop: number): Promise<string | undefined> {

@@ -39,6 +39,15 @@ const Common = z.object({
   RUN_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
   /** first retry delay of a failed job; doubles per attempt, with jitter */
   JOB_RETRY_BACKOFF_MS: count(2_000),
+  /** run history in Delta tables: `false` stops feeding the outbox (see docs/history.md) */
+  HISTORY_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  HISTORY_CATALOG: z.string().regex(/^[A-Za-z_]\w*$/, 'letters, digits and _').default('main'),
+  HISTORY_SCHEMA: z.string().regex(/^[A-Za-z_]\w*$/, 'letters, digits and _').default('genie_enhancement'),
+  /** the SQL warehouse that writes and reads the history tables (DATABRICKS_WAREHOUSE_ID when unset) */
+  HISTORY_WAREHOUSE_ID: optional,
+  DATABRICKS_WAREHOUSE_ID: optional,
+  /** the outbox keeps at most about this many events not yet mirrored (a long warehouse outage) */
+  HISTORY_OUTBOX_MAX_LENGTH: z.coerce.number().int().min(1_000).default(1_000_000),
 });
 
 export const WorkerConfig = Common.extend({
@@ -77,6 +86,20 @@ export const ApiConfig = Common.extend({
   API_RATE_LIMIT_PER_MINUTE: count(0),
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;
+
+export const MirrorConfig = Common.extend({
+  /** outbox events per batch: one MERGE per table and batch */
+  HISTORY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+});
+export type MirrorConfig = z.infer<typeof MirrorConfig>;
+
+/** What the run store needs to feed the history outbox, or undefined when history is off. */
+export function historyOutboxOptions(config: z.infer<typeof Common>): { maxLength: number } | undefined {
+  return config.HISTORY_ENABLED ? { maxLength: config.HISTORY_OUTBOX_MAX_LENGTH } : undefined;
+}
+
+/** The warehouse that holds the history tables, if one is configured. */
+export const historyWarehouseId = (config: z.infer<typeof Common>): string | undefined => config.HISTORY_WAREHOUSE_ID ?? config.DATABRICKS_WAREHOUSE_ID;
 
 /** A bad environment: every bad key in one message. */
 export class ConfigError extends Error {

@@ -122,7 +122,7 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
     { genie: ctx.genieFor?.(state) ?? ctx.workspace.genie, warehouse: ctx.workspace.warehouse(state.config.warehouse_id), logger: ctx.logger },
     { spaceId: workSpace(state), question, timeoutMs: state.config.question_timeout_s * 1000 },
   );
-  await ctx.store.saveResult(data.run_id, data.pass, repeats > 1 ? { ...result, repeat } : result);
+  await ctx.store.saveResult(data.run_id, data.pass, repeats > 1 ? { ...result, repeat } : result, state.holdout_ids.includes(question.id) ? 'holdout' : 'train');
   return { question_id: question.id, repeat, verdict: result.verdict, reason_code: result.reason_code };
 }
 
@@ -157,7 +157,7 @@ export async function applyJob(ctx: StageContext, data: JobData<'apply'>): Promi
       ...(intent ? { intent } : {}),
       remember: (next) => ctx.store.saveApplyIntent(data.run_id, command.loop, next),
     });
-    await Promise.all([ctx.store.saveBackup(data.run_id, command.loop, backup), ctx.store.saveSnapshot(data.run_id, command.loop, after)]);
+    await Promise.all([ctx.store.saveBackup(data.run_id, command.loop, backup, workSpace(state)), ctx.store.saveSnapshot(data.run_id, command.loop, after, workSpace(state))]);
     return { type: 'applied', loop: command.loop, apply: record };
   });
 }
@@ -176,7 +176,7 @@ export async function rollbackJob(ctx: StageContext, data: JobData<'rollback'>):
 export async function stageJob(ctx: StageContext, data: JobData<'stage'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'stage', undefined, async (_command, state) => {
     const staged = await stageLoop(stepDeps(ctx, state), { spaceId: state.config.space_id, runId: state.run_id });
-    await ctx.store.saveBackup(data.run_id, 0, staged.original);
+    await ctx.store.saveBackup(data.run_id, 0, staged.original, state.config.space_id);
     return { type: 'staged', space_id: staged.spaceId, original_hash: staged.originalHash };
   });
 }

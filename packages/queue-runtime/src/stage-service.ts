@@ -4,7 +4,7 @@ import { GenieRateLimiter, rateLimitedGenie } from './genie-rate-limit.ts';
 import { jobsOfQueue } from './job-catalog.ts';
 import type { QueueName } from './queues.ts';
 import { RunStore } from './run-store.ts';
-import { genieRateLimitSettings, parseServiceConfig, ScorerConfig, WorkerConfig, type Env } from './service-config.ts';
+import { genieRateLimitSettings, historyOutboxOptions, parseServiceConfig, ScorerConfig, WorkerConfig, type Env } from './service-config.ts';
 import type { StageContext } from './stage-jobs.ts';
 import { closeOnSignals, startStageWorker, workerRedis, workspaceFromConfig } from './worker-runtime.ts';
 
@@ -38,7 +38,7 @@ async function startService(spec: StageServiceSpec, config: WorkerConfig | Score
   const dispatcher = createDispatcher(connection, prefix, { retryBackoffMs: config.JOB_RETRY_BACKOFF_MS });
   const limiter = spec.asksGenie ? new GenieRateLimiter(connection, genieRateLimitSettings(config as ScorerConfig), prefix) : undefined;
   const ctx: StageContext = {
-    store: new RunStore(connection, prefix, Math.round(config.RUN_RETENTION_DAYS * 24 * 3600)),
+    store: new RunStore(connection, prefix, Math.round(config.RUN_RETENTION_DAYS * 24 * 3600), historyOutboxOptions(config)),
     workspace,
     dispatcher,
     logger,

@@ -8,3 +8,4 @@ export * from './run/index.ts';
 export * from './sql-guard/index.ts';
 export * from './clients/index.ts';
 export * from './record/index.ts';
+export * from './history/index.ts';

@@ -9,12 +9,14 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { ALL_QUEUES, createDispatcher, IdempotencyConflictError, RunStore, SpaceBusyError } from '@genie-enhancer/queue-runtime';
+import { ALL_QUEUES, createDispatcher, HistoryOutbox, IdempotencyConflictError, RunStore, SpaceBusyError } from '@genie-enhancer/queue-runtime';
 import { DatabricksApiError, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
 import { installDashboard } from './dashboard/dashboard.plugin.ts';
 import { assertSpaceExists, BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
 import { isRedisUnavailable } from './redis-unavailable.ts';
 import { ApiRunRequest, RunIdParams } from './run-request.schema.ts';
+import { registerHistoryRoutes, type ApiHistoryOptions } from './history-routes.ts';
+import { HistoryUnavailableError, historyViews } from './history-views.ts';
 import { runDetail, runFixes, runQuestions, withStalled } from './run-views.ts';
 import { installSecurity, type SecurityOptions } from './security.plugin.ts';
 
@@ -31,6 +33,8 @@ export interface ApiOptions extends SecurityOptions {
   stalledAfterSeconds?: number;
   /** the workspace's space API, for runs on the space's own benchmarks */
   spaces?: () => Promise<GenieSpaces>;
+  /** run history in Delta: the outbox, and the fallback reader for runs Redis forgot */
+  history?: ApiHistoryOptions;
 }
 
 const RunParams = RunIdParams;
@@ -42,7 +46,8 @@ export async function buildApi(options: ApiOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const prefix = options.redisPrefix ?? 'ge';
-  const store = new RunStore(options.redis, prefix, options.runRetentionSeconds);
+  const store = new RunStore(options.redis, prefix, options.runRetentionSeconds, options.history?.outbox);
+  const history = options.history?.reader && historyViews(options.history.reader, app.log);
   const stalledAfterMs = (options.stalledAfterSeconds ?? 900) * 1000;
   const queues = ALL_QUEUES.map((name) => new Queue(name, { connection: options.redis, prefix }));
   const dispatcher = createDispatcher(options.redis, prefix, { ...(options.retryBackoffMs !== undefined ? { retryBackoffMs: options.retryBackoffMs } : {}) });
@@ -59,6 +64,7 @@ export async function buildApi(options: ApiOptions) {
       return reply.code(409).send({ error: 'CONFLICT', message: error.message });
     }
     if (isRedisUnavailable(error)) return reply.code(503).header('retry-after', '5').send({ error: 'UNAVAILABLE', message: 'Redis is unavailable; retry later' });
+    if (error instanceof HistoryUnavailableError) return reply.code(503).header('retry-after', '30').send({ error: 'UNAVAILABLE', message: error.message });
     if (error instanceof DatabricksApiError) {
       return reply.code(502).send({ error: 'DATABRICKS_ERROR', message: error.message });
     }
@@ -91,7 +97,7 @@ export async function buildApi(options: ApiOptions) {
     const { questions, source } = await resolveBenchmark(body, { benchmarksDir: options.benchmarksDir, ...(options.spaces ? { spaces: options.spaces } : {}) });
     const { questions: _q, benchmark_name: _b, space_benchmarks: _s, ...config } = body;
     const idempotencyKey = request.headers['idempotency-key'];
-    const { run, created, step } = await store.create({ runId: randomUUID(), config, questions, source, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    const { run, created, step } = await store.create({ runId: randomUUID(), config, questions, source, ...(idempotencyKey ? { idempotencyKey } : {}), ...(request.apiKey ? { startedBy: request.apiKey.name } : {}) });
     if (created) {
       try {
         await dispatcher.dispatch(step.state, step.commands);
@@ -107,16 +113,19 @@ export async function buildApi(options: ApiOptions) {
   });
 
   app.get('/runs', { schema: { summary: 'Recent runs, newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
-    async (request) => ({ runs: await Promise.all((await store.list(request.query.limit)).map((run) => withStalled(store, run, stalledAfterMs))) }));
+    async (request) => {
+      const runs = await Promise.all((await store.list(request.query.limit)).map((run) => withStalled(store, run, stalledAfterMs)));
+      return { runs: history ? await history.list(runs, request.query.limit) : runs };
+    });
 
   app.get('/runs/:id', { schema: { summary: 'Status, loop, score per loop, stage timings', params: RunParams } }, async (request, reply) =>
-    (await runDetail(store, request.params.id, stalledAfterMs)) ?? reply.code(404).send(notFound(request.params.id)));
+    (await runDetail(store, request.params.id, stalledAfterMs)) ?? (await history?.detail(request.params.id, stalledAfterMs)) ?? reply.code(404).send(notFound(request.params.id)));
 
   app.get('/runs/:id/questions', { schema: { summary: 'Per-question outcome of every scoring pass', params: RunParams } }, async (request, reply) =>
-    (await runQuestions(store, request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));
+    (await runQuestions(store, request.params.id)) ?? (await history?.questions(request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));
 
   app.get('/runs/:id/fixes', { schema: { summary: 'Fixes per loop: proposed, rejected, applied, skipped', params: RunParams } }, async (request, reply) =>
-    (await runFixes(store, request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));
+    (await runFixes(store, request.params.id)) ?? (await history?.fixes(request.params.id)) ?? reply.code(404).send(notFound(request.params.id)));
 
   app.post('/runs/:id/cancel', { schema: { summary: 'Cancel a queued or running run', params: RunParams } }, async (request, reply) => {
     const step = await store.transition(request.params.id, { type: 'cancel_requested' });
@@ -157,11 +166,13 @@ export async function buildApi(options: ApiOptions) {
 
   await installDashboard(app, { store });
 
+  registerHistoryRoutes(app, { redis: options.redis, prefix, ...(options.history ? { history: options.history } : {}) });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {
       await options.redis.ping();
-      return { status: 'ready', redis: 'ok' };
+      // events not yet in the Delta history tables: a warehouse outage shows here, it never fails a run
+      return { status: 'ready', redis: 'ok', history_backlog: await new HistoryOutbox(options.redis, prefix).backlog() };
     } catch (error) {
       return reply.code(503).send({ status: 'not_ready', redis: (error as Error).message });
     }

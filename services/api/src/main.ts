@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { ApiConfig, closeOnSignals, parseServiceConfig, producerRedis, workspaceFromConfig } from '@genie-enhancer/queue-runtime';
-import { createLogger, type GenieSpaces } from '@genie-enhancer/shared';
+import { ApiConfig, closeOnSignals, historyOutboxOptions, historyWarehouseId, parseServiceConfig, producerRedis, workspaceFromConfig } from '@genie-enhancer/queue-runtime';
+import { createHistoryReader, createLogger, historyTarget, type Workspace } from '@genie-enhancer/shared';
 import { buildApi } from './app.ts';
 import { securityFromConfig } from './security-config.ts';
 
@@ -10,7 +10,15 @@ try {
   logger = createLogger('api', { level: config.LOG_LEVEL });
   const redis = producerRedis(config);
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
-  let spaces: Promise<GenieSpaces> | undefined;
+  // opened on first use; a failure is not cached, the next request tries again
+  let workspace: Promise<Workspace> | undefined;
+  const openWorkspace = () => (workspace ??= workspaceFromConfig(config, logger).catch((error: unknown) => {
+    workspace = undefined;
+    throw error;
+  }));
+  const historyWarehouse = historyWarehouseId(config);
+  const target = historyTarget(config.HISTORY_CATALOG, config.HISTORY_SCHEMA);
+  const outbox = historyOutboxOptions(config);
   const app = await buildApi({
     redis,
     logger,
@@ -20,11 +28,12 @@ try {
     runRetentionSeconds: Math.round(config.RUN_RETENTION_DAYS * 24 * 3600),
     stalledAfterSeconds: config.RUN_STALLED_AFTER_S,
     ...securityFromConfig(config),
-    // opened on first use; a failure is not cached, the next request tries again
-    spaces: () => (spaces ??= workspaceFromConfig(config, logger).then((w) => w.spaces, (error: unknown) => {
-      spaces = undefined;
-      throw error;
-    })),
+    spaces: () => openWorkspace().then((w) => w.spaces),
+    history: {
+      target,
+      ...(outbox ? { outbox } : {}),
+      ...(historyWarehouse ? { reader: () => openWorkspace().then((w) => createHistoryReader({ warehouse: w.warehouse(historyWarehouse), target, timeoutMs: 15_000 })) } : {}),
+    },
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   closeOnSignals(logger, [() => app.close(), () => redis.quit()]);

@@ -1,8 +1,11 @@
 import { runView } from '@genie-enhancer/shared';
 import type { RunStore, StoredRun } from '@genie-enhancer/queue-runtime';
 
+/** What the views read: the run store, or the same read side over the history tables (history-views.ts). */
+export type RunSource = Pick<RunStore, 'get' | 'state' | 'lastProgress' | 'timings' | 'questions' | 'passResults'>;
+
 /** A running run that has not moved for `stalledAfterMs` (no transition, no question result): a worker may be dead. */
-export async function withStalled(store: RunStore, run: StoredRun, stalledAfterMs: number) {
+export async function withStalled(store: RunSource, run: StoredRun, stalledAfterMs: number) {
   const stalled = run.state.status === 'running' && Date.now() - Date.parse(await store.lastProgress(run)) > stalledAfterMs;
   return { ...runSummary(run), stalled };
 }
@@ -34,7 +37,7 @@ export function runSummary(run: StoredRun) {
 }
 
 /** GET /runs/:id: status, current loop, score per loop and per scoring pass, stage timings. */
-export async function runDetail(store: RunStore, runId: string, stalledAfterMs: number) {
+export async function runDetail(store: RunSource, runId: string, stalledAfterMs: number) {
   const run = await store.get(runId);
   if (!run) return undefined;
   const { scores, loops, excluded } = runView(run.state);
@@ -42,7 +45,7 @@ export async function runDetail(store: RunStore, runId: string, stalledAfterMs: 
 }
 
 /** GET /runs/:id/questions: every question's outcome in every scoring pass. */
-export async function runQuestions(store: RunStore, runId: string) {
+export async function runQuestions(store: RunSource, runId: string) {
   const state = await store.state(runId);
   if (!state) return undefined;
   const questions = await store.questions(runId);
@@ -58,7 +61,7 @@ export async function runQuestions(store: RunStore, runId: string) {
 }
 
 /** GET /runs/:id/fixes: per loop, what the planner proposed and rejected and what the applier applied or skipped. */
-export async function runFixes(store: RunStore, runId: string) {
+export async function runFixes(store: RunSource, runId: string) {
   const state = await store.state(runId);
   if (!state) return undefined;
   return {

@@ -1,18 +1,20 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { CatalogSnapshot, CatalogTable, EngineColumn, EngineResult, MetricViewDefinition, SqlEngine } from '../catalog.types.ts';
+import type { CatalogSnapshot, CatalogTable, EngineColumn, EngineResult, MetricViewDefinition, SqlEngine, SqlParams } from '../catalog.types.ts';
 import { SimSqlError } from '../catalog.types.ts';
 import { loadDatasetFolder, type LoadedDataset } from '../dataset/load-dataset.ts';
 import { expandMetricViews, parseMetricViewDdl } from './metric-views.ts';
-import { databricksError, duckSchema, translateSql } from './translate.ts';
+import { databricksError, duckSchema, translateParamMarkers, translateSql } from './translate.ts';
 import { sqlFunctionMacro } from './sql-functions.ts';
 
 // Databricks functions DuckDB lacks or spells differently.
 const MACROS = [
-  'CREATE MACRO date_sub(d, n) AS CAST(d AS DATE) - CAST(n AS INTEGER)',
-  'CREATE MACRO date_add(d, n) AS CAST(d AS DATE) + CAST(n AS INTEGER)',
-  'CREATE MACRO add_months(d, n) AS CAST(CAST(d AS DATE) + to_months(CAST(n AS INTEGER)) AS DATE)',
-  'CREATE MACRO nvl(a, b) AS coalesce(a, b)',
-  'CREATE MACRO try_divide(a, b) AS CASE WHEN b = 0 THEN NULL ELSE a / b END',
+  'CREATE OR REPLACE MACRO date_sub(d, n) AS CAST(d AS DATE) - CAST(n AS INTEGER)',
+  'CREATE OR REPLACE MACRO date_add(d, n) AS CAST(d AS DATE) + CAST(n AS INTEGER)',
+  'CREATE OR REPLACE MACRO add_months(d, n) AS CAST(CAST(d AS DATE) + to_months(CAST(n AS INTEGER)) AS DATE)',
+  'CREATE OR REPLACE MACRO nvl(a, b) AS coalesce(a, b)',
+  'CREATE OR REPLACE MACRO try_divide(a, b) AS CASE WHEN b = 0 THEN NULL ELSE a / b END',
 ];
 
 export interface SimSqlEngine extends SqlEngine {
@@ -27,9 +29,16 @@ function databricksType(duck: string): { typeName: string; typeText: string; pre
   return { typeName: name, typeText: name };
 }
 
-/** The simulated warehouse's SQL engine: Databricks SQL in, an in-memory DuckDB underneath. */
-export async function createSqlEngine(options: { today?: string } = {}): Promise<SimSqlEngine> {
-  const instance = await DuckDBInstance.create(':memory:');
+/** The DuckDB file of a data directory: what the warehouse wrote survives a restart of the simulator. */
+export const WAREHOUSE_FILE = 'warehouse.duckdb';
+
+/**
+ * The simulated warehouse's SQL engine: Databricks SQL in, DuckDB underneath; in memory, or in `dataDir`'s
+ * DuckDB file (tables written through the warehouse, e.g. run history, are there after a restart).
+ */
+export async function createSqlEngine(options: { today?: string; dataDir?: string } = {}): Promise<SimSqlEngine> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const instance = await DuckDBInstance.create(options.dataDir ? join(options.dataDir, WAREHOUSE_FILE) : ':memory:');
   const setup: DuckDBConnection = await instance.connect();
   // a fixed "today" makes relative-date questions reproducible
   const macros = options.today ? [...MACROS, `CREATE OR REPLACE MACRO sim_today() AS DATE '${options.today}'`] : MACROS;
@@ -40,13 +49,13 @@ export async function createSqlEngine(options: { today?: string } = {}): Promise
   let snapshot: CatalogSnapshot | undefined;
 
   // One connection per statement, as a warehouse runs statements side by side; a cancel interrupts only its own.
-  async function run(duckSql: string, signal?: AbortSignal): Promise<EngineResult> {
+  async function run(duckSql: string, signal?: AbortSignal, params?: SqlParams): Promise<EngineResult> {
     const connection = await instance.connect();
     const interrupt = () => connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
       if (signal?.aborted) throw new SimSqlError('OPERATION_CANCELED', 'The statement was canceled.', '57014');
-      const reader = await connection.runAndReadAll(duckSql);
+      const reader = params ? await connection.runAndReadAll(duckSql, params) : await connection.runAndReadAll(duckSql);
       const columns: EngineColumn[] = reader.columnNames().map((name, i) => ({ name, ...databricksType(reader.columnTypes()[i].toString()) }));
       const rows = reader.getRowsJson().map((row) => row.map((v, i) => (v === null ? null : columns[i].typeName === 'DECIMAL' ? String(v) : v)));
       return { columns, rows };
@@ -80,12 +89,14 @@ export async function createSqlEngine(options: { today?: string } = {}): Promise
         return { columns: [], rows: [] };
       }
       const expanded = expandMetricViews(sql, [...views.values()], (id) => tables.get(id)?.columns.map((c) => c.name) ?? []);
-      let duckSql = translateSql(expanded);
+      const params = executeOptions.params && Object.keys(executeOptions.params).length > 0 ? executeOptions.params : undefined;
+      let duckSql = translateSql(params ? translateParamMarkers(expanded) : expanded);
       if (options.today) duckSql = duckSql.replace(/\bcurrent_date\b/gi, 'sim_today()');
-      const schema = /^\s*create\s+schema\s+(?:if\s+not\s+exists\s+)?(\w+)__(\w+)/i.exec(duckSql);
-      if (schema) return run(`CREATE SCHEMA IF NOT EXISTS ${schema[1]}__${schema[2]}`);
+      // a Databricks schema is `catalog.schema`, a DuckDB schema of its own (see duckSchema)
+      const schema = /^\s*create\s+(?:schema|database)\s+(?:if\s+not\s+exists\s+)?`?(\w+)`?\.`?(\w+)`?/i.exec(sql) ?? /^\s*create\s+schema\s+(?:if\s+not\s+exists\s+)?(\w+)__(\w+)/i.exec(duckSql);
+      if (schema) return run(`CREATE SCHEMA IF NOT EXISTS ${duckSchema(schema[1], schema[2])}`);
       if (/^\s*(create|drop|alter|insert)/i.test(duckSql)) snapshot = undefined;
-      return run(duckSql, executeOptions.signal);
+      return run(duckSql, executeOptions.signal, params);
     },
     async catalog() {
       snapshot ??= { tables: [...tables.values()], metricViews: [...views.values()] };

@@ -13,8 +13,22 @@ function outsideStrings(sql: string, rewrite: (code: string) => string): string 
   return sql.replace(/('(?:[^'\\]|\\.|'')*')|(--[^\n]*)|([^'-]+|-)/g, (all, str, comment, code) => (code !== undefined ? rewrite(code) : all));
 }
 
+const STRING = `'(?:[^'\\\\]|\\\\.|'')*'`;
+// Delta DDL clauses DuckDB has no use for; string literals are matched first so a clause inside one is left alone
+const DELTA_CLAUSES = new RegExp(`(${STRING})|\\bUSING\\s+DELTA\\b|\\bCOMMENT\\s+${STRING}|\\bTBLPROPERTIES\\s*\\((?:${STRING}|[^)'])*\\)`, 'gi');
+
+/** Drops `USING DELTA`, `COMMENT '...'` (table and column) and `TBLPROPERTIES (...)` from Databricks DDL. */
+export function stripDeltaClauses(sql: string): string {
+  return sql.replace(DELTA_CLAUSES, (_all, str: string | undefined) => str ?? '');
+}
+
+/** Databricks `:name` parameter markers → DuckDB `$name` (not `::` casts, not inside strings). */
+export function translateParamMarkers(sql: string): string {
+  return outsideStrings(sql, (code) => code.replace(/(^|[^:\w]):([A-Za-z_]\w*)/g, '$1$$$2'));
+}
+
 export function translateSql(sql: string): string {
-  return outsideStrings(sql.trim().replace(/;\s*$/, ''), (code) =>
+  return outsideStrings(stripDeltaClauses(sql.trim().replace(/;\s*$/, '')), (code) =>
     code
       .replace(/`([^`]*)`/g, '"$1"')
       .replace(/\b([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)\b/g, (_, c, s, t) => `${duckSchema(c, s)}.${t}`)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SimSqlError, type EngineColumn, type EngineResult, type SqlEngine } from '../catalog.types.ts';
+import { SimSqlError, type EngineColumn, type EngineResult, type SqlEngine, type SqlParams } from '../catalog.types.ts';
 import { Int64, TCLIService, thrift, ttypes } from './thrift-runtime.ts';
 
 interface Operation { state: 'running' | 'finished' | 'failed' | 'canceled'; result?: EngineResult; error?: SimSqlError; fetched: number; abort: AbortController }
@@ -39,6 +39,26 @@ function columnValues(column: EngineColumn, values: unknown[]) {
   }
 }
 
+interface SparkParameter { name?: string; type?: string; value?: { stringValue?: string; doubleValue?: number; booleanValue?: boolean } }
+
+/** TSparkParameter (named parameters of @databricks/sql): the value as a string, typed by `type`; no value = NULL. */
+export function namedParams(parameters: SparkParameter[] | undefined | null): SqlParams | undefined {
+  if (!parameters?.length) return undefined;
+  const params: SqlParams = {};
+  for (const p of parameters) {
+    if (!p.name) throw new SimSqlError('UNBOUND_SQL_PARAMETER', 'only named parameters are supported', '42P02');
+    const text = p.value?.stringValue ?? (p.value?.doubleValue !== undefined ? String(p.value.doubleValue) : p.value?.booleanValue !== undefined ? String(p.value.booleanValue) : undefined);
+    const type = (p.type ?? 'STRING').toUpperCase();
+    params[p.name] = text === undefined ? null
+      : type === 'BOOLEAN' ? text.toUpperCase() === 'TRUE'
+      : ['INTEGER', 'INT', 'SMALLINT', 'TINYINT'].includes(type) ? Number(text)
+      : type === 'BIGINT' ? BigInt(text)
+      : ['DOUBLE', 'FLOAT'].includes(type) ? Number(text)
+      : text;
+  }
+  return params;
+}
+
 /** HiveServer2 Thrift over HTTP POST, as the official @databricks/sql driver speaks it (column-based results). */
 export function createWarehouseHandler(options: { engine: SqlEngine; authorized: (authorization: string | undefined) => boolean; warehouseIds: string[] }) {
   const operations = new Map<string, Operation>();
@@ -48,11 +68,11 @@ export function createWarehouseHandler(options: { engine: SqlEngine; authorized:
     CloseSession: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TCloseSessionResp({ status: ok() })),
     GetInfo: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TGetInfoResp({ status: ok(), infoValue: { stringValue: 'Simulated Databricks SQL' } })),
     // runAsync as on Databricks: the handle comes back at once and the driver polls the status while the SQL runs
-    ExecuteStatement: (req: { statement: string }, cb: (e: null, r: unknown) => void) => {
+    ExecuteStatement: (req: { statement: string; parameters?: SparkParameter[] }, cb: (e: null, r: unknown) => void) => {
       const operationHandle = { operationId: handleId(), operationType: ttypes.TOperationType.EXECUTE_STATEMENT, hasResultSet: true };
       const operation: Operation = { state: 'running', fetched: 0, abort: new AbortController() };
       operations.set(key(operationHandle), operation);
-      options.engine.execute(req.statement, { signal: operation.abort.signal }).then(
+      Promise.resolve().then(() => options.engine.execute(req.statement, { signal: operation.abort.signal, params: namedParams(req.parameters) })).then(
         (result) => {
           if (operation.state !== 'running') return;
           operation.result = result;

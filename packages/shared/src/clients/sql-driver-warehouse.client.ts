@@ -1,7 +1,7 @@
 import { DBSQLClient } from '@databricks/sql';
 import thriftTypes from '@databricks/sql/thrift/TCLIService_types.js';
 import { DatabricksApiError, SqlExecutionError, TimeoutError } from '../errors/index.ts';
-import type { ResultSet, SqlWarehouse } from '../stages/ports.ts';
+import type { ResultSet, SqlParamValue, SqlWarehouse } from '../stages/ports.ts';
 import { withRetry } from '../util/retry.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import type { DatabricksAuth } from './databricks-auth.ts';
@@ -51,11 +51,11 @@ export function createDriverWarehouseClient(options: DriverWarehouseOptions): Sq
     return new DatabricksApiError(`SQL warehouse ${options.path}: ${e.message ?? String(error)}`, undefined, denied ? 'PERMISSION_DENIED' : 'WAREHOUSE_UNAVAILABLE', { retryable: !denied, cause: error });
   }
 
-  async function once(sql: string, timeoutMs: number): Promise<ResultSet> {
+  async function once(sql: string, timeoutMs: number, params?: Record<string, SqlParamValue>): Promise<ResultSet> {
     let operation: Awaited<ReturnType<Awaited<ReturnType<typeof open>>['executeStatement']>> | undefined;
     const timer = setTimeout(() => void operation?.cancel().catch(() => undefined), timeoutMs);
     try {
-      operation = await (await open()).executeStatement(sql, { runAsync: true });
+      operation = await (await open()).executeStatement(sql, { runAsync: true, ...(params && Object.keys(params).length > 0 ? { namedParameters: params } : {}) });
       const rows = (await operation.fetchAll()) as Record<string, unknown>[];
       const schema = await operation.getSchema();
       const columns = (schema?.columns ?? []).map((c) => ({ name: c.columnName, type: typeName(c.typeDesc.types[0]?.primitiveEntry?.type) }));
@@ -71,8 +71,8 @@ export function createDriverWarehouseClient(options: DriverWarehouseOptions): Sq
   return {
     query(sql, opts = {}) {
       const timeoutMs = opts.timeoutMs ?? 120_000;
-      return withRetry(() => once(sql, timeoutMs), {
-        attempts: READ_ONLY.test(sql) ? 3 : 1, baseDelayMs: 500, maxDelayMs: 5_000,
+      return withRetry(() => once(sql, timeoutMs, opts.params), {
+        attempts: READ_ONLY.test(sql) || opts.idempotent ? 3 : 1, baseDelayMs: 500, maxDelayMs: 5_000,
         isRetryable: (error) => error instanceof DatabricksApiError && error.retryable,
       });
     },

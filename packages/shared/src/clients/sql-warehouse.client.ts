@@ -1,5 +1,5 @@
 import { SqlExecutionError } from '../errors/index.ts';
-import type { ResultSet, SqlWarehouse } from '../stages/ports.ts';
+import type { ResultSet, SqlParamValue, SqlWarehouse } from '../stages/ports.ts';
 import type { RestClient } from './rest-client.ts';
 
 interface StatementResponse {
@@ -8,6 +8,10 @@ interface StatementResponse {
   manifest?: { schema?: { columns?: { name: string; type_name: string }[] } };
   result?: { data_array?: (string | null)[][] };
 }
+
+/** The Statement Execution API's parameter type of a bound value (its value travels as a string). */
+const paramType = (value: SqlParamValue): string =>
+  value === null || typeof value === 'string' ? 'STRING' : typeof value === 'boolean' ? 'BOOLEAN' : Number.isInteger(value) ? 'BIGINT' : 'DOUBLE';
 
 const READ_ONLY = /^\s*(select|with|describe|show)\b/i;
 
@@ -22,8 +26,11 @@ export function createSqlWarehouseClient(options: { rest: RestClient; warehouseI
       const response = await options.rest.request<StatementResponse>({
         method: 'POST',
         path: '/api/2.0/sql/statements',
-        body: { statement: sql, warehouse_id: options.warehouseId, wait_timeout: `${waitS}s`, format: 'JSON_ARRAY', disposition: 'INLINE', on_wait_timeout: 'CANCEL' },
-        idempotent: READ_ONLY.test(sql) || /^\s*create\s+or\s+replace\b/i.test(sql),
+        body: {
+          statement: sql, warehouse_id: options.warehouseId, wait_timeout: `${waitS}s`, format: 'JSON_ARRAY', disposition: 'INLINE', on_wait_timeout: 'CANCEL',
+          ...(opts.params ? { parameters: Object.entries(opts.params).map(([name, value]) => ({ name, value: value === null ? null : String(value), type: paramType(value) })) } : {}),
+        },
+        idempotent: opts.idempotent === true || READ_ONLY.test(sql) || /^\s*create\s+or\s+replace\b/i.test(sql),
       });
       if (response.status.state !== 'SUCCEEDED') {
         throw new SqlExecutionError(response.status.error?.message ?? `statement ${response.status.state}`, response.status.error?.sql_state);

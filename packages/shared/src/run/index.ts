@@ -1,2 +1,3 @@
 export * from './run-steps.ts';
 export * from './inline-driver.ts';
+export * from './inline-history.ts';

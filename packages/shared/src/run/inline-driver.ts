@@ -9,6 +9,8 @@ import { agreementOf, scoreNative, type Agreement } from '../stages/native-score
 import { scoreBenchmark } from '../stages/score.stage.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { discardCopy, promoteCopy } from '../stages/staging.stage.ts';
+import type { HistoryWriter } from '../history/history-writer.ts';
+import { inlineHistory } from './inline-history.ts';
 import { applyLoop, preflightLoop, failuresFor, outcomesOf, planLoop, restoreLoop, restoreSnapshot, rollbackLoop, stageLoop, type StepDeps } from './run-steps.ts';
 
 export type RunStage = RunCommand['type'];
@@ -25,6 +27,8 @@ export interface InlineDeps extends Omit<StepDeps, 'logger'> {
   evalRuns?: GenieEvalRuns;
   evalPollMs?: { initial: number; max: number };
   logger?: Logger;
+  /** run history in Delta: written at the end of each stage (a failed write never fails the run) */
+  history?: { writer: HistoryWriter; benchmarkSource?: string; startedBy?: string };
 }
 
 export interface InlineInput {
@@ -42,6 +46,10 @@ export interface SavedRun {
   backups: Record<number, string>;
   /** serialized_space after each applied loop's update, by loop (what `restore` puts back) */
   snapshots: Record<number, string>;
+  /** when the run was started, where its questions came from and who started it (for the history) */
+  created_at?: string;
+  benchmark_source?: string;
+  started_by?: string;
 }
 
 /** The engine's view of the run plus what only the in-memory driver keeps: every pass's full report. */
@@ -49,6 +57,8 @@ export interface InlineRunResult extends RunView, SavedRun {
   reports: ScoreReport[];
   /** with --scorer both: per pass, how our comparison and Genie's evaluation agreed */
   agreements: Record<number, Agreement>;
+  /** why some of the run's history could not be written to the Delta tables (the run itself is unaffected) */
+  history_error?: string;
 }
 
 const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
@@ -57,7 +67,7 @@ const pct = (score: number) => `${(score * 100).toFixed(1)}%`;
 export async function runInline(deps: InlineDeps, input: InlineInput): Promise<InlineRunResult> {
   const runId = input.runId ?? randomUUID();
   const start = startRun(runId, input.config, input.questions.map((q) => q.id));
-  return drive(deps, { state: start.state, questions: input.questions, backups: {}, snapshots: {} }, start, input.onProgress);
+  return drive(deps, { state: start.state, questions: input.questions, backups: {}, snapshots: {}, created_at: new Date().toISOString() }, start, input.onProgress);
 }
 
 /** Continues a saved run with a person's decision (`promote_requested`, `discard_requested`). */
@@ -87,6 +97,13 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
       { spaceId, questions, timeoutMs: config.question_timeout_s * 1000 * Math.max(1, questions.length), ...(deps.evalPollMs ? { pollMs: deps.evalPollMs } : {}) },
     );
   };
+  const createdAt = saved.created_at ?? new Date().toISOString();
+  // a resumed run keeps who started it and from what
+  const benchmarkSource = saved.benchmark_source ?? deps.history?.benchmarkSource ?? 'inline';
+  const startedBy = saved.started_by ?? deps.history?.startedBy;
+  const history = deps.history && inlineHistory(deps.history.writer, logger, {
+    questionIds: questions.map((q) => q.id), benchmarkSource, createdAt, ...(startedBy ? { startedBy } : {}),
+  });
 
   const execute = async (command: RunCommand, state: RunState): Promise<RunEvent> => {
     const { config } = state;
@@ -161,6 +178,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
     const stage = command.type;
     const loop = loopOf(command) ?? state.loop;
     emit({ type: 'stage_start', loop, stage, total: stage === 'score' ? questions.filter((q) => isScored(state, q.id)).length * state.config.repeats : 1 });
+    const startedAt = new Date().toISOString();
     let event: RunEvent;
     try {
       event = await execute(command, state);
@@ -171,12 +189,17 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
     }
     const step = nextStep(state, event);
     state = step.state;
+    await history?.stageEnded({ state, command, loop, started_at: startedAt, ended_at: new Date().toISOString(), backups, snapshots, ...(command.type === 'score' && reports[command.pass] ? { report: reports[command.pass] } : {}) });
     emit({ type: 'stage_end', loop, stage, summary: stageSummary(state, event) });
     logger.info({ stage, loop, status: state.status, phase: state.phase, decision: state.decision }, 'stage done');
     queue = [...queue, ...step.commands];
   }
   if (commandsFor(state).length > 0) throw new Error(`run ${state.run_id} stopped with work left at ${state.phase}`);
-  return { ...runView(state), state, questions, backups, snapshots, reports, agreements };
+  const historyError = await history?.flush();
+  return {
+    ...runView(state), state, questions, backups, snapshots, reports, agreements, created_at: createdAt, benchmark_source: benchmarkSource,
+    ...(startedBy ? { started_by: startedBy } : {}), ...(historyError ? { history_error: historyError.message } : {}),
+  };
 }
 
 function stageSummary(state: RunState, event: RunEvent): string {

@@ -62,8 +62,20 @@ export interface ResultSet {
 }
 
 /** SQL warehouse: run a statement, get its full result. */
+/** A bound value of a named parameter (`:name` in the SQL); never spliced into the text. */
+export type SqlParamValue = string | number | boolean | null;
+
+export interface SqlQueryOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** named parameters, bound by the warehouse (`:name` markers) */
+  params?: Record<string, SqlParamValue>;
+  /** the statement may run twice with the same effect (a keyed MERGE): retried on transient failures like a read */
+  idempotent?: boolean;
+}
+
 export interface SqlWarehouse {
-  query(sql: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<ResultSet>;
+  query(sql: string, options?: SqlQueryOptions): Promise<ResultSet>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,4 @@
+export * from './schema.ts';
+export * from './rows.ts';
+export * from './history-writer.ts';
+export * from './history-reader.ts';
