@@ -16,6 +16,7 @@ import {
   restoreSnapshot,
   repeatedQuestions,
   scoreQuestion,
+  SpaceConflictError,
   type GenieConversations,
   type Logger,
   type RunCommand,
@@ -144,16 +145,24 @@ export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise
   });
 }
 
-/** Applier: all fixes of a loop in ONE space update (metric views through SQL first). */
+/** Applier: all fixes of a loop in ONE space update (metric views through SQL first); a changed space is reported. */
 export async function applyJob(ctx: StageContext, data: JobData<'apply'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'apply', data.loop, async (command, state) => {
     const intent = await ctx.store.applyIntent(data.run_id, command.loop);
-    const { record, backup, after } = await applyLoop(stepDeps(ctx, state), {
-      spaceId: workSpace(state),
-      fixes: command.fixes,
-      ...(intent ? { intent } : {}),
-      remember: (next) => ctx.store.saveApplyIntent(data.run_id, command.loop, next),
-    });
+    let applied: Awaited<ReturnType<typeof applyLoop>>;
+    try {
+      applied = await applyLoop(stepDeps(ctx, state), {
+        spaceId: workSpace(state),
+        fixes: command.fixes,
+        ...(command.planned_on ? { plannedOn: command.planned_on } : {}),
+        ...(intent ? { intent } : {}),
+        remember: (next) => ctx.store.saveApplyIntent(data.run_id, command.loop, next),
+      });
+    } catch (error) {
+      if (!(error instanceof SpaceConflictError)) throw error;
+      return { type: 'apply_conflict', loop: command.loop, reason: error.message };
+    }
+    const { record, backup, after } = applied;
     await Promise.all([ctx.store.saveBackup(data.run_id, command.loop, backup), ctx.store.saveSnapshot(data.run_id, command.loop, after)]);
     return { type: 'applied', loop: command.loop, apply: record };
   });

@@ -52,7 +52,8 @@ export async function planLoop(
   deps: StepDeps,
   input: { spaceId: string; failures: QuestionResult[]; benchmark: BenchmarkQuestion[]; rejected?: RejectedFix[] },
 ): Promise<PlanRecord> {
-  const space = parseSerializedSpace((await deps.spaces.get(input.spaceId)).serialized_space);
+  const current = (await deps.spaces.get(input.spaceId)).serialized_space;
+  const space = parseSerializedSpace(current);
   const result = await plan(
     { model: deps.model, logger: deps.logger },
     {
@@ -64,7 +65,7 @@ export async function planLoop(
       ...(deps.promptsDir ? { promptsDir: deps.promptsDir } : {}),
     },
   );
-  return { proposed: result.fixes, rejected: result.rejected, model: result.model, ...(result.analysis ? { analysis: result.analysis } : {}) };
+  return { proposed: result.fixes, rejected: result.rejected, model: result.model, ...(result.analysis ? { analysis: result.analysis } : {}), space_hash: spaceHash(current) };
 }
 
 /** The apply command: every fix in one space update; returns the record and the configuration it replaced. */
@@ -83,11 +84,13 @@ const appliedLoop = (result: ApplyResult): AppliedLoop => ({
 /**
  * The apply command, exactly once in effect: an `intent` stored by an earlier attempt whose write already reached
  * the space (the space now equals what it meant to write) is taken as done; otherwise the fixes are applied and
- * `remember` stores the new intent just before the write.
+ * `remember` stores the new intent just before the write. A space that is no longer the one the fixes were planned
+ * against (`plannedOn`), or that changes between the read and the write (etag), is a SpaceConflictError: nothing
+ * is written and the engine has the loop planned again.
  */
 export async function applyLoop(
   deps: StepDeps,
-  input: { spaceId: string; fixes: Fix[]; intent?: AppliedLoop; remember?: (intent: AppliedLoop) => Promise<void> },
+  input: { spaceId: string; fixes: Fix[]; plannedOn?: string; intent?: AppliedLoop; remember?: (intent: AppliedLoop) => Promise<void> },
 ): Promise<AppliedLoop> {
   if (input.intent) {
     const now = await deps.spaces.get(input.spaceId);
@@ -98,7 +101,12 @@ export async function applyLoop(
   }
   const result = await applyFixes(
     { spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger },
-    { spaceId: input.spaceId, fixes: input.fixes, ...(input.remember ? { beforeWrite: (intent) => input.remember!(appliedLoop(intent)) } : {}) },
+    {
+      spaceId: input.spaceId,
+      fixes: input.fixes,
+      ...(input.plannedOn ? { plannedOn: input.plannedOn } : {}),
+      ...(input.remember ? { beforeWrite: (intent) => input.remember!(appliedLoop(intent)) } : {}),
+    },
   );
   return appliedLoop(result);
 }
