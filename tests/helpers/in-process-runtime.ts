@@ -18,9 +18,11 @@ export interface InProcessRuntime {
 export async function startInProcessRuntime(
   sim: Simulator,
   t: TestRedis,
-  options: { wrapModel?: (model: ChatModel) => ChatModel; /** the REST endpoint when not the simulator's own (a proxy) */ host?: string } = {},
+  options: { wrapModel?: (model: ChatModel) => ChatModel; /** the REST endpoint when not the simulator's own (a proxy) */ host?: string; benchmarkWarehouseToken?: string } = {},
 ): Promise<InProcessRuntime> {
-  const opened = openWorkspace({ host: options.host ?? sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert, retryGenieRateLimits: false });
+  const opened = openWorkspace({ host: options.host ?? sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert, retryGenieRateLimits: false,
+    ...(options.benchmarkWarehouseToken ? { benchmarkWarehouseToken: options.benchmarkWarehouseToken } : {}),
+  });
   const wrap = options.wrapModel;
   const workspace = wrap ? { ...opened, model: (endpoint: string) => wrap(opened.model(endpoint)) } : opened;
   const dispatcher = createDispatcher(t.redis, t.prefix, { retryBackoffMs: 100 });

@@ -43,6 +43,7 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review
     .option('--repeats <k>', 'ask each question k times per pass, in fresh conversations (default 1)')
     .option('--alpha <p>', 'significance level of the gate with repeats (default 0.05)')
     .option('--warehouse-port <port>', 'SQL warehouse port (default: the host URL\'s, else 443)')
+    .option('--benchmark-warehouse-token <token>', 'separate token (read-only grants) for benchmark and Genie SQL (env BENCHMARK_WAREHOUSE_TOKEN; default: the workspace credential)')
     .option('--ca-cert <file>', 'PEM CA certificate of a self-signed warehouse')
     .option('--auto-promote', 'at the end, write the best kept configuration to the space (else: awaiting review)')
     .option('--in-place', 'change the space itself instead of a staging copy')

@@ -27,6 +27,7 @@ export interface RunFlags {
   stateDir?: string;
   warehousePort?: string;
   caCert?: string;
+  benchmarkWarehouseToken?: string;
   json?: boolean;
   verbose?: boolean;
 }
@@ -40,6 +41,8 @@ export interface RunOptions {
   profile?: string;
   warehousePort?: number;
   caCertFile?: string;
+  /** a separate warehouse token for benchmark and Genie SQL */
+  benchmarkWarehouseToken?: string;
   json: boolean;
   stateDir?: string;
   verbose: boolean;
@@ -103,6 +106,7 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
   if (flags.benchmarks && flags.spaceBenchmarks) throw new UsageError('--benchmarks: give either a benchmark file or --space-benchmarks, not both');
   if (!flags.benchmarks && !flags.spaceBenchmarks) throw new UsageError('--benchmarks: give a benchmark file (--benchmarks FILE) or --space-benchmarks');
   const warehousePort = parseWarehousePort(flags.warehousePort);
+  const benchmarkWarehouseToken = flags.benchmarkWarehouseToken ?? env.BENCHMARK_WAREHOUSE_TOKEN;
   return {
     config: parsed.data,
     benchmarkSource: flags.benchmarks ? { file: flags.benchmarks } : { space: true },
@@ -111,6 +115,7 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     profile: flags.profile ?? env.DATABRICKS_CONFIG_PROFILE,
     ...(warehousePort !== undefined ? { warehousePort } : {}),
     ...(flags.caCert ? { caCertFile: flags.caCert } : {}),
+    ...(benchmarkWarehouseToken ? { benchmarkWarehouseToken } : {}),
     json: flags.json ?? false,
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
     verbose: flags.verbose ?? false,

@@ -33,6 +33,8 @@ const Common = z.object({
   DATABRICKS_WAREHOUSE_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** PEM file of a self-signed warehouse certificate (the simulator's) */
   DATABRICKS_CA_CERT_FILE: optional,
+  /** a separate token (read-only grants) for benchmark and Genie SQL on the warehouse; default: the workspace credential */
+  BENCHMARK_WAREHOUSE_TOKEN: optional,
   /** every Redis key of a run expires this many days after its last write */
   RUN_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
   /** first retry delay of a failed job; doubles per attempt, with jitter */

@@ -49,6 +49,7 @@ const workSpace = (state: RunState): string => state.work_space_id ?? state.conf
 const stepDeps = (ctx: StageContext, state: RunState): StepDeps => ({
   spaces: ctx.workspace.spaces,
   warehouse: ctx.workspace.warehouse(state.config.warehouse_id),
+  benchmarkWarehouse: ctx.workspace.benchmarkWarehouse(state.config.warehouse_id),
   model: ctx.workspace.model(state.config.llm_endpoint),
   logger: ctx.logger.child({ run_id: state.run_id }),
   ...(ctx.promptsDir ? { promptsDir: ctx.promptsDir } : {}),
@@ -118,7 +119,7 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
 
   await ctx.store.stageStarted(data.run_id, data.pass, 'score');
   const result = await scoreQuestion(
-    { genie: ctx.genieFor?.(state) ?? ctx.workspace.genie, warehouse: ctx.workspace.warehouse(state.config.warehouse_id), logger: ctx.logger },
+    { genie: ctx.genieFor?.(state) ?? ctx.workspace.genie, warehouse: ctx.workspace.benchmarkWarehouse(state.config.warehouse_id), logger: ctx.logger },
     { spaceId: workSpace(state), question, timeoutMs: state.config.question_timeout_s * 1000 },
   );
   await ctx.store.saveResult(data.run_id, data.pass, repeats > 1 ? { ...result, repeat } : result);

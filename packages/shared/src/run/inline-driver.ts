@@ -87,7 +87,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
       case 'score': {
         const total = questions.length * config.repeats;
         const report = await scoreBenchmark(
-          { genie: deps.genie, warehouse: deps.warehouse, logger },
+          { genie: deps.genie, warehouse: deps.benchmarkWarehouse ?? deps.warehouse, logger },
           {
             spaceId,
             questions,

@@ -15,6 +15,8 @@ import type { Logger } from '../util/logger.ts';
 export interface StepDeps {
   spaces: GenieSpaces;
   warehouse: SqlWarehouse;
+  /** where benchmark and Genie SQL run (a read-only principal's connection); default `warehouse` */
+  benchmarkWarehouse?: SqlWarehouse;
   model: ChatModel;
   logger: Logger;
   /** planner prompt templates other than the packaged ones */
@@ -144,7 +146,7 @@ export async function restoreLoop(deps: StepDeps, input: { spaceId: string; snap
  */
 export async function preflightLoop(deps: StepDeps, input: { config: RunConfig; questions: readonly BenchmarkQuestion[] }): Promise<ExcludedQuestion[]> {
   await preflight(deps, input.config);
-  const { bad } = await checkBenchmark(input.questions, { warehouse: deps.warehouse, timeoutMs: input.config.question_timeout_s * 1000 });
+  const { bad } = await checkBenchmark(input.questions, { warehouse: deps.benchmarkWarehouse ?? deps.warehouse, timeoutMs: input.config.question_timeout_s * 1000 });
   for (const b of bad) deps.logger.warn({ question_id: b.question_id, reasons: b.reasons }, 'benchmark question left out of the score');
   return bad;
 }
