@@ -1,22 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Simulator } from '@genie-enhancer/databricks-sim';
 
 import { spawnService, type ServiceKind, type ServiceProcess } from '../../scripts/service-processes.ts';
+import { freePort } from '../../scripts/stack-redis.ts';
 import type { TestRedis } from './test-redis.ts';
 import { isActive } from '@genie-enhancer/shared';
-
-/** a TCP port free right now on 127.0.0.1 */
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 export interface ServiceStack {
   api: string;
