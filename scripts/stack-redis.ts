@@ -21,6 +21,7 @@ export async function waitForRedis(port: number, timeoutMs = 20_000): Promise<vo
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
     try {
       await probe.connect();
       if ((await probe.ping()) === 'PONG') return;
@@ -62,6 +63,7 @@ export async function spawnAofRedis(port: number, dir: string): Promise<AofRedis
  */
 export async function persistenceWarning(url: string): Promise<string | undefined> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
   try {
     await redis.connect();
     const [, appendonly] = (await redis.config('GET', 'appendonly')) as string[];

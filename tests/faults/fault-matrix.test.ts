@@ -150,7 +150,7 @@ describe('fault matrix: the run completes, once in effect, whatever fails', () =
       genie_questions_asked: proxy.log.slice(logBefore).filter((r) => GENIE_QUESTION.test(r.path) && r.status === 200).length,
     };
     figures.push(figure);
-    return { runId, run, restarts, figure };
+    return { runId, run, restarts, figure, requests: proxy.log.slice(logBefore) };
   }
 
   const kill = (name: string) => () => {
@@ -165,8 +165,10 @@ describe('fault matrix: the run completes, once in effect, whatever fails', () =
   }, 200_000);
 
   it('planner SIGKILLed while its model call is in flight: a restarted planner plans the loop once', async () => {
-    const { restarts } = await runWithFault('planner killed during the model call', { method: 'POST', path: MODEL_CALL, when: 'request' }, kill('planner'));
+    const { restarts, requests } = await runWithFault('planner killed during the model call', { method: 'POST', path: MODEL_CALL, when: 'request' }, kill('planner'));
     expect(restarts.map((r) => r.name)).toEqual(['planner']);
+    // the killed call reached the endpoint; the restarted planner made its own
+    expect(requests.filter((r) => r.method === 'POST' && MODEL_CALL.test(r.path)).length).toBeGreaterThanOrEqual(2);
   }, 200_000);
 
   it('scorer SIGKILLed mid-question (Genie had started the conversation): every question still has one result', async () => {
@@ -188,10 +190,16 @@ describe('fault matrix: the run completes, once in effect, whatever fails', () =
   }, 200_000);
 
   it('warehouse down for 3 s mid-pass, then back: questions are retried, none is scored as an error', async () => {
+    const failedBefore = stack.process('scorer-1').lines.filter((l) => l.includes('"msg":"job failed"')).length;
     const { restarts } = await runWithFault('warehouse down and back', { method: 'POST', path: GENIE_QUESTION, when: 'response', nth: 2 }, async () => {
       await sim.stopWarehouse();
       setTimeout(() => void sim.startWarehouse(), 3_000);
     });
     expect(restarts).toEqual([]);
+    // the outage was seen: question jobs failed an attempt and were retried (the verdicts above are unchanged)
+    const failed = stack.process('scorer-1').lines.filter((l) => l.includes('"msg":"job failed"')).slice(failedBefore);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((l) => l.includes('"final":false'))).toBe(true);
+    figures.at(-1)!.question_attempts_failed = failed.length;
   }, 200_000);
 });

@@ -96,8 +96,9 @@ export async function waitForRun(api: string, runId: string, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await apiFetch(api, `/runs/${runId}`);
-    // a 503 (Redis restarting) is not an answer: keep polling
-    const run = response.ok ? await response.json() : { status: `http ${response.status}` };
+    // a 503 (Redis restarting) is not an answer yet: keep polling; any other error is
+    if (!response.ok && response.status !== 503) throw new Error(`GET /runs/${runId} → ${response.status}: ${await response.text()}`);
+    const run = response.ok ? await response.json() : { status: 'unavailable (503)' };
     if (response.ok && !isActive(run)) return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 250));
