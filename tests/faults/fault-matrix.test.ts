@@ -202,4 +202,22 @@ describe('fault matrix: the run completes, once in effect, whatever fails', () =
     expect(failed.every((l) => l.includes('"final":false'))).toBe(true);
     figures.at(-1)!.question_attempts_failed = failed.length;
   }, 200_000);
+
+  it('warehouse down for good: nothing can succeed, so the run fails at preflight naming the warehouse, before any question', async () => {
+    await resetSpace();
+    const logBefore = proxy.log.length;
+    await sim.stopWarehouse();
+    try {
+      const started = Date.now();
+      const runId = await postRun(stack.api, { space_id: spaceId, warehouse_id: sim.warehouseId, questions, in_place: true, max_loops: 1, holdout: 0 });
+      const run = await waitForRun(stack.api, runId, 120_000);
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(new RegExp(`^preflight: preflight failed: warehouse ${sim.warehouseId}: `));
+      expect(proxy.log.slice(logBefore).filter((r) => GENIE_QUESTION.test(r.path))).toEqual([]);
+      expect(sim.getSpace(spaceId)!.serialized_space).toBe(original);
+      figures.push({ case: 'warehouse down for good', status: run.status, run_s: ((Date.now() - started) / 1000).toFixed(1), error: run.error.slice(0, 120) });
+    } finally {
+      await sim.startWarehouse();
+    }
+  }, 200_000);
 });
