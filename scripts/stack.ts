@@ -1,7 +1,8 @@
 /**
- * `pnpm stack [-- --scorers 2 --port 3000 --dataset DIR --sim-data-dir DIR]`: the docker-compose stack as local processes against
- * REDIS_URL: the API, N scorer workers, a planner, an applier and the history mirror, plus the workspace simulator unless
- * DATABRICKS_HOST names a real workspace.
+ * `pnpm stack [-- --scorers 2 --port 3000 --dataset DIR --sim-data-dir DIR]`: the docker-compose stack as local processes:
+ * the API, N scorer workers, a planner, an applier and the history mirror, plus the workspace simulator unless
+ * DATABRICKS_HOST names a real workspace. Redis: REDIS_URL when set (warned about when it does not persist with AOF),
+ * else a redis-server of the stack's own with AOF under `.stack/redis`, so runs survive a restart of the stack.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { createSimulator } from '@genie-enhancer/databricks-sim';
 import { createLogger } from '@genie-enhancer/shared';
 import { spawnService, type ServiceKind, type ServiceProcess } from './service-processes.ts';
+import { freePort, persistenceWarning, spawnAofRedis } from './stack-redis.ts';
 
 const logger = createLogger('stack');
 const { values } = parseArgs({
@@ -32,8 +34,22 @@ if (!Number.isInteger(scorers) || scorers < 1) {
   process.exit(2);
 }
 
+let stopRedis = async () => {};
+let redisUrl = process.env.REDIS_URL;
+if (redisUrl) {
+  const warning = await persistenceWarning(redisUrl);
+  if (warning) logger.warn({ redis: redisUrl }, warning);
+} else {
+  const port = await freePort();
+  const dir = join(import.meta.dirname, '..', '.stack', 'redis');
+  const redis = await spawnAofRedis(port, dir);
+  redisUrl = `redis://127.0.0.1:${port}`;
+  stopRedis = () => redis.stop();
+  logger.info({ redis: redisUrl, dir, appendonly: 'yes', appendfsync: 'everysec' }, 'redis started with AOF');
+}
+
 const env: Record<string, string | undefined> = {
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  REDIS_URL: redisUrl,
   PORT: values.port,
   GENIE_QUESTIONS_PER_MINUTE: process.env.GENIE_QUESTIONS_PER_MINUTE ?? (process.env.DATABRICKS_HOST ? undefined : values.qpm),
   GENIE_MAX_IN_FLIGHT: process.env.GENIE_MAX_IN_FLIGHT ?? (process.env.DATABRICKS_HOST ? undefined : '8'),
@@ -76,6 +92,7 @@ const stop = async (signal: string) => {
   logger.info({ signal }, 'stack stopping');
   await Promise.all(services.map((s) => s.stop()));
   await closeSim();
+  await stopRedis();
   process.exit(0);
 };
 process.once('SIGINT', () => void stop('SIGINT'));

@@ -5,17 +5,10 @@ import { BenchmarkFile, benchmarkFromSpace, parseSerializedSpace } from '@genie-
 import { readFileSync } from 'node:fs';
 import { apiFetch, postRun, startServiceStack, waitForRun, type ServiceStack } from './helpers/service-stack.ts';
 import { testRedis, type TestRedis } from './helpers/test-redis.ts';
+import { expectOneResultPerQuestionPerLoop } from './helpers/run-assertions.ts';
 
 const root = join(import.meta.dirname, '..');
 const kpiBenchmark = BenchmarkFile.parse(JSON.parse(readFileSync(join(root, 'benchmarks', 'kpi_benchmark.json'), 'utf8'))).questions;
-
-/** Every scoring pass holds exactly one result per benchmark question, none lost to a failed job. */
-function expectOneResultPerQuestionPerLoop(questions: { loops: { loop: number; results: { question_id: string; reason_code: string }[] }[] }, ids: string[]) {
-  for (const loop of questions.loops) {
-    expect(loop.results.map((r) => r.question_id).sort(), `loop ${loop.loop}`).toEqual([...ids].sort());
-    expect(loop.results.filter((r) => r.reason_code === 'INTERNAL_ERROR'), `loop ${loop.loop}`).toEqual([]);
-  }
-}
 
 describe('distributed mode: API + scorer, planner and applier processes over real Redis and the simulator', () => {
   let t: TestRedis;

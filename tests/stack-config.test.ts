@@ -1,8 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SERVICE_BUNDLES } from '../scripts/bundles.ts';
+import { freePort, persistenceWarning, spawnAofRedis, waitForRedis } from '../scripts/stack-redis.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -37,5 +41,39 @@ describe('docker-compose.yml', () => {
     expect(compose.services.simulator.environment.DATABRICKS_SIM_TOKEN).toMatch(/^\$\{DATABRICKS_TOKEN:\?/);
     expect(command('simulator')).not.toMatch(/--print-token|--token/);
     expect(compose.services.api.environment.HOST).toBe('0.0.0.0');
+  });
+});
+
+describe('pnpm stack: Redis persists runs across a restart', () => {
+  it("starts its own redis-server with AOF in a data dir: a key written before a graceful restart is there after it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'genie-stack-redis-'));
+    const port = await freePort();
+    let server = await spawnAofRedis(port, dir);
+    try {
+      const before = new Redis(port, '127.0.0.1');
+      await before.set('run:probe', 'kept');
+      expect(await before.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+      before.disconnect();
+      await server.stop();
+      server = await spawnAofRedis(port, dir);
+      const after = new Redis(port, '127.0.0.1');
+      expect(await after.get('run:probe')).toBe('kept');
+      expect(await persistenceWarning(`redis://127.0.0.1:${port}`)).toBeUndefined();
+      after.disconnect();
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warns that persistence is required when REDIS_URL names a Redis without AOF', async () => {
+    const port = await freePort();
+    const plain = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'no', '--save', ''], { stdio: 'ignore' });
+    try {
+      await waitForRedis(port);
+      expect(await persistenceWarning(`redis://127.0.0.1:${port}`)).toMatch(/without AOF \(appendonly no\).*persistence is required/);
+    } finally {
+      plain.kill('SIGTERM');
+    }
   });
 });

@@ -15,8 +15,14 @@ export interface InProcessRuntime {
 }
 
 /** The queue driver of the run engine, its three workers in this process, on real Redis and the simulator. */
-export async function startInProcessRuntime(sim: Simulator, t: TestRedis, options: { wrapModel?: (model: ChatModel) => ChatModel; history?: boolean } = {}): Promise<InProcessRuntime> {
-  const opened = openWorkspace({ host: sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert, retryGenieRateLimits: false });
+export async function startInProcessRuntime(
+  sim: Simulator,
+  t: TestRedis,
+  options: { wrapModel?: (model: ChatModel) => ChatModel; history?: boolean; /** the REST endpoint when not the simulator's own (a proxy) */ host?: string; benchmarkWarehouseToken?: string } = {},
+): Promise<InProcessRuntime> {
+  const opened = openWorkspace({ host: options.host ?? sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert, retryGenieRateLimits: false,
+    ...(options.benchmarkWarehouseToken ? { benchmarkWarehouseToken: options.benchmarkWarehouseToken } : {}),
+  });
   const wrap = options.wrapModel;
   const workspace = wrap ? { ...opened, model: (endpoint: string) => wrap(opened.model(endpoint)) } : opened;
   const dispatcher = createDispatcher(t.redis, t.prefix, { retryBackoffMs: 100 });

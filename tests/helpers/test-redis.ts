@@ -24,8 +24,9 @@ async function redisUrl(): Promise<string> {
   return 'redis://127.0.0.1:6379';
 }
 
-export async function testRedis(name: string): Promise<TestRedis> {
-  const url = await redisUrl();
+/** `url`: a Redis of the test's own (e.g. one it restarts) instead of the shared one */
+export async function testRedis(name: string, url?: string): Promise<TestRedis> {
+  url ??= await redisUrl();
   const prefix = `test-${name}-${randomUUID().slice(0, 8)}`;
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   return {

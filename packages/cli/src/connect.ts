@@ -17,6 +17,7 @@ export async function resolveConnectionTarget(opts: RunOptions, env: Record<stri
     auth,
     ...(opts.warehousePort !== undefined ? { warehousePort: opts.warehousePort } : {}),
     ...(caCertPem ? { caCertPem } : {}),
+    ...(opts.benchmarkWarehouseToken ? { benchmarkWarehouseToken: opts.benchmarkWarehouseToken } : {}),
     warehouseId: opts.config.warehouse_id,
     llmEndpoint: opts.config.llm_endpoint,
   };
@@ -41,6 +42,7 @@ export async function connectDatabricks(target: ConnectionTarget): Promise<Conne
     evalRuns: workspace.evalRuns,
     model: workspace.model(target.llmEndpoint),
     warehouse: workspace.warehouse(target.warehouseId),
+    benchmarkWarehouse: workspace.benchmarkWarehouse(target.warehouseId),
     close: () => workspace.close(),
   };
 }

@@ -46,6 +46,7 @@ function buildProgram(io: CliIo, run: (flags: RunFlags) => Promise<void>, review
     .option('--levers <kinds>', 'comma-separated fix kinds the planner may use (default all): metadata,text_instruction,example_sql,metric_view,join_spec,sql_snippet,sql_function; "classic" = the first four')
     .option('--scorer <mode>', 'compare (our result comparison, default), native (Genie\'s eval-runs API) or both (ours, with an agreement table)')
     .option('--warehouse-port <port>', 'SQL warehouse port (default: the host URL\'s, else 443)')
+    .option('--benchmark-warehouse-token <token>', 'separate token (read-only grants) for benchmark and Genie SQL (env BENCHMARK_WAREHOUSE_TOKEN; default: the workspace credential)')
     .option('--ca-cert <file>', 'PEM CA certificate of a self-signed warehouse')
     .option('--auto-promote', 'at the end, write the best kept configuration to the space (else: awaiting review)')
     .option('--in-place', 'change the space itself instead of a staging copy')

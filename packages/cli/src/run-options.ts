@@ -33,6 +33,7 @@ export interface RunFlags extends HistoryFlags {
   stateDir?: string;
   warehousePort?: string;
   caCert?: string;
+  benchmarkWarehouseToken?: string;
   json?: boolean;
   verbose?: boolean;
   record?: string;
@@ -47,6 +48,8 @@ export interface RunOptions {
   profile?: string;
   warehousePort?: number;
   caCertFile?: string;
+  /** a separate warehouse token for benchmark and Genie SQL */
+  benchmarkWarehouseToken?: string;
   json: boolean;
   stateDir?: string;
   verbose: boolean;
@@ -122,6 +125,7 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
   // a recorded run gets a split seed of its own (else the random run id) so that its replay splits the same way
   const config = flags.record && !parsed.data.split_seed ? { ...parsed.data, split_seed: randomUUID() } : parsed.data;
   const history = flags.history === false || parsed.data.dry_run ? undefined : historyTargetOf(flags, env);
+  const benchmarkWarehouseToken = flags.benchmarkWarehouseToken ?? env.BENCHMARK_WAREHOUSE_TOKEN;
   return {
     config,
     ...(history ? { history } : {}),
@@ -131,6 +135,7 @@ export function parseRunOptions(flags: RunFlags, env: Record<string, string | un
     profile: flags.profile ?? env.DATABRICKS_CONFIG_PROFILE,
     ...(warehousePort !== undefined ? { warehousePort } : {}),
     ...(flags.caCert ? { caCertFile: flags.caCert } : {}),
+    ...(benchmarkWarehouseToken ? { benchmarkWarehouseToken } : {}),
     json: flags.json ?? false,
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
     verbose: flags.verbose ?? false,

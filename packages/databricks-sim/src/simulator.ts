@@ -35,6 +35,8 @@ export interface SimulatorOptions {
   questionsPerMinute?: number;
   /** fault injection: answer this question request with 429 when it returns true */
   inject429?: () => boolean;
+  /** tokens the SQL warehouse accepts besides the workspace's (a read-only principal's); the REST API refuses them */
+  warehouseTokens?: string[];
   /** port of the HiveServer2 (Thrift over HTTPS) warehouse endpoint; 0 = random */
   warehousePort?: number;
   /** host names, besides localhost, that the warehouse certificate must be valid for */
@@ -84,6 +86,8 @@ export interface Simulator {
   /** the datasets' spaces as loaded (their objects follow later updates) */
   spaces: (GenieSpace & { serialized_space: string })[];
   requestLog: RequestLogEntry[];
+  /** warehouse (Thrift) requests accepted per token given in `warehouseTokens`; the workspace's counted as `workspace` */
+  warehouseRequestsByToken: Map<string, number>;
   engine: SimSqlEngine;
   /** current state of a space, as updates left it */
   getSpace(spaceId: string): (GenieSpace & { serialized_space: string }) | undefined;
@@ -157,7 +161,14 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
   const certificate = await warehouseCertificate(options.certificateHostNames);
-  const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine: warehouseEngine, authorized, warehouseIds: [warehouseId] }));
+  const warehouseRequestsByToken = new Map<string, number>();
+  const warehouseAuthorized = (header: string | undefined) => {
+    const extra = options.warehouseTokens?.find((t) => header === `Bearer ${t}`);
+    const who = extra ?? (authorized(header) ? 'workspace' : undefined);
+    if (who !== undefined) warehouseRequestsByToken.set(who, (warehouseRequestsByToken.get(who) ?? 0) + 1);
+    return who !== undefined;
+  };
+  const thriftServer = createHttpsServer(certificate, createWarehouseHandler({ engine: warehouseEngine, authorized: warehouseAuthorized, warehouseIds: [warehouseId] }));
   await new Promise<void>((resolve) => thriftServer.listen(options.warehousePort ?? 0, host, resolve));
   const warehousePort = (thriftServer.address() as AddressInfo).port;
   const stopWarehouse = async () => {
@@ -181,6 +192,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     caCert: certificate.cert,
     spaces: spaces.list(),
     requestLog,
+    warehouseRequestsByToken,
     engine,
     getSpace: (id) => spaces.get(id),
     listSpaces: () => spaces.list(),

@@ -31,12 +31,18 @@ export function createDispatcher(connection: Redis, prefix: string, options: { r
   };
 }
 
-/** A command's job data and idempotent id; a refused promotion or a restore may be asked again, each its own job. */
+/**
+ * A command's job data and idempotent id; a refused promotion or a restore may be asked again, each its own job, and
+ * so may a loop planned again after the space changed under its update (`.r<n>`, n = conflicts so far).
+ */
 function jobOf(state: RunState, command: Exclude<RunCommand, { type: 'score' }>): { data: JobData<typeof command.type>; jobId: string } {
   const run_id = state.run_id;
   switch (command.type) {
     case 'plan':
-    case 'apply':
+    case 'apply': {
+      const replans = state.loops.find((l) => l.loop === command.loop)?.conflicts?.length ?? 0;
+      return { data: { run_id, loop: command.loop }, jobId: jobIds[command.type](run_id, command.loop) + (replans > 0 ? `.r${replans}` : '') };
+    }
     case 'rollback':
       return { data: { run_id, loop: command.loop }, jobId: jobIds[command.type](run_id, command.loop) };
     case 'promote':

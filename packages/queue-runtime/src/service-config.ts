@@ -35,6 +35,8 @@ const Common = z.object({
   DATABRICKS_CA_CERT_FILE: optional,
   /** record every exchange with the workspace into this directory as scrubbed cassettes (docs/record-replay.md) */
   GENIE_ENHANCER_RECORD_DIR: optional,
+  /** a separate token (read-only grants) for benchmark and Genie SQL on the warehouse; default: the workspace credential */
+  BENCHMARK_WAREHOUSE_TOKEN: optional,
   /** every Redis key of a run expires this many days after its last write */
   RUN_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
   /** first retry delay of a failed job; doubles per attempt, with jitter */

@@ -17,6 +17,7 @@ import {
   restoreSnapshot,
   repeatedQuestions,
   scoreQuestion,
+  SpaceConflictError,
   type GenieConversations,
   type Logger,
   type RunCommand,
@@ -49,6 +50,7 @@ const workSpace = (state: RunState): string => state.work_space_id ?? state.conf
 const stepDeps = (ctx: StageContext, state: RunState): StepDeps => ({
   spaces: ctx.workspace.spaces,
   warehouse: ctx.workspace.warehouse(state.config.warehouse_id),
+  benchmarkWarehouse: ctx.workspace.benchmarkWarehouse(state.config.warehouse_id),
   model: ctx.workspace.model(state.config.llm_endpoint),
   logger: ctx.logger.child({ run_id: state.run_id }),
   ...(ctx.promptsDir ? { promptsDir: ctx.promptsDir } : {}),
@@ -119,7 +121,7 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
 
   await ctx.store.stageStarted(data.run_id, data.pass, 'score');
   const result = await scoreQuestion(
-    { genie: ctx.genieFor?.(state) ?? ctx.workspace.genie, warehouse: ctx.workspace.warehouse(state.config.warehouse_id), logger: ctx.logger },
+    { genie: ctx.genieFor?.(state) ?? ctx.workspace.genie, warehouse: ctx.workspace.benchmarkWarehouse(state.config.warehouse_id), logger: ctx.logger },
     { spaceId: workSpace(state), question, timeoutMs: state.config.question_timeout_s * 1000 },
   );
   await ctx.store.saveResult(data.run_id, data.pass, repeats > 1 ? { ...result, repeat } : result, state.holdout_ids.includes(question.id) ? 'holdout' : 'train');
@@ -147,16 +149,24 @@ export async function planJob(ctx: StageContext, data: JobData<'plan'>): Promise
   });
 }
 
-/** Applier: all fixes of a loop in ONE space update (metric views through SQL first). */
+/** Applier: all fixes of a loop in ONE space update (metric views through SQL first); a changed space is reported. */
 export async function applyJob(ctx: StageContext, data: JobData<'apply'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'apply', data.loop, async (command, state) => {
     const intent = await ctx.store.applyIntent(data.run_id, command.loop);
-    const { record, backup, after } = await applyLoop(stepDeps(ctx, state), {
-      spaceId: workSpace(state),
-      fixes: command.fixes,
-      ...(intent ? { intent } : {}),
-      remember: (next) => ctx.store.saveApplyIntent(data.run_id, command.loop, next),
-    });
+    let applied: Awaited<ReturnType<typeof applyLoop>>;
+    try {
+      applied = await applyLoop(stepDeps(ctx, state), {
+        spaceId: workSpace(state),
+        fixes: command.fixes,
+        ...(command.planned_on ? { plannedOn: command.planned_on } : {}),
+        ...(intent ? { intent } : {}),
+        remember: (next) => ctx.store.saveApplyIntent(data.run_id, command.loop, next),
+      });
+    } catch (error) {
+      if (!(error instanceof SpaceConflictError)) throw error;
+      return { type: 'apply_conflict', loop: command.loop, reason: error.message };
+    }
+    const { record, backup, after } = applied;
     await Promise.all([ctx.store.saveBackup(data.run_id, command.loop, backup, workSpace(state)), ctx.store.saveSnapshot(data.run_id, command.loop, after, workSpace(state))]);
     return { type: 'applied', loop: command.loop, apply: record };
   });

@@ -8,7 +8,7 @@ import type { WorkerConfig } from './service-config.ts';
 import { advance, STAGE_OF_JOB, type StageContext } from './stage-jobs.ts';
 
 type RedisConfig = Pick<WorkerConfig, 'REDIS_URL'>;
-type WorkspaceConfig = Pick<WorkerConfig, 'DATABRICKS_HOST' | 'DATABRICKS_TOKEN' | 'DATABRICKS_CONFIG_PROFILE' | 'DATABRICKS_CONFIG_FILE' | 'DATABRICKS_WAREHOUSE_PORT' | 'DATABRICKS_CA_CERT_FILE'> & Partial<Pick<WorkerConfig, 'GENIE_ENHANCER_RECORD_DIR'>>;
+type WorkspaceConfig = Pick<WorkerConfig, 'DATABRICKS_HOST' | 'DATABRICKS_TOKEN' | 'DATABRICKS_CONFIG_PROFILE' | 'DATABRICKS_CONFIG_FILE' | 'DATABRICKS_WAREHOUSE_PORT' | 'DATABRICKS_CA_CERT_FILE' | 'BENCHMARK_WAREHOUSE_TOKEN'> & Partial<Pick<WorkerConfig, 'GENIE_ENHANCER_RECORD_DIR'>>;
 
 /** Redis for BullMQ workers: blocking commands must never give up (`maxRetriesPerRequest: null`). */
 export function workerRedis(config: RedisConfig): Redis {
@@ -30,6 +30,7 @@ export async function workspaceFromConfig(config: WorkspaceConfig, logger: Logge
     ...(config.DATABRICKS_WAREHOUSE_PORT ? { warehousePort: config.DATABRICKS_WAREHOUSE_PORT } : {}),
     ...(config.DATABRICKS_CA_CERT_FILE ? { caCertPem: await readFile(config.DATABRICKS_CA_CERT_FILE, 'utf8') } : {}),
     ...(options.retryGenieRateLimits === false ? { retryGenieRateLimits: false } : {}),
+    ...(config.BENCHMARK_WAREHOUSE_TOKEN ? { benchmarkWarehouseToken: config.BENCHMARK_WAREHOUSE_TOKEN } : {}),
   });
   if (!config.GENIE_ENHANCER_RECORD_DIR) return workspace;
   const secrets = [config.DATABRICKS_TOKEN, await auth.token().catch(() => undefined), env.DATABRICKS_CLIENT_SECRET, env.ARM_CLIENT_SECRET].filter((s): s is string => !!s);

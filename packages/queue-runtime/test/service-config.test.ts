@@ -21,6 +21,11 @@ describe('service config, parsed once at start-up', () => {
     expect(config).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'ge', GENIE_MAX_IN_FLIGHT: 3, GENIE_QUESTIONS_PER_MINUTE: 30, DATABRICKS_WAREHOUSE_PORT: 8443 });
   });
 
+  it('reads the optional benchmark warehouse token; unset (or empty) means the workspace credential', () => {
+    expect(parseServiceConfig(ScorerConfig, { BENCHMARK_WAREHOUSE_TOKEN: 'dapi-ro' }).BENCHMARK_WAREHOUSE_TOKEN).toBe('dapi-ro');
+    expect(parseServiceConfig(ScorerConfig, { BENCHMARK_WAREHOUSE_TOKEN: '' }).BENCHMARK_WAREHOUSE_TOKEN).toBeUndefined();
+  });
+
   it('binds the API to loopback unless told otherwise', () => {
     expect(parseServiceConfig(ApiConfig, {}).HOST).toBe('127.0.0.1');
     expect(parseServiceConfig(ApiConfig, { HOST: '0.0.0.0', PORT: '0' })).toMatchObject({ HOST: '0.0.0.0', PORT: 0 });

@@ -20,6 +20,11 @@ export interface WorkspaceTarget {
   warehousePort?: number;
   /** PEM of a self-signed warehouse certificate (the simulator's) */
   caCertPem?: string;
+  /**
+   * a separate token for running benchmark (expected) SQL and Genie's SQL, so that principal may hold read-only
+   * grants; default: the workspace credential. Metric view DDL and the planner's table reads keep the workspace's.
+   */
+  benchmarkWarehouseToken?: string;
   /** false: a Genie 429 reaches the caller at once (a queue waits and retries under the shared limit) */
   retryGenieRateLimits?: boolean;
   logger?: Logger;
@@ -31,6 +36,8 @@ export interface Workspace {
   spaces: GenieSpaces;
   evalRuns: GenieEvalRuns;
   warehouse(warehouseId: string): SqlWarehouse;
+  /** where benchmark and Genie SQL run: the benchmark warehouse token's connection, else `warehouse(id)` */
+  benchmarkWarehouse(warehouseId: string): SqlWarehouse;
   model(endpoint: string): ChatModel;
   close(): Promise<void>;
 }
@@ -59,15 +66,18 @@ export function openWorkspace(target: WorkspaceTarget): Workspace {
   const genieRest = target.retryGenieRateLimits === false ? createRestClient({ host, auth, logger, retryRateLimited: false }) : rest;
   const warehouses = new Map<string, SqlWarehouse>();
   const models = new Map<string, ChatModel>();
+  const benchmarkAuth = target.benchmarkWarehouseToken ? patAuth(host, target.benchmarkWarehouseToken) : undefined;
+  const opened = (key: string, id: string, as: DatabricksAuth) => {
+    let warehouse = warehouses.get(key);
+    if (!warehouse) warehouses.set(key, (warehouse = createDriverWarehouseClient({ ...warehouseAddress(target, id), auth: as, logger })));
+    return warehouse;
+  };
   return {
     genie: createGenieConversationsClient(genieRest),
     spaces: createGenieSpacesClient(rest),
     evalRuns: createGenieEvalRunsClient(rest),
-    warehouse(id) {
-      let warehouse = warehouses.get(id);
-      if (!warehouse) warehouses.set(id, (warehouse = createDriverWarehouseClient({ ...warehouseAddress(target, id), auth, logger })));
-      return warehouse;
-    },
+    warehouse: (id) => opened(id, id, auth),
+    benchmarkWarehouse: (id) => (benchmarkAuth ? opened(`benchmark:${id}`, id, benchmarkAuth) : opened(id, id, auth)),
     model(endpoint) {
       let model = models.get(endpoint);
       if (!model) models.set(endpoint, (model = { ...createChatModelClient({ host, auth, endpoint }), checkReady: () => checkServingEndpoint(rest, endpoint) }));

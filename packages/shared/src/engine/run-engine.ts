@@ -9,6 +9,9 @@ const NOT_PLANNABLE = new Set<ReasonCode>(['BENCHMARK_SQL_ERROR', 'EMPTY_GOOD_SQ
 /** Loops rolled back in a row before a run stops: the planner has run out of changes that help. */
 export const MAX_CONSECUTIVE_ROLLBACKS = 3;
 
+/** Times one loop is planned again because the space changed under its update, before the run fails. */
+export const MAX_APPLY_CONFLICTS = 3;
+
 /** A run still to be worked on. */
 export const isActive = (state: Pick<RunState, 'status'>): boolean => state.status === 'queued' || state.status === 'running';
 
@@ -46,8 +49,10 @@ export function commandsFor(state: RunState): RunCommand[] {
       const from = passOf(state, state.accepted_pass);
       return [{ type: 'plan', loop: state.loop, from_pass: from.pass, failure_ids: plannableFailureIds(from.outcomes, state.holdout_ids), rejected: rejectedSoFar(state) }];
     }
-    case 'apply':
-      return [{ type: 'apply', loop: state.loop, fixes: state.loops[state.loop]?.plan?.proposed ?? [] }];
+    case 'apply': {
+      const plan = state.loops[state.loop]?.plan;
+      return [{ type: 'apply', loop: state.loop, fixes: plan?.proposed ?? [], ...(plan?.space_hash ? { planned_on: plan.space_hash } : {}) }];
+    }
     case 'rollback':
       return [{ type: 'rollback', loop: state.loop, metric_views: state.loops[state.loop]?.apply?.metric_views_created ?? [] }];
     case 'stage':
@@ -85,6 +90,7 @@ function staleReason(state: RunState, event: RunEvent): string | undefined {
     case 'planned':
       return expect('plan', event.loop);
     case 'applied':
+    case 'apply_conflict':
       return expect('apply', event.loop);
     case 'rolled_back':
       return expect('rollback', event.loop);
@@ -141,6 +147,8 @@ function transition(state: RunState, event: RunEvent): RunState {
       // nothing changed, so re-scoring would only measure Genie's noise
       return event.apply.applied.length === 0 ? finish(state, 'no_fixes') : { ...state, phase: 'score' };
     }
+    case 'apply_conflict':
+      return afterConflict(state, event.loop, event.reason);
     case 'rolled_back':
       return afterRollback(state, event.loop);
     case 'stage_failed':
@@ -165,6 +173,21 @@ function afterPass(state: RunState, pass: number, all: QuestionOutcome[]): RunSt
   if (pass >= state.config.max_loops) return finish(kept, 'max_loops');
   loop.decision = 'next_loop';
   return toPlan(kept, pass + 1);
+}
+
+/**
+ * Someone else changed the space: a plan made against the old one must not be merged onto the new one, so the
+ * loop is planned again against the space as it is now; a space that keeps changing fails the run.
+ */
+function afterConflict(state: RunState, loop: number, reason: string): RunState {
+  const record = loopAt(state, loop);
+  record.conflicts = [...(record.conflicts ?? []), reason];
+  delete record.plan;
+  if (record.conflicts.length >= MAX_APPLY_CONFLICTS) {
+    const error = `apply: the space changed under loop ${loop} ${record.conflicts.length} times (last: ${reason}); stop other edits to the space and run again`;
+    return { ...state, status: 'failed', phase: 'done', error };
+  }
+  return { ...state, phase: 'plan' };
 }
 
 function afterRollback(state: RunState, loop: number): RunState {

@@ -50,6 +50,8 @@ export interface PlanRecord {
   rejected: RejectedFix[];
   analysis?: string;
   model: string;
+  /** hash of the space configuration the plan was made against; apply refuses to merge it onto another */
+  space_hash?: string;
 }
 
 export interface ApplyRecord {
@@ -82,6 +84,8 @@ export interface LoopRecord {
   gate?: GateResult;
   /** the loop's change was undone and the space verified equal to its snapshot */
   rolled_back?: boolean;
+  /** each time the space changed under the loop's update (someone else edited it) and the loop was planned again */
+  conflicts?: string[];
   decision?: LoopDecision;
 }
 
@@ -137,6 +141,8 @@ export type RunEvent =
   | { type: 'pass_scored'; pass: number; outcomes: QuestionOutcome[] }
   | { type: 'planned'; loop: number; plan: PlanRecord }
   | { type: 'applied'; loop: number; apply: ApplyRecord }
+  /** the space changed since the loop was planned (or during the update: etag); nothing was written */
+  | { type: 'apply_conflict'; loop: number; reason: string }
   /** the space was restored to its snapshot from before the loop and read back equal */
   | { type: 'rolled_back'; loop: number }
   /** the staging copy exists (found again or created), and the original as it was copied */
@@ -160,7 +166,8 @@ export type RunCommand =
   | { type: 'score'; pass: number }
   /** the planner sees only these questions of that pass, and the fixes earlier loops tried in vain */
   | { type: 'plan'; loop: number; from_pass: number; failure_ids: string[]; rejected: RejectedFix[] }
-  | { type: 'apply'; loop: number; fixes: Fix[] }
+  /** `planned_on`: the hash of the space the fixes were planned against; any other space is a conflict */
+  | { type: 'apply'; loop: number; fixes: Fix[]; planned_on?: string }
   /** write back the snapshot taken before the loop's update, drop the metric views it created, verify */
   | { type: 'rollback'; loop: number; metric_views: string[] }
   /** find or create the staging copy `<title> [genie-enhancer <run id>]` of the original */

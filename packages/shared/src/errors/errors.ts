@@ -63,5 +63,11 @@ export class PreflightError extends GenieEnhancerError {
   }
 }
 
+/**
+ * The space changed under a loop: since its plan was made, or between the update's read and its write (etag).
+ * Nothing was written; the run engine decides what follows (plan the loop again against the space as it is now).
+ */
+export class SpaceConflictError extends GenieEnhancerError {}
+
 /** A run cannot go on safely (a rollback that did not restore the space): it ends `failed` at once, never retried. */
 export class RunAbortedError extends GenieEnhancerError {}

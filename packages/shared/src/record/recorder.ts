@@ -123,12 +123,15 @@ export function recordModel(model: ChatModel, endpoint: string, rec: CassetteRec
 /** The same workspace, every exchange of it recorded. */
 export function recordWorkspace(workspace: Workspace, rec: CassetteRecorder): Workspace {
   const warehouses = new Map<string, SqlWarehouse>();
+  const benchmarkWarehouses = new Map<string, SqlWarehouse>();
   const models = new Map<string, ChatModel>();
   const memo = <T>(map: Map<string, T>, id: string, make: () => T) => map.get(id) ?? (map.set(id, make()), map.get(id)!);
   return {
     genie: recordGenie(workspace.genie, rec),
     spaces: recordSpaces(workspace.spaces, rec),
     warehouse: (id) => memo(warehouses, id, () => recordWarehouse(workspace.warehouse(id), id, rec)),
+    // the same statements under another credential: one cassette, keyed by the SQL
+    benchmarkWarehouse: (id) => memo(benchmarkWarehouses, id, () => recordWarehouse(workspace.benchmarkWarehouse(id), id, rec)),
     model: (endpoint) => memo(models, endpoint, () => recordModel(workspace.model(endpoint), endpoint, rec)),
     // Genie's own evaluation runs are not recorded: a replay falls back to the simulator's judge
     evalRuns: workspace.evalRuns,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { commandsFor, isScored, loopOf, nextStep, startRun } from '../engine/run-engine.ts';
 import type { RunCommand, RunEvent, RunState, Step } from '../engine/run-state.ts';
 import { runView, type RunView } from '../engine/run-view.ts';
-import { describeFailure, isInfrastructureError, RunAbortedError } from '../errors/index.ts';
+import { describeFailure, isInfrastructureError, RunAbortedError, SpaceConflictError } from '../errors/index.ts';
 import type { BenchmarkQuestion, RunConfig, ScoreReport } from '../schemas/index.ts';
 import type { GenieConversations, GenieEvalRuns } from '../stages/ports.ts';
 import { agreementOf, scoreNative, type Agreement } from '../stages/native-score.stage.ts';
@@ -126,7 +126,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
           return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(native.report.results) };
         }
         const report = await scoreBenchmark(
-          { genie: deps.genie, warehouse: deps.warehouse, logger },
+          { genie: deps.genie, warehouse: deps.benchmarkWarehouse ?? deps.warehouse, logger },
           {
             spaceId,
             questions: asked,
@@ -148,7 +148,14 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
         return { type: 'planned', loop: command.loop, plan: await planLoop(stepDeps, { spaceId, failures, benchmark: questions, rejected: command.rejected, levers: config.levers }) };
       }
       case 'apply': {
-        const { record, backup, after } = await applyLoop(stepDeps, { spaceId, fixes: command.fixes });
+        let applied: Awaited<ReturnType<typeof applyLoop>>;
+        try {
+          applied = await applyLoop(stepDeps, { spaceId, fixes: command.fixes, ...(command.planned_on ? { plannedOn: command.planned_on } : {}) });
+        } catch (error) {
+          if (!(error instanceof SpaceConflictError)) throw error;
+          return { type: 'apply_conflict', loop: command.loop, reason: error.message };
+        }
+        const { record, backup, after } = applied;
         if (record.applied.length > 0) {
           backups[command.loop] = backup;
           snapshots[command.loop] = after;
@@ -234,6 +241,8 @@ function stageSummary(state: RunState, event: RunEvent): string {
       return `space ${state.config.space_id} holds the configuration of loop ${event.loop} again (verified)`;
     case 'stage_failed':
       return `failed: ${event.reason}`;
+    case 'apply_conflict':
+      return state.status === 'failed' ? `failed: ${state.error}` : `nothing written, planning the loop again: ${event.reason}`;
     default:
       return event.type;
   }

@@ -16,6 +16,8 @@ import type { Logger } from '../util/logger.ts';
 export interface StepDeps {
   spaces: GenieSpaces;
   warehouse: SqlWarehouse;
+  /** where benchmark and Genie SQL run (a read-only principal's connection); default `warehouse` */
+  benchmarkWarehouse?: SqlWarehouse;
   model: ChatModel;
   logger: Logger;
   /** planner prompt templates other than the packaged ones */
@@ -53,7 +55,8 @@ export async function planLoop(
   deps: StepDeps,
   input: { spaceId: string; failures: QuestionResult[]; benchmark: BenchmarkQuestion[]; rejected?: RejectedFix[]; levers?: readonly Lever[] },
 ): Promise<PlanRecord> {
-  const space = parseSerializedSpace((await deps.spaces.get(input.spaceId)).serialized_space);
+  const current = (await deps.spaces.get(input.spaceId)).serialized_space;
+  const space = parseSerializedSpace(current);
   const tableSchemas = await describeSpaceTables(deps.warehouse, space, deps.logger);
   const tables = new Set((space.data_sources?.tables ?? []).map((t) => t.identifier.toLowerCase()));
   const result = await plan(
@@ -69,7 +72,7 @@ export async function planLoop(
       ...(deps.promptsDir ? { promptsDir: deps.promptsDir } : {}),
     },
   );
-  return { proposed: result.fixes, rejected: result.rejected, model: result.model, ...(result.analysis ? { analysis: result.analysis } : {}) };
+  return { proposed: result.fixes, rejected: result.rejected, model: result.model, ...(result.analysis ? { analysis: result.analysis } : {}), space_hash: spaceHash(current) };
 }
 
 /** The apply command: every fix in one space update; returns the record and the configuration it replaced. */
@@ -88,11 +91,13 @@ const appliedLoop = (result: ApplyResult): AppliedLoop => ({
 /**
  * The apply command, exactly once in effect: an `intent` stored by an earlier attempt whose write already reached
  * the space (the space now equals what it meant to write) is taken as done; otherwise the fixes are applied and
- * `remember` stores the new intent just before the write.
+ * `remember` stores the new intent just before the write. A space that is no longer the one the fixes were planned
+ * against (`plannedOn`), or that changes between the read and the write (etag), is a SpaceConflictError: nothing
+ * is written and the engine has the loop planned again.
  */
 export async function applyLoop(
   deps: StepDeps,
-  input: { spaceId: string; fixes: Fix[]; intent?: AppliedLoop; remember?: (intent: AppliedLoop) => Promise<void> },
+  input: { spaceId: string; fixes: Fix[]; plannedOn?: string; intent?: AppliedLoop; remember?: (intent: AppliedLoop) => Promise<void> },
 ): Promise<AppliedLoop> {
   if (input.intent) {
     const now = await deps.spaces.get(input.spaceId);
@@ -103,7 +108,12 @@ export async function applyLoop(
   }
   const result = await applyFixes(
     { spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger },
-    { spaceId: input.spaceId, fixes: input.fixes, ...(input.remember ? { beforeWrite: (intent) => input.remember!(appliedLoop(intent)) } : {}) },
+    {
+      spaceId: input.spaceId,
+      fixes: input.fixes,
+      ...(input.plannedOn ? { plannedOn: input.plannedOn } : {}),
+      ...(input.remember ? { beforeWrite: (intent) => input.remember!(appliedLoop(intent)) } : {}),
+    },
   );
   return appliedLoop(result);
 }
@@ -141,7 +151,7 @@ export async function restoreLoop(deps: StepDeps, input: { spaceId: string; snap
  */
 export async function preflightLoop(deps: StepDeps, input: { config: RunConfig; questions: readonly BenchmarkQuestion[] }): Promise<ExcludedQuestion[]> {
   await preflight(deps, input.config);
-  const { bad } = await checkBenchmark(input.questions, { warehouse: deps.warehouse, timeoutMs: input.config.question_timeout_s * 1000 });
+  const { bad } = await checkBenchmark(input.questions, { warehouse: deps.benchmarkWarehouse ?? deps.warehouse, timeoutMs: input.config.question_timeout_s * 1000 });
   for (const b of bad) deps.logger.warn({ question_id: b.question_id, reasons: b.reasons }, 'benchmark question left out of the score');
   return bad;
 }

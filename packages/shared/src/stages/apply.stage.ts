@@ -1,6 +1,8 @@
 import { parseSerializedSpace, type ApplyResult, type Fix, type RejectedFix } from '../schemas/index.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
+import { DatabricksApiError, SpaceConflictError } from '../errors/index.ts';
 import { metricViewDdl } from './metric-view-ddl.ts';
+import { spaceHash } from './staging.stage.ts';
 import type { GenieSpaces, SqlWarehouse } from './ports.ts';
 import { mergeFixes, withoutMetricViews, type MergeOptions, type MergeResult } from './space-merge.ts';
 import { limitViolations } from './space-layout.ts';
@@ -21,6 +23,8 @@ export interface ApplyInput {
    * right after the write, that the space already holds `serialized_space`, instead of applying the fixes again.
    */
   beforeWrite?: (intent: ApplyResult) => Promise<void>;
+  /** hash (spaceHash) of the configuration the fixes were planned against: any other is a SpaceConflictError */
+  plannedOn?: string;
 }
 
 /**
@@ -31,6 +35,9 @@ export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<Ap
   const logger = deps.logger ?? silentLogger;
   const current = await deps.spaces.get(input.spaceId);
   const backup = current.serialized_space;
+  if (input.plannedOn !== undefined && spaceHash(backup) !== input.plannedOn) {
+    throw new SpaceConflictError(`space ${input.spaceId} changed since the loop was planned`);
+  }
   const merged = withinLimits(parseSerializedSpace(backup), input.fixes, mergeOptionsFromEnv());
   const skipped: RejectedFix[] = [...merged.skipped];
   let applied = merged.applied;
@@ -62,7 +69,13 @@ export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<Ap
   }
   const serialized = JSON.stringify(space);
   await input.beforeWrite?.({ applied, skipped, metric_views_created: created, backup_serialized_space: backup, serialized_space: serialized });
-  await deps.spaces.update(input.spaceId, { serialized_space: serialized, ...(current.etag !== undefined ? { etag: current.etag } : {}) });
+  try {
+    await deps.spaces.update(input.spaceId, { serialized_space: serialized, ...(current.etag !== undefined ? { etag: current.etag } : {}) });
+  } catch (error) {
+    // an etag the workspace no longer holds: someone wrote the space between our read and our write
+    if (error instanceof DatabricksApiError && error.status === 409) throw new SpaceConflictError(`space ${input.spaceId} changed during the update (etag): ${error.message}`, { cause: error });
+    throw error;
+  }
   logger.info({ spaceId: input.spaceId, applied: applied.length, skipped: skipped.length, metricViews: created.length }, 'space updated');
   return { applied, skipped, metric_views_created: created, backup_serialized_space: backup, serialized_space: serialized };
 }

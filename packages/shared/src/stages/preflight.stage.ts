@@ -5,6 +5,8 @@ import type { ChatModel, GenieSpaces, SqlWarehouse } from './ports.ts';
 export interface PreflightDeps {
   spaces: GenieSpaces;
   warehouse: SqlWarehouse;
+  /** the separate connection benchmark and Genie SQL run on, when there is one */
+  benchmarkWarehouse?: SqlWarehouse;
   model: ChatModel;
 }
 
@@ -26,9 +28,13 @@ function spaceProblem(spaceId: string, error: unknown): string {
  */
 export async function preflight(deps: PreflightDeps, config: RunConfig, options: { timeoutMs?: number } = {}): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const checks: [string, Promise<unknown>, (error: unknown) => string][] = [
+  type Check = [string, Promise<unknown>, (error: unknown) => string];
+  const checks: Check[] = [
     ['space', deps.spaces.get(config.space_id), (e) => spaceProblem(config.space_id, e)],
     ['warehouse', deps.warehouse.query('SELECT 1', { timeoutMs }), (e) => `warehouse ${config.warehouse_id}: ${message(e)}`],
+    ...(deps.benchmarkWarehouse && deps.benchmarkWarehouse !== deps.warehouse
+      ? [['benchmark warehouse', deps.benchmarkWarehouse.query('SELECT 1', { timeoutMs }), (e: unknown) => `benchmark warehouse token (BENCHMARK_WAREHOUSE_TOKEN, --benchmark-warehouse-token): warehouse ${config.warehouse_id} refused it: ${message(e)}`] as Check]
+      : []),
     ['planner', deps.model.checkReady?.() ?? Promise.resolve(), (e) => `planner endpoint ${config.llm_endpoint}: ${message(e)}`],
   ];
   const settled = await Promise.allSettled(checks.map(([, check]) => check));
