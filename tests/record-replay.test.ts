@@ -10,9 +10,12 @@ const root = join(import.meta.dirname, '..');
 const dataset = join(root, 'datasets', 'kpi-retail');
 const NOISE = { probability: 0.35, seed: 11 };
 
-/** What a run decided and saw, without what differs between any two runs (ids, times, durations). */
+/**
+ * What a run decided and saw, without what differs between any two runs (ids, times, durations) and the hash of
+ * the raw space text a plan was made on (a replay serves the space scrubbed, so its bytes differ by design).
+ */
 function digest(summary: InlineRunResult) {
-  const VOLATILE = /^(run_id|conversation_id|message_id|duration_ms|work_space_id|space_id|staging_space_id|at|started_at|finished_at|updated_at|created_at|elapsed_ms)$/;
+  const VOLATILE = /^(run_id|conversation_id|message_id|duration_ms|work_space_id|space_id|staging_space_id|at|started_at|finished_at|updated_at|created_at|elapsed_ms|space_hash)$/;
   const strip = (value: unknown): unknown =>
     Array.isArray(value) ? value.map(strip) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE.test(k)).map(([k, v]) => [k, strip(v)])) : value;
   return {
