@@ -7,3 +7,4 @@ export * from './sql-warehouse.client.ts';
 export * from './sql-driver-warehouse.client.ts';
 export * from './workspace.ts';
 export * from './serving-endpoints.client.ts';
+export * from './genie-poll-schedule.ts';
