@@ -7,3 +7,5 @@ export * from './genie-rate-limit.ts';
 export * from './service-config.ts';
 export * from './worker-runtime.ts';
 export * from './stage-service.ts';
+export * from './redis-client.ts';
+export * from './metrics.ts';

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { scaleMetrics } from './metrics.ts';
+import type { RedisClient } from './redis-client.ts';
 import { isActive, nextStep, startRun, type AppliedLoop, type BenchmarkQuestion, type RunCommand, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
 
 export type StageName = RunCommand['type'];
@@ -54,10 +55,11 @@ const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSO
  *   ge:run:<id>:timings              HASH "<k>.<stage>" → StageTiming JSON
  *   ge:idempotency:<key>             STRING run id, 24 h
  *   ge:space-lock:<space_id>         STRING the space's active run (one at a time), released when it ends
+ * On Redis Cluster the prefix is a hash tag (`{ge}`, see redisKeyPrefix), so every MULTI and script here touches one slot.
  */
 export class RunStore {
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly prefix = 'ge',
     /** every key of a run expires this long after its last write (RUN_RETENTION_DAYS); nothing is kept for ever */
     readonly retentionSeconds = 30 * 24 * 3600,
@@ -138,7 +140,10 @@ export class RunStore {
       const updated: StoredRun = { ...run, state: step.state, updated_at: new Date().toISOString() };
       if (Number(await this.redis.eval(COMPARE_AND_SET, 1, key, text!, JSON.stringify(updated), this.retentionSeconds)) === 1) {
         await this.redis.expire(this.key('run', runId, 'questions'), this.retentionSeconds);
-        if (!isActive(step.state)) await this.redis.eval(RELEASE, 1, this.key('space-lock', step.state.config.space_id), runId);
+        if (!isActive(step.state)) {
+          await this.redis.eval(RELEASE, 1, this.key('space-lock', step.state.config.space_id), runId);
+          if (isActive(run.state)) scaleMetrics.runsEnded.inc({ outcome: step.state.status });
+        }
         return step;
       }
     }

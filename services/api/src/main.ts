@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ApiConfig, closeOnSignals, parseServiceConfig, producerRedis, workspaceFromConfig } from '@genie-enhancer/queue-runtime';
+import { ApiConfig, closeOnSignals, parseServiceConfig, producerRedis, redisKeyPrefix, workspaceFromConfig } from '@genie-enhancer/queue-runtime';
 import { createLogger, type GenieSpaces } from '@genie-enhancer/shared';
 import { buildApi } from './app.ts';
 import { securityFromConfig } from './security-config.ts';
@@ -15,7 +15,7 @@ try {
     redis,
     logger,
     benchmarksDir: config.BENCHMARKS_DIR ?? fileURLToPath(new URL('../../../benchmarks/', import.meta.url)),
-    redisPrefix: config.REDIS_KEY_PREFIX,
+    redisPrefix: redisKeyPrefix(config),
     retryBackoffMs: config.JOB_RETRY_BACKOFF_MS,
     runRetentionSeconds: Math.round(config.RUN_RETENTION_DAYS * 24 * 3600),
     stalledAfterSeconds: config.RUN_STALLED_AFTER_S,

@@ -26,6 +26,8 @@ export interface WorkspaceTarget {
 
 /** Every client a run needs; warehouses and models are opened once per id and reused. */
 export interface Workspace {
+  /** the workspace URL's origin */
+  host: string;
   genie: GenieConversationsClient;
   spaces: GenieSpaces;
   warehouse(warehouseId: string): SqlWarehouse;
@@ -58,6 +60,7 @@ export function openWorkspace(target: WorkspaceTarget): Workspace {
   const warehouses = new Map<string, SqlWarehouse>();
   const models = new Map<string, ChatModel>();
   return {
+    host,
     genie: createGenieConversationsClient(genieRest),
     spaces: createGenieSpacesClient(rest),
     warehouse(id) {
