@@ -31,11 +31,12 @@ export function hasOuterOrderBy(sql: string): boolean {
   return /\border\s+by\b/i.test(outer);
 }
 
-/** A result column: its normalised values and, computed once, each value's bucketing key and an order-free digest. */
+/** A result column: its normalised values and, computed once, each value's key hash and an order-free digest. */
 interface Column {
   values: Normal[];
-  keys: string[];
-  /** sum and xor of the keys' 32-bit hashes: equal multisets have equal digests (a cheap first test) */
+  /** 32-bit hash of each value's bucketing key (valueKey) */
+  hashes: Uint32Array;
+  /** count, sum and xor of the hashes: equal multisets of keys have equal digests */
   digest: string;
 }
 
@@ -46,29 +47,22 @@ function hash32(text: string): number {
 }
 
 function columnOf(values: Normal[]): Column {
-  const keys = values.map(valueKey);
+  const hashes = new Uint32Array(values.length);
   let sum = 0;
   let xor = 0;
-  for (const key of keys) {
-    const h = hash32(key);
+  for (let i = 0; i < values.length; i++) {
+    const h = (hashes[i] = hash32(valueKey(values[i])));
     sum = (sum + h) % 0x1_0000_0000;
     xor ^= h;
   }
-  return { values, keys, digest: `${keys.length}:${sum}:${xor >>> 0}` };
+  return { values, hashes, digest: `${values.length}:${sum}:${xor >>> 0}` };
 }
 
-/** The same keys, each as often (exact multiset equality), in O(n). */
-function sameKeys(a: Column, b: Column): boolean {
-  if (a.digest !== b.digest) return false;
-  const counts = new Map<string, number>();
-  for (const key of a.keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  for (const key of b.keys) {
-    const n = counts.get(key);
-    if (!n) return false;
-    counts.set(key, n - 1);
-  }
-  return true;
-}
+/**
+ * The same keys, each as often, judged by the digest alone: a 64-bit collision could only pair the wrong columns,
+ * and the row-by-row pairing that follows would then find no match; a match is always proven row by row.
+ */
+const sameKeys = (a: Column, b: Column): boolean => a.digest === b.digest;
 
 /** Maps each expected column to a distinct actual column holding the same values (order-insensitive). */
 function matchColumns(expected: Column[], actual: Column[], tolerance: Tolerance): number[] | undefined {
@@ -94,7 +88,7 @@ function sameMultisetWithin(a: Column, b: Column, tolerance: Tolerance): boolean
   const split = (c: Column) => {
     const numbers: number[] = [];
     const others: string[] = [];
-    c.values.forEach((v, i) => (v.kind === 'number' ? numbers.push(v.value) : others.push(c.keys[i])));
+    for (const v of c.values) if (v.kind === 'number') numbers.push(v.value); else others.push(valueKey(v));
     return { numbers: Float64Array.from(numbers).sort(), others: others.sort() };
   };
   const [sa, sb] = [split(a), split(b)];
@@ -140,10 +134,11 @@ export function compareResults(expected: ResultSet, actual: ResultSet, options: 
   return { match: true, reason_code: 'MATCH', reason: 'Result sets match.' };
 }
 
-const rowKey = (columns: Column[], indexes: number[], row: number) => {
-  let key = columns[indexes[0]].keys[row];
-  for (let i = 1; i < indexes.length; i++) key += '\u0001' + columns[indexes[i]].keys[row];
-  return key;
+/** A row's bucket: its cells' key hashes mixed in column order (equal rows share it; a collision only shares a bucket). */
+const rowHash = (columns: Column[], indexes: number[], row: number) => {
+  let h = 0x811c9dc5;
+  for (const c of indexes) h = Math.imul(h ^ columns[c].hashes[row], 0x01000193);
+  return h >>> 0;
 };
 
 // Beyond this many leftover comparisons the tolerant pass is skipped and the rows count as different.
@@ -151,15 +146,15 @@ const MAX_TOLERANT_COMPARISONS = 50_000_000;
 
 /**
  * Pairs every actual row with a distinct expected row equal within tolerance (rows as a multiset); returns the
- * first actual row left without a partner, or -1. Rows are bucketed by a rounded key first; values within
+ * first actual row left without a partner, or -1. Rows are bucketed by a hash of their rounded keys first; values within
  * tolerance that round to different keys are then paired one by one.
  */
 function firstUnmatchedRow(expected: Column[], actual: Column[], mapping: number[], rows: number, rowEqual: (e: number, a: number) => boolean): number {
   const identity = expected.map((_, i) => i);
   // most keys are unique: a bucket is a row number until a second row shares its key
-  const buckets = new Map<string, number | number[]>();
+  const buckets = new Map<number, number | number[]>();
   for (let e = 0; e < rows; e++) {
-    const key = rowKey(expected, identity, e);
+    const key = rowHash(expected, identity, e);
     const bucket = buckets.get(key);
     if (bucket === undefined) buckets.set(key, e);
     else if (typeof bucket === 'number') buckets.set(key, [bucket, e]);
@@ -168,7 +163,7 @@ function firstUnmatchedRow(expected: Column[], actual: Column[], mapping: number
   const used = new Uint8Array(rows);
   const leftovers: number[] = [];
   for (let a = 0; a < rows; a++) {
-    const key = rowKey(actual, mapping, a);
+    const key = rowHash(actual, mapping, a);
     const bucket = buckets.get(key);
     if (typeof bucket === 'number') {
       if (rowEqual(bucket, a)) {
