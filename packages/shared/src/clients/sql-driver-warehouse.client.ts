@@ -65,9 +65,15 @@ export function createDriverWarehouseClient(options: DriverWarehouseOptions): Sq
 
   async function once(sql: string, timeoutMs: number): Promise<ResultSet> {
     let operation: Awaited<ReturnType<Awaited<ReturnType<typeof open>>['executeStatement']>> | undefined;
-    const timer = setTimeout(() => void operation?.cancel().catch(() => undefined), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void operation?.cancel().catch(() => undefined);
+    }, timeoutMs);
     try {
       operation = await (await open()).executeStatement(sql, { runAsync: true });
+      // the time ran out while the warehouse held the answer (waiting to return direct results): cancel it now
+      if (timedOut) void operation.cancel().catch(() => undefined);
       const rows = (await operation.fetchAll()) as Record<string, unknown>[];
       const schema = await operation.getSchema();
       const columns = (schema?.columns ?? []).map((c) => ({ name: c.columnName, type: typeName(c.typeDesc.types[0]?.primitiveEntry?.type) }));
