@@ -60,7 +60,7 @@ describe('runs on two workspaces proceed side by side, each at its own limit', (
       // each workspace has its own stack (its own queues); both stacks share one Redis
       stacks.push(await startServiceStack(sim, { ...t, prefix: `${t.prefix}-${sims.length}` }, {
         scorers: 1,
-        env: { GENIE_QUESTIONS_PER_MINUTE: String(limit), GENIE_RATE_WINDOW_MS: String(WINDOW_MS), GENIE_RATE_SAFETY_MARGIN_MS: '1000', GENIE_MAX_IN_FLIGHT: '10', WORKER_CONCURRENCY: '10' },
+        env: { GENIE_QUESTIONS_PER_MINUTE: String(limit), GENIE_RATE_WINDOW_MS: String(WINDOW_MS), GENIE_RATE_SAFETY_MARGIN_MS: '1000', GENIE_MAX_IN_FLIGHT: '10', WORKER_CONCURRENCY: '10', METRICS_PORT: '0' },
       }));
     }
   }, 240_000);
@@ -87,4 +87,26 @@ describe('runs on two workspaces proceed side by side, each at its own limit', (
     // side by side: B started before A had finished
     expect(Math.min(...b)).toBeLessThan(Math.max(...a));
   }, 240_000);
+
+  it("exposes on each worker's metrics port what it did: answers by verdict, limiter waits, runs ended", async () => {
+    const scrape = async (stack: ServiceStack) => {
+      const texts = await Promise.all(stack.processes.filter((p) => p.name !== 'api').map(async (p) => {
+        const port = JSON.parse(await p.waitForLine(/metrics listening/)).metrics_port as number;
+        const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+        expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+        return response.text();
+      }));
+      return (name: string, labels = '') => texts.reduce((sum, text) => sum + [...text.matchAll(new RegExp(`^${name}\\{?${labels}[^}\\n]*\\}? (\\S+)$`, 'gm'))].reduce((s, m) => s + Number(m[1]), 0), 0);
+    };
+    for (const [i, stack] of stacks.entries()) {
+      const metric = await scrape(stack);
+      expect(metric('genie_enhancer_questions_scored_total')).toBe(questions.length);
+      expect(metric('genie_enhancer_limiter_wait_seconds_count')).toBe(questions.length);
+      expect(metric('genie_enhancer_genie_latency_seconds_count', 'workspace="127.0.0.1')).toBe(questions.length);
+      expect(metric('genie_enhancer_runs_ended_total', 'outcome="completed"')).toBe(1);
+      // the workspace with the lower limit made its questions wait longer
+      if (i === 0) expect(metric('genie_enhancer_limiter_wait_seconds_sum')).toBeGreaterThan(WINDOW_MS / 1000);
+      expect(metric('genie_enhancer_queue_jobs', 'queue="genie-score",state="completed"') + metric('genie_enhancer_queue_jobs', 'queue="genie-score",state="waiting"')).toBeGreaterThan(0);
+    }
+  }, 60_000);
 });
