@@ -77,7 +77,10 @@ export async function overheadSection(options: BenchOptions): Promise<Row[]> {
   return rows;
 }
 
-/** One scorer (10 jobs at a time) over a long run, its RSS sampled every 250 ms: peak, and growth over the second half. */
+/**
+ * One scorer (10 jobs at a time, started with its SERVICE_NODE_FLAGS as in production) over a long run, its RSS
+ * sampled every 250 ms: peak, and growth over the second half.
+ */
 async function scorerRss(sim: SimProcess, longRun: number, options: BenchOptions): Promise<Row[]> {
   const stack = await startBenchStack('rss', sim, 1, { GENIE_QUESTIONS_PER_MINUTE: '0', GENIE_MAX_IN_FLIGHT: '20', WORKER_CONCURRENCY: '10' });
   try {
