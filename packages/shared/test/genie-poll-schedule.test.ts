@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLL_SCHEDULE, nextPollDelay } from '../src/clients/genie-poll-schedule.ts';
+import { DEFAULT_POLL_SCHEDULE, nextPollDelay, TypicalLatency } from '../src/clients/genie-poll-schedule.ts';
 
 /** The times (ms after the question opened) at which the schedule polls, up to `untilMs`. */
-function pollTimes(untilMs: number): number[] {
+function pollTimes(untilMs: number, typicalMs?: number): number[] {
   const times: number[] = [];
   let at = 0;
-  let delay: number | undefined;
   for (;;) {
-    delay = nextPollDelay(DEFAULT_POLL_SCHEDULE, at, delay);
+    const delay = nextPollDelay(DEFAULT_POLL_SCHEDULE, at, typicalMs);
     at += delay;
     if (at > untilMs) return times;
     times.push(at);
@@ -31,5 +30,22 @@ describe('the Genie poll schedule', () => {
     expect(pollTimes(5_000)).toHaveLength(20);
     expect(pollTimes(60_000).length).toBeLessThan(40);
     expect(pollTimes(120_000).length).toBeLessThan(55);
+  });
+
+  it('polls every 100 ms around the latency answers usually have, with few extra polls', () => {
+    for (const typical of [2_000, 2_250, 30_000]) {
+      const times = pollTimes(typical + 10_000, typical);
+      // an answer at the usual time, or up to 500 ms after it, is seen within ~100 ms
+      for (const ready of [typical, typical + 250, typical + 450]) expect(times.find((t) => t >= ready)! - ready).toBeLessThanOrEqual(DEFAULT_POLL_SCHEDULE.nearTypicalMs);
+      expect(times.length - pollTimes(typical + 10_000).length).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it('learns the typical latency from recent answers', () => {
+    const typical = new TypicalLatency();
+    expect(typical.value).toBeUndefined();
+    for (let i = 0; i < 30; i++) typical.observe(2_000);
+    for (let i = 0; i < 30; i++) typical.observe(4_000);
+    expect(typical.value).toBeGreaterThan(3_900);
   });
 });

@@ -2,7 +2,7 @@ import { QuestionTimeoutError, RateLimitedError } from '../errors/index.ts';
 import { sleep } from '../util/retry.ts';
 import type { AskOptions, GenieAnswer, GenieConversations } from '../stages/ports.ts';
 import type { RestClient } from './rest-client.ts';
-import { DEFAULT_POLL_SCHEDULE, nextPollDelay, type PollSchedule } from './genie-poll-schedule.ts';
+import { DEFAULT_POLL_SCHEDULE, nextPollDelay, TypicalLatency, type PollSchedule } from './genie-poll-schedule.ts';
 
 interface Message {
   message_id: string;
@@ -24,21 +24,23 @@ export function createGenieConversationsClient(
   /** pollIntervalMs (tests): the first and the longest wait */
   options: { poll?: Partial<PollSchedule>; pollIntervalMs?: { initial: number; max: number } } = {},
 ): GenieConversationsClient {
-  const short = options.pollIntervalMs ? { initialMs: options.pollIntervalMs.initial, maxMs: options.pollIntervalMs.max } : {};
+  const short = options.pollIntervalMs ? { initialMs: options.pollIntervalMs.initial, maxMs: options.pollIntervalMs.max, nearTypicalMs: Math.min(DEFAULT_POLL_SCHEDULE.nearTypicalMs, options.pollIntervalMs.initial) } : {};
   const poll: PollSchedule = { ...DEFAULT_POLL_SCHEDULE, ...short, ...options.poll };
+  // when answers of this workspace usually arrive, learned from the completed ones
+  const typical = new TypicalLatency();
   const base = (spaceId: string) => `/api/2.0/genie/spaces/${encodeURIComponent(spaceId)}`;
 
   async function waitFor(spaceId: string, first: Message, deadline: number, opts: AskOptions): Promise<GenieAnswer> {
     let message = first;
     const opened = Date.now();
-    let delay: number | undefined;
     while (!TERMINAL.has(message.status)) {
       if (Date.now() >= deadline) throw new QuestionTimeoutError(`Genie message ${message.message_id}`, opts.timeoutMs ?? 0);
-      delay = nextPollDelay(poll, Date.now() - opened, delay);
+      const delay = nextPollDelay(poll, Date.now() - opened, typical.value);
       // ±10 % jitter keeps many open questions from polling in step
       await sleep(Math.min(delay * (0.9 + Math.random() * 0.2), Math.max(0, deadline - Date.now())), opts.signal);
       message = await rest.request<Message>({ method: 'GET', path: `${base(spaceId)}/conversations/${encodeURIComponent(message.conversation_id)}/messages/${encodeURIComponent(message.message_id)}`, idempotent: true });
     }
+    if (message.status === 'COMPLETED') typical.observe(Date.now() - opened);
     if (message.status === 'FAILED' && /RATE_LIMIT/i.test(message.error?.type ?? '')) throw new RateLimitedError(`Genie: ${message.error?.error ?? 'rate limited'}`, undefined, message.error?.type);
     const query = message.attachments?.find((a) => a.query)?.query;
     const text = message.attachments?.find((a) => a.text)?.text;
