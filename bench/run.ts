@@ -3,7 +3,7 @@
  * measured in the same run; writes bench/results/latest.{json,md} (quick: quick.{json,md}) and prints the table.
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); starts simulators and service processes itself.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -50,6 +50,7 @@ const header = `${values.quick ? 'Quick run' : 'Full run'} of ${new Date(started
 const markdown = `${header}\n\n${markdownTable(rows)}\n`;
 const name = values.quick ? 'quick' : 'latest';
 const dir = join(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ started_at: new Date(started).toISOString(), quick: values.quick, elapsed_s: elapsedS, machine, sections: chosen, rows }, null, 2)}\n`);
 writeFileSync(join(dir, `${name}.md`), markdown);
 process.stdout.write(markdown);
