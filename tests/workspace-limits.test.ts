@@ -25,6 +25,24 @@ describe('one Genie limit per workspace', () => {
     await t.cleanup();
   });
 
+  const limiterOf = (workspace: string, config: ConstructorParameters<typeof GenieRateLimiter>[1]) => {
+    const connection = new Redis(t.url);
+    connections.push(connection);
+    return new GenieRateLimiter(connection, config, workspace);
+  };
+
+  it('counts a slot from its re-stamp (the answer to the start): a slow request never shortens the window at the workspace', async () => {
+    const limiter = limiterOf(`${t.prefix}-restamp.example`, { perMinute: 1, maxInFlight: 0, windowMs: 1_000, safetyMarginMs: 0 });
+    const started = Date.now();
+    const first = await limiter.acquire();
+    await new Promise((r) => setTimeout(r, 500));
+    // the request took 500 ms to be answered: its slot now counts from here
+    await limiter.restamp(first.slot);
+    await first();
+    await (await limiter.acquire({ signal: AbortSignal.timeout(10_000) }))();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500 - 20);
+  });
+
   it('keys a workspace by its host as written anywhere', () => {
     expect(workspaceKey('https://Adb-1.2.azuredatabricks.net/')).toBe('adb-1.2.azuredatabricks.net');
     expect(workspaceKey('adb-1.2.azuredatabricks.net')).toBe('adb-1.2.azuredatabricks.net');
@@ -32,11 +50,7 @@ describe('one Genie limit per workspace', () => {
   });
 
   it('shares one limit between limiters of one workspace (any stack), never between workspaces', async () => {
-    const limiter = (workspace: string) => {
-      const connection = new Redis(t.url);
-      connections.push(connection);
-      return new GenieRateLimiter(connection, { perMinute: 3, maxInFlight: 0, windowMs: 60_000, safetyMarginMs: 0 }, workspace);
-    };
+    const limiter = (workspace: string) => limiterOf(workspace, { perMinute: 3, maxInFlight: 0, windowMs: 60_000, safetyMarginMs: 0 });
     const host = `${t.prefix}.example:443`;
     const [first, second, other] = [limiter(host), limiter(host), limiter(`other-${host}`)];
     for (const l of [first, second, first]) await (await l.acquire())();

@@ -7,14 +7,14 @@ import type { BenchOptions } from '../run.ts';
  * A binding limit R with 1, 2 and 4 scorer processes, each deployment on its own workspace (simulator) so they run
  * side by side, each under its own limit. Counted at request arrival in the simulator: the achieved rate over the
  * ideal (N = 2R needs exactly one window of waiting: the ideal span from the first to the last start is one window)
- * and the busiest window, which must never exceed R. The limiter's safety margin (2 s here) is part of the ideal's
+ * and the busiest window, which must never exceed R. The limiter's safety margin (1 s) is part of the ideal's
  * shortfall: at most W / (W + margin) of R is reachable.
  */
 export async function rateSection(options: BenchOptions): Promise<Row[]> {
   const windowMs = options.quick ? 3_000 : 60_000;
   const perWindow = options.quick ? 4 : 30;
   // Genie's latency does not bound a rate-limited run; a short one keeps the second window's starts close together
-  const latencyMs = options.quick ? 300 : 500;
+  const latencyMs = options.quick ? 300 : 100;
   const scorerCounts = options.quick ? [1, 2] : [1, 2, 4];
   const n = 2 * perWindow;
   const sims: SimProcess[] = [];
@@ -27,8 +27,8 @@ export async function rateSection(options: BenchOptions): Promise<Row[]> {
       sims[i] = await startSimProcess({ latencyMs, qpm: options.quick ? 0 : perWindow });
       stacks[i] = await startBenchStack(`rate-${scorers}`, sims[i], scorers, {
         GENIE_QUESTIONS_PER_MINUTE: String(perWindow), GENIE_RATE_WINDOW_MS: String(windowMs), GENIE_MAX_IN_FLIGHT: '30',
-        // 20 job slots in all, the run's genie_concurrency; a 2 s margin covers cold processes on a loaded machine
-        WORKER_CONCURRENCY: String(Math.ceil(20 / scorers)), GENIE_RATE_SAFETY_MARGIN_MS: '2000',
+        // 20 job slots in all, the run's genie_concurrency; the default 1 s margin
+        WORKER_CONCURRENCY: String(Math.ceil(20 / scorers)), GENIE_RATE_SAFETY_MARGIN_MS: '1000',
       });
     }));
     options.log(`rate: ${n} questions at ${perWindow} per ${seconds(windowMs)} on ${scorerCounts.join(', ')} scorer(s), side by side`);

@@ -42,6 +42,19 @@ end
 return 0
 `;
 
+// KEYS[1] = the window; ARGV[1] = the slot, ARGV[2] = the window's length. Moves a slot still in the window to now
+// (Redis clock), never earlier, and keeps the key alive as long as that slot counts.
+const RESTAMP = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if at and tonumber(at) < now then
+  redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`;
+
 /** A run's own share of the limit: at most maxInFlight of its questions open at once (1 = one by one). */
 export interface RunScope {
   runId: string;
@@ -83,10 +96,23 @@ export class GenieRateLimiter {
     this.runKey = keys.run;
   }
 
-  /** Waits for a slot; returns the function that frees the in-flight part of it. */
-  async acquire(options: { signal?: AbortSignal; run?: RunScope } = {}): Promise<() => Promise<void>> {
+  /**
+   * Counts a slot from now instead of from when it was taken. Called once the workspace has answered the request:
+   * it arrived before that, so a window counted from here is never shorter at the workspace than ours, however long
+   * the request took to get there (a cold or loaded process); the safety margin then only covers clock skew.
+   */
+  async restamp(slot: string): Promise<void> {
+    await this.redis.eval(RESTAMP, 1, this.windowKey, slot, this.windowMs());
+  }
+
+  private windowMs(): number {
+    return (this.config.windowMs ?? 60_000) + (this.config.safetyMarginMs ?? 1_000);
+  }
+
+  /** Waits for a slot; returns the function that frees the in-flight part of it, and the slot (for restamp). */
+  async acquire(options: { signal?: AbortSignal; run?: RunScope } = {}): Promise<(() => Promise<void>) & { slot: string }> {
     const member = randomUUID();
-    const window = (this.config.windowMs ?? 60_000) + (this.config.safetyMarginMs ?? 1_000);
+    const window = this.windowMs();
     const runKey = this.runKey(options.run?.runId ?? 'none');
     const started = performance.now();
     for (;;) {
@@ -98,7 +124,7 @@ export class GenieRateLimiter {
       );
       if (waitMs === 0) {
         scaleMetrics.limiterWait.observe({ workspace: this.workspace }, (performance.now() - started) / 1000);
-        return async () => void (await this.redis.multi().zrem(this.inFlightKey, member).zrem(runKey, member).exec());
+        return Object.assign(async () => void (await this.redis.multi().zrem(this.inFlightKey, member).zrem(runKey, member).exec()), { slot: member });
       }
       // jitter spreads the waiting processes so they do not all ask again in the same millisecond
       await sleep(Math.min(waitMs, 5_000) + Math.random() * 50, options.signal);
@@ -113,7 +139,12 @@ export function rateLimitedGenie(genie: GenieConversations, limiter: GenieRateLi
       const release = await limiter.acquire({ ...(options?.signal ? { signal: options.signal } : {}), ...(run ? { run } : {}) });
       const timer = scaleMetrics.genieLatency.startTimer({ workspace: limiter.workspace });
       try {
-        const answer = await genie.ask(spaceId, question, options);
+        // a failed re-stamp only loses its extra safety; it must not fail a question Genie has already started
+        const onStarted = async () => {
+          await limiter.restamp(release.slot).catch(() => undefined);
+          await options?.onStarted?.();
+        };
+        const answer = await genie.ask(spaceId, question, { ...options, onStarted });
         timer({ outcome: answer.status.toLowerCase() });
         return answer;
       } catch (error) {

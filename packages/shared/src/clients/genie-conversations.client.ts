@@ -59,11 +59,13 @@ export function createGenieConversationsClient(
       const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
       // a 429 is retried by the REST client; other failures of this POST are not repeated (it may have acted)
       const started = await rest.request<{ message: Message }>({ method: 'POST', path: `${base(spaceId)}/start-conversation`, body: { content: question }, idempotent: false });
+      await opts.onStarted?.();
       return waitFor(spaceId, started.message, deadline, opts);
     },
     async followUp(spaceId, conversationId, question, opts = {}) {
       const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
       const message = await rest.request<Message>({ method: 'POST', path: `${base(spaceId)}/conversations/${encodeURIComponent(conversationId)}/messages`, body: { content: question }, idempotent: false });
+      await opts.onStarted?.();
       return waitFor(spaceId, message, deadline, opts);
     },
   };
