@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SERVICE_BUNDLES } from '../scripts/bundles.ts';
 import { freePort, persistenceWarning, spawnAofRedis, waitForRedis } from '../scripts/stack-redis.ts';
+import { SERVICE_NODE_FLAGS } from '../scripts/service-processes.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -18,9 +19,12 @@ describe('docker-compose.yml', () => {
   it('has redis, the simulator, the API, the three stage workers and the history mirror, each started from a bundle `pnpm build` makes of a file that exists', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['api', 'applier-worker', 'mirror-worker', 'planner-worker', 'redis', 'scorer-worker', 'simulator']);
     for (const name of ['api', 'scorer-worker', 'planner-worker', 'applier-worker', 'mirror-worker', 'databricks-sim'] as const) {
-      expect(command(name === 'databricks-sim' ? 'simulator' : name)).toMatch(new RegExp(`^node dist/${name}\\.js\\b`));
+      // node flags may come first (the scorer's heap settings)
+      expect(command(name === 'databricks-sim' ? 'simulator' : name)).toMatch(new RegExp(`^node (--[\\w-]+=\\S+ )*dist/${name}\\.js\\b`));
     }
     for (const file of Object.values(SERVICE_BUNDLES)) expect(existsSync(join(root, file)), file).toBe(true);
+    // containers run the scorer with the heap settings `pnpm stack` and the tests use
+    expect(command('scorer-worker')).toBe(`node ${SERVICE_NODE_FLAGS.scorer.join(' ')} dist/scorer-worker.js`);
     for (const dataset of command('simulator').match(/datasets\/[\w-]+/g) ?? []) expect(existsSync(join(root, dataset)), dataset).toBe(true);
   });
 

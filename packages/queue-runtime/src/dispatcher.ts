@@ -1,5 +1,5 @@
 import { FlowProducer, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.ts';
 import type { RunCommand, RunState } from '@genie-enhancer/shared';
 import { ALL_QUEUES, JOB_SPECS, jobIds, QUEUES, scoringPassFlow, stageJobOptions, type JobData } from './queues.ts';
 
@@ -9,7 +9,7 @@ export interface Dispatcher {
   close(): Promise<void>;
 }
 
-export function createDispatcher(connection: Redis, prefix: string, options: { retryBackoffMs?: number } = {}): Dispatcher {
+export function createDispatcher(connection: RedisClient, prefix: string, options: { retryBackoffMs?: number } = {}): Dispatcher {
   const jobOptions = stageJobOptions(options.retryBackoffMs);
   const queues = new Map(ALL_QUEUES.filter((q) => q !== QUEUES.score).map((name) => [name, new Queue(name, { connection, prefix })]));
   const flows = new FlowProducer({ connection, prefix });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { sleep, type GenieConversations } from '@genie-enhancer/shared';
+import type { RedisClient } from './redis-client.ts';
+import { scaleMetrics } from './metrics.ts';
+import { RateLimitedError, sleep, type GenieConversations } from '@genie-enhancer/shared';
 
 export interface GenieRateLimitConfig {
-  /** Genie questions started per window, across every process; 0 = unlimited */
+  /** Genie questions started per window on one workspace, across every process; 0 = unlimited */
   perMinute: number;
   /** conversations in flight at once, across every process; 0 = unlimited */
   maxInFlight: number;
@@ -41,31 +42,79 @@ end
 return 0
 `;
 
+// KEYS[1] = the window; ARGV[1] = the slot, ARGV[2] = the window's length. Moves a slot still in the window to now
+// (Redis clock), never earlier, and keeps the key alive as long as that slot counts.
+const RESTAMP = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if at and tonumber(at) < now then
+  redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`;
+
 /** A run's own share of the limit: at most maxInFlight of its questions open at once (1 = one by one). */
 export interface RunScope {
   runId: string;
   maxInFlight: number;
 }
 
-/** One Genie rate limit (questions per sliding minute and conversations in flight) shared through Redis. */
+/**
+ * The Redis keys of one workspace's limit. The limit belongs to the workspace, not to a stack, so the keys are not
+ * under REDIS_KEY_PREFIX: every stack on one Redis that asks the same workspace shares its limit, and stacks on
+ * different workspaces never wait for each other. The host is a hash tag, so the script's keys share one slot on
+ * Redis Cluster.
+ */
+export function genieLimitKeys(workspace: string): { window: string; inFlight: string; run: (runId: string) => string } {
+  const base = `genie-limit:{${workspace}}`;
+  return { window: `${base}:window`, inFlight: `${base}:inflight`, run: (runId) => `${base}:inflight:${runId}` };
+}
+
+/** The key of a workspace URL as written anywhere (`https://Host:443/`, `host`): its lower-case host[:port]. */
+export function workspaceKey(host: string): string {
+  const url = new URL(/^https?:\/\//i.test(host) ? host : `https://${host}`);
+  return url.host.toLowerCase();
+}
+
+/** One workspace's Genie rate limit (questions per sliding minute and conversations in flight), shared through Redis. */
 export class GenieRateLimiter {
   private readonly windowKey: string;
   private readonly inFlightKey: string;
+  private readonly runKey: (runId: string) => string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly config: GenieRateLimitConfig,
-    prefix = 'ge',
+    /** the workspace whose limit this is (workspaceKey of its host) */
+    readonly workspace = 'default',
   ) {
-    this.windowKey = `${prefix}:genie:window`;
-    this.inFlightKey = `${prefix}:genie:inflight`;
+    const keys = genieLimitKeys(workspace);
+    this.windowKey = keys.window;
+    this.inFlightKey = keys.inFlight;
+    this.runKey = keys.run;
   }
 
-  /** Waits for a slot; returns the function that frees the in-flight part of it. */
-  async acquire(options: { signal?: AbortSignal; run?: RunScope } = {}): Promise<() => Promise<void>> {
+  /**
+   * Counts a slot from now instead of from when it was taken. Called once the workspace has answered the request:
+   * it arrived before that, so a window counted from here is never shorter at the workspace than ours, however long
+   * the request took to get there (a cold or loaded process); the safety margin then only covers clock skew.
+   */
+  async restamp(slot: string): Promise<void> {
+    await this.redis.eval(RESTAMP, 1, this.windowKey, slot, this.windowMs());
+  }
+
+  private windowMs(): number {
+    return (this.config.windowMs ?? 60_000) + (this.config.safetyMarginMs ?? 1_000);
+  }
+
+  /** Waits for a slot; returns the function that frees the in-flight part of it, and the slot (for restamp). */
+  async acquire(options: { signal?: AbortSignal; run?: RunScope } = {}): Promise<(() => Promise<void>) & { slot: string }> {
     const member = randomUUID();
-    const window = (this.config.windowMs ?? 60_000) + (this.config.safetyMarginMs ?? 1_000);
-    const runKey = `${this.inFlightKey}:${options.run?.runId ?? 'none'}`;
+    const window = this.windowMs();
+    const runKey = this.runKey(options.run?.runId ?? 'none');
+    const started = performance.now();
     for (;;) {
       const waitMs = Number(
         await this.redis.eval(
@@ -74,7 +123,8 @@ export class GenieRateLimiter {
         ),
       );
       if (waitMs === 0) {
-        return async () => void (await this.redis.multi().zrem(this.inFlightKey, member).zrem(runKey, member).exec());
+        scaleMetrics.limiterWait.observe({ workspace: this.workspace }, (performance.now() - started) / 1000);
+        return Object.assign(async () => void (await this.redis.multi().zrem(this.inFlightKey, member).zrem(runKey, member).exec()), { slot: member });
       }
       // jitter spreads the waiting processes so they do not all ask again in the same millisecond
       await sleep(Math.min(waitMs, 5_000) + Math.random() * 50, options.signal);
@@ -87,8 +137,20 @@ export function rateLimitedGenie(genie: GenieConversations, limiter: GenieRateLi
   return {
     async ask(spaceId, question, options) {
       const release = await limiter.acquire({ ...(options?.signal ? { signal: options.signal } : {}), ...(run ? { run } : {}) });
+      const timer = scaleMetrics.genieLatency.startTimer({ workspace: limiter.workspace });
       try {
-        return await genie.ask(spaceId, question, options);
+        // a failed re-stamp only loses its extra safety; it must not fail a question Genie has already started
+        const onStarted = async () => {
+          await limiter.restamp(release.slot).catch(() => undefined);
+          await options?.onStarted?.();
+        };
+        const answer = await genie.ask(spaceId, question, { ...options, onStarted });
+        timer({ outcome: answer.status.toLowerCase() });
+        return answer;
+      } catch (error) {
+        timer({ outcome: error instanceof RateLimitedError ? 'rate_limited' : 'error' });
+        if (error instanceof RateLimitedError) scaleMetrics.genie429.inc({ workspace: limiter.workspace });
+        throw error;
       } finally {
         await release();
       }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.ts';
 import { SqlExecutionError, type HistoryWriter, type Logger } from '@genie-enhancer/shared';
 import { HistoryOutbox, type OutboxEntry } from './history-outbox.ts';
 
 export interface HistoryMirrorOptions {
   /** a connection of its own: the mirror blocks on XREADGROUP */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   writer: HistoryWriter;
   logger: Logger;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.ts';
 import type { HistoryEvent } from '@genie-enhancer/shared';
 
 /** The outbox stream: every stored run change, result and snapshot, in order, for the mirror worker. */
@@ -17,7 +17,7 @@ const entries = (reply: [string, string[]][]): OutboxEntry[] =>
 
 /** Reading and acknowledging the outbox; what the mirror worker and the API's backlog report use. */
 export class HistoryOutbox {
-  constructor(readonly redis: Redis, readonly prefix = 'ge') {}
+  constructor(readonly redis: RedisClient, readonly prefix = 'ge') {}
 
   private key = () => outboxKey(this.prefix);
 

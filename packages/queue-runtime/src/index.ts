@@ -10,3 +10,5 @@ export * from './stage-service.ts';
 export * from './history-outbox.ts';
 export * from './history-mirror.ts';
 export * from './mirror-service.ts';
+export * from './redis-client.ts';
+export * from './metrics.ts';

@@ -1,4 +1,6 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { scaleMetrics } from './metrics.ts';
+import type { RedisClient } from './redis-client.ts';
 import { isActive, nextStep, startRun, type AppliedLoop, type BenchmarkQuestion, type HistoryEvent, type RunCommand, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
 import { outboxKey } from './history-outbox.ts';
 
@@ -62,10 +64,11 @@ const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSO
  *   ge:idempotency:<key>             STRING run id, 24 h
  *   ge:space-lock:<space_id>         STRING the space's active run (one at a time), released when it ends
  *   ge:history:outbox                STREAM history events for the mirror worker (with `history`), see history-outbox.ts
+ * On Redis Cluster the prefix is a hash tag (`{ge}`, see redisKeyPrefix), so every MULTI and script here touches one slot.
  */
 export class RunStore {
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly prefix = 'ge',
     /** every key of a run expires this long after its last write (RUN_RETENTION_DAYS); nothing is kept for ever */
     readonly retentionSeconds = 30 * 24 * 3600,
@@ -172,7 +175,10 @@ export class RunStore {
         : await this.redis.eval(COMPARE_AND_SET, 1, key, text!, JSON.stringify(updated), this.retentionSeconds);
       if (Number(stored) === 1) {
         await this.redis.expire(this.key('run', runId, 'questions'), this.retentionSeconds);
-        if (!isActive(step.state)) await this.redis.eval(RELEASE, 1, this.key('space-lock', step.state.config.space_id), runId);
+        if (!isActive(step.state)) {
+          await this.redis.eval(RELEASE, 1, this.key('space-lock', step.state.config.space_id), runId);
+          if (isActive(run.state)) scaleMetrics.runsEnded.inc({ outcome: step.state.status });
+        }
         return step;
       }
     }

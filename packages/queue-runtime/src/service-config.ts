@@ -13,6 +13,8 @@ const Common = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
   /** prefix of every Redis key: queues, runs, rate limit; lets stacks share one Redis */
   REDIS_KEY_PREFIX: z.string().regex(/^[\w{}-]+$/, 'letters, digits, _, -, { and } only').default('ge'),
+  /** `host:port,host:port`: seed nodes of a Redis Cluster (then the key prefix becomes a hash tag, `{ge}`) */
+  REDIS_CLUSTER_NODES: z.string().regex(/^\s*[^,\s]+:\d{1,5}\s*(,\s*[^,\s]+:\d{1,5}\s*)*$/, 'expected host:port[,host:port...]').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABRICKS_HOST: optional,
   DATABRICKS_TOKEN: optional,
@@ -59,12 +61,17 @@ export const WorkerConfig = Common.extend({
   WORKER_STALLED_INTERVAL_MS: count(30_000),
   /** planner prompt templates other than the packaged ones */
   PROMPTS_DIR: optional,
+  /** GET /metrics (Prometheus) on this port, 0 = any free one; unset = no metrics endpoint */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 
 export const ScorerConfig = WorkerConfig.extend({
-  /** Genie questions started per sliding minute, across every scorer; 0 = unlimited */
+  /** Genie questions started per sliding minute on this scorer's workspace, across every scorer; 0 = unlimited */
   GENIE_QUESTIONS_PER_MINUTE: count(5),
+  /** the sliding window of that limit (the workspace counts a minute; shorter only in tests) */
+  GENIE_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
   /** Genie conversations in flight at once, across every scorer; 0 = unlimited */
   GENIE_MAX_IN_FLIGHT: count(3),
   GENIE_RATE_SAFETY_MARGIN_MS: count(1_000),
@@ -122,6 +129,7 @@ export function genieRateLimitSettings(config: ScorerConfig): GenieRateLimitConf
   return {
     perMinute: config.GENIE_QUESTIONS_PER_MINUTE,
     maxInFlight: config.GENIE_MAX_IN_FLIGHT,
+    windowMs: config.GENIE_RATE_WINDOW_MS,
     safetyMarginMs: config.GENIE_RATE_SAFETY_MARGIN_MS,
     leaseMs: config.GENIE_IN_FLIGHT_LEASE_MS,
   };

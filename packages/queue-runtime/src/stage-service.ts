@@ -1,6 +1,9 @@
 import { createLogger, type Logger } from '@genie-enhancer/shared';
 import { createDispatcher } from './dispatcher.ts';
-import { GenieRateLimiter, rateLimitedGenie } from './genie-rate-limit.ts';
+import { GenieRateLimiter, rateLimitedGenie, workspaceKey } from './genie-rate-limit.ts';
+import { serveMetrics, watchQueues } from './metrics.ts';
+import { redisKeyPrefix, type RedisClient } from './redis-client.ts';
+import { Queue } from 'bullmq';
 import { jobsOfQueue } from './job-catalog.ts';
 import type { QueueName } from './queues.ts';
 import { RunStore } from './run-store.ts';
@@ -32,11 +35,12 @@ export async function runStageService(spec: StageServiceSpec, env: Env) {
 }
 
 async function startService(spec: StageServiceSpec, config: WorkerConfig | ScorerConfig, logger: Logger) {
-  const prefix = config.REDIS_KEY_PREFIX;
+  const prefix = redisKeyPrefix(config);
   const connection = workerRedis(config);
   const workspace = await workspaceFromConfig(config, logger, { retryGenieRateLimits: !spec.asksGenie });
   const dispatcher = createDispatcher(connection, prefix, { retryBackoffMs: config.JOB_RETRY_BACKOFF_MS });
-  const limiter = spec.asksGenie ? new GenieRateLimiter(connection, genieRateLimitSettings(config as ScorerConfig), prefix) : undefined;
+  // the limit is the workspace's: every scorer (of any stack) asking this host shares it
+  const limiter = spec.asksGenie ? new GenieRateLimiter(connection, genieRateLimitSettings(config as ScorerConfig), workspaceKey(workspace.host)) : undefined;
   const ctx: StageContext = {
     store: new RunStore(connection, prefix, Math.round(config.RUN_RETENTION_DAYS * 24 * 3600), historyOutboxOptions(config)),
     workspace,
@@ -52,7 +56,19 @@ async function startService(spec: StageServiceSpec, config: WorkerConfig | Score
     lockDurationMs: config.WORKER_LOCK_DURATION_MS, stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
   });
   await worker.waitUntilReady();
-  logger.info({ queue: spec.queue, jobs: jobsOfQueue(spec.queue), concurrency, pid: process.pid }, 'worker ready');
-  closeOnSignals(logger, [() => worker.close(), () => dispatcher.close(), () => workspace.close(), () => connection.quit()]);
+  const metrics = await startWorkerMetrics(config, connection, prefix, spec.queue, logger);
+  logger.info({ queue: spec.queue, jobs: jobsOfQueue(spec.queue), concurrency, pid: process.pid, ...(limiter ? { genie_limit_workspace: limiter.workspace } : {}) }, 'worker ready');
+  closeOnSignals(logger, [() => worker.close(), ...metrics, () => dispatcher.close(), () => workspace.close(), () => connection.quit()]);
   return worker;
+}
+
+/** METRICS_PORT set: GET /metrics on it, with this worker's queue depth and age; returns what closes it. */
+async function startWorkerMetrics(config: WorkerConfig, connection: RedisClient, prefix: string, queueName: QueueName, logger: Logger): Promise<(() => Promise<unknown>)[]> {
+  if (config.METRICS_PORT === undefined) return [];
+  const queue = new Queue(queueName, { connection, prefix });
+  const unwatch = watchQueues([queue]);
+  const server = await serveMetrics(config.METRICS_PORT, config.METRICS_HOST);
+  const { port } = server.address() as { port: number };
+  logger.info({ metrics_port: port, host: config.METRICS_HOST }, 'metrics listening');
+  return [() => new Promise((resolve) => server.close(resolve)), async () => (unwatch(), await queue.close())];
 }

@@ -1,23 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import { connectRedis, type RedisClient, type RedisTarget } from './redis-client.ts';
+import { scaleMetrics } from './metrics.ts';
 import { createCassetteRecorder, describeFailure, openWorkspace, recordWorkspace, RateLimitedError, resolveDatabricksAuth, RunAbortedError, type Logger, type Workspace } from '@genie-enhancer/shared';
 import { JOB_CATALOG } from './job-catalog.ts';
 import type { JobName } from './queues.ts';
 import type { WorkerConfig } from './service-config.ts';
 import { advance, STAGE_OF_JOB, type StageContext } from './stage-jobs.ts';
 
-type RedisConfig = Pick<WorkerConfig, 'REDIS_URL'>;
+type RedisConfig = Omit<RedisTarget, 'REDIS_KEY_PREFIX'>;
 type WorkspaceConfig = Pick<WorkerConfig, 'DATABRICKS_HOST' | 'DATABRICKS_TOKEN' | 'DATABRICKS_CONFIG_PROFILE' | 'DATABRICKS_CONFIG_FILE' | 'DATABRICKS_WAREHOUSE_PORT' | 'DATABRICKS_CA_CERT_FILE' | 'BENCHMARK_WAREHOUSE_TOKEN'> & Partial<Pick<WorkerConfig, 'GENIE_ENHANCER_RECORD_DIR'>>;
 
 /** Redis for BullMQ workers: blocking commands must never give up (`maxRetriesPerRequest: null`). */
-export function workerRedis(config: RedisConfig): Redis {
-  return new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+export function workerRedis(config: RedisConfig): RedisClient {
+  return connectRedis(config, { maxRetriesPerRequest: null });
 }
 
 /** Redis for request handlers: fail fast instead of queueing commands while Redis is away. */
-export function producerRedis(config: RedisConfig): Redis {
-  return new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+export function producerRedis(config: RedisConfig): RedisClient {
+  return connectRedis(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
 }
 
 /** The workspace of DATABRICKS_HOST / DATABRICKS_TOKEN (or a ~/.databrickscfg profile); warehouse port and CA for the simulator. */
@@ -50,7 +51,7 @@ export function parseJob(job: Pick<Job, 'name' | 'data'>): { name: JobName; data
 
 export interface StageWorkerOptions {
   queue: string;
-  connection: Redis;
+  connection: RedisClient;
   /** BullMQ key prefix, the run store's too */
   prefix: string;
   ctx: StageContext;
@@ -107,6 +108,9 @@ export function startStageWorker(options: StageWorkerOptions): Worker {
     if (final && typeof runId === 'string' && stage) {
       void advance(ctx, runId, { type: 'stage_failed', stage, reason: describeFailure(error) }).catch((e: unknown) => logger.error({ err: (e as Error).message, run_id: runId }, 'could not fail the run'));
     }
+  });
+  worker.on('completed', (job, result: { verdict?: string; reused?: boolean } | undefined) => {
+    if (job.name === 'score-question' && result?.verdict && !result.reused) scaleMetrics.questionsScored.inc({ verdict: result.verdict });
   });
   worker.on('error', (error) => logger.error({ err: error.message }, 'worker error'));
   return worker;

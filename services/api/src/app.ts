@@ -7,9 +7,9 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@genie-enhancer/queue-runtime';
 import { z } from 'zod';
-import { ALL_QUEUES, createDispatcher, HistoryOutbox, IdempotencyConflictError, RunStore, SpaceBusyError } from '@genie-enhancer/queue-runtime';
+import { ALL_QUEUES, createDispatcher, HistoryOutbox, IdempotencyConflictError, metricsText, RunStore, setMirrorBacklog, SpaceBusyError, watchQueues } from '@genie-enhancer/queue-runtime';
 import { DatabricksApiError, type GenieSpaces, type Logger } from '@genie-enhancer/shared';
 import { installDashboard } from './dashboard/dashboard.plugin.ts';
 import { assertSpaceExists, BenchmarkSourceError, resolveBenchmark } from './benchmark-source.ts';
@@ -21,7 +21,7 @@ import { runDetail, runFixes, runQuestions, withStalled } from './run-views.ts';
 import { installSecurity, type SecurityOptions } from './security.plugin.ts';
 
 export interface ApiOptions extends SecurityOptions {
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   benchmarksDir: string;
   redisPrefix?: string;
@@ -167,6 +167,14 @@ export async function buildApi(options: ApiOptions) {
   await installDashboard(app, { store });
 
   registerHistoryRoutes(app, { redis: options.redis, prefix, ...(options.history ? { history: options.history } : {}) });
+  // Prometheus exposition; needs the `read` scope like every other GET
+  const unwatchQueues = watchQueues(queues);
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics of this API process and the queues' } }, async (_request, reply) => {
+    setMirrorBacklog(await new HistoryOutbox(options.redis, prefix).backlog());
+    const { contentType, body } = await metricsText();
+    return reply.type(contentType).send(body);
+  });
+
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {
@@ -179,6 +187,7 @@ export async function buildApi(options: ApiOptions) {
   });
 
   app.addHook('onClose', async () => {
+    unwatchQueues();
     await Promise.all([...queues.map((q) => q.close()), dispatcher.close()]);
   });
   return app;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@genie-enhancer/queue-runtime';
 import { HistoryOutbox } from '@genie-enhancer/queue-runtime';
 import type { HistoryReader, HistoryTarget } from '@genie-enhancer/shared';
 
@@ -12,7 +12,7 @@ export interface ApiHistoryOptions {
 }
 
 /** GET /history: whether history is kept, where, and how many events wait for the mirror (a warehouse outage grows it). */
-export function registerHistoryRoutes(app: FastifyInstance, options: { redis: Redis; prefix: string; history?: ApiHistoryOptions }): void {
+export function registerHistoryRoutes(app: FastifyInstance, options: { redis: RedisClient; prefix: string; history?: ApiHistoryOptions }): void {
   const outbox = new HistoryOutbox(options.redis, options.prefix);
   app.get('/history', { schema: { summary: 'Run history in Delta: target tables and the outbox backlog not yet mirrored' } }, async () => ({
     enabled: options.history?.outbox !== undefined,

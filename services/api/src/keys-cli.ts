@@ -5,8 +5,7 @@
  *   keys revoke ID
  */
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
-import { ApiConfig, parseServiceConfig } from '@genie-enhancer/queue-runtime';
+import { ApiConfig, connectRedis, parseServiceConfig, redisKeyPrefix } from '@genie-enhancer/queue-runtime';
 import { ApiKeyStore, parseScopes } from './auth/api-keys.ts';
 
 const USAGE = 'usage: keys create --name NAME --scopes read,run,admin | keys list | keys revoke ID\n';
@@ -30,10 +29,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`keys revoke: give the key id\n${USAGE}`);
     return 2;
   }
-  const config = parseServiceConfig(ApiConfig.pick({ REDIS_URL: true, REDIS_KEY_PREFIX: true }), process.env);
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+  const config = parseServiceConfig(ApiConfig.pick({ REDIS_URL: true, REDIS_KEY_PREFIX: true, REDIS_CLUSTER_NODES: true }), process.env);
+  const redis = connectRedis(config, { maxRetriesPerRequest: 1 });
   try {
-    const store = new ApiKeyStore(redis, config.REDIS_KEY_PREFIX);
+    const store = new ApiKeyStore(redis, redisKeyPrefix(config));
     if (command === 'create') {
       const { key, record } = await store.create({ name: values.name!, scopes: parseScopes(values.scopes!) });
       process.stdout.write(`${JSON.stringify(record)}\nkey (shown once, store it now): ${key}\n`);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { ApiConfig, closeOnSignals, historyOutboxOptions, historyWarehouseId, parseServiceConfig, producerRedis, workspaceFromConfig } from '@genie-enhancer/queue-runtime';
-import { createHistoryReader, createLogger, historyTarget, type Workspace } from '@genie-enhancer/shared';
+import { ApiConfig, closeOnSignals, historyOutboxOptions, historyWarehouseId, parseServiceConfig, producerRedis, redisKeyPrefix, workspaceFromConfig } from '@genie-enhancer/queue-runtime';
+import { createHistoryReader, createLogger, historyTarget, type GenieSpaces, type Workspace } from '@genie-enhancer/shared';
 import { buildApi } from './app.ts';
 import { securityFromConfig } from './security-config.ts';
 
@@ -23,7 +23,7 @@ try {
     redis,
     logger,
     benchmarksDir: config.BENCHMARKS_DIR ?? fileURLToPath(new URL('../../../benchmarks/', import.meta.url)),
-    redisPrefix: config.REDIS_KEY_PREFIX,
+    redisPrefix: redisKeyPrefix(config),
     retryBackoffMs: config.JOB_RETRY_BACKOFF_MS,
     runRetentionSeconds: Math.round(config.RUN_RETENTION_DAYS * 24 * 3600),
     stalledAfterSeconds: config.RUN_STALLED_AFTER_S,

@@ -1,7 +1,7 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@genie-enhancer/queue-runtime';
 import { ApiKeyStore, bootstrapKeyVerifier, type Scope } from './auth/api-keys.ts';
 import { installAuth } from './auth/auth.plugin.ts';
 
@@ -20,7 +20,7 @@ const PROBES = new Set(['/healthz', '/readyz']);
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Helmet headers, API-key auth, JSON-only mutations, per-key rate limit, body limit. Call before any route. */
-export async function installSecurity(app: FastifyInstance, options: SecurityOptions & { redis: Redis; redisPrefix: string }): Promise<void> {
+export async function installSecurity(app: FastifyInstance, options: SecurityOptions & { redis: RedisClient; redisPrefix: string }): Promise<void> {
   const bodyLimit = options.bodyLimit ?? 2 * 1024 * 1024;
   app.addHook('onRoute', (route) => {
     route.bodyLimit ??= bodyLimit;

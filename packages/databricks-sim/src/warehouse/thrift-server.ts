@@ -59,6 +59,24 @@ export function namedParams(parameters: SparkParameter[] | undefined | null): Sq
   return params;
 }
 
+/** How long ExecuteStatement waits for a statement to end before it answers with only the handle. */
+const DIRECT_RESULTS_WAIT_MS = 250;
+
+function statusOf(operation: Operation) {
+  const { TOperationState } = ttypes;
+  switch (operation.state) {
+    case 'running':
+      return new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.RUNNING_STATE });
+    case 'canceled':
+      return new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.CANCELED_STATE });
+    case 'failed':
+      return new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.ERROR_STATE, errorMessage: operation.error!.message, sqlState: operation.error!.sqlState, displayMessage: operation.error!.message });
+    case 'finished':
+      // a statement without columns (DDL) has no result set; the driver would otherwise ask for rows forever
+      return new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.FINISHED_STATE, hasResultSet: (operation.result?.columns.length ?? 0) > 0 });
+  }
+}
+
 /** HiveServer2 Thrift over HTTP POST, as the official @databricks/sql driver speaks it (column-based results). */
 export function createWarehouseHandler(options: { engine: SqlEngine; authorized: (authorization: string | undefined) => boolean; warehouseIds: string[] }) {
   const operations = new Map<string, Operation>();
@@ -67,12 +85,13 @@ export function createWarehouseHandler(options: { engine: SqlEngine; authorized:
       cb(null, new ttypes.TOpenSessionResp({ status: ok(), serverProtocolVersion: ttypes.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8, sessionHandle: { sessionId: handleId() } })),
     CloseSession: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TCloseSessionResp({ status: ok() })),
     GetInfo: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TGetInfoResp({ status: ok(), infoValue: { stringValue: 'Simulated Databricks SQL' } })),
-    // runAsync as on Databricks: the handle comes back at once and the driver polls the status while the SQL runs
+    // runAsync as on Databricks: a statement that ends within DIRECT_RESULTS_WAIT_MS comes back with its final
+    // status in directResults (no status poll); a longer one returns its handle and the driver polls while it runs
     ExecuteStatement: (req: { statement: string; parameters?: SparkParameter[] }, cb: (e: null, r: unknown) => void) => {
       const operationHandle = { operationId: handleId(), operationType: ttypes.TOperationType.EXECUTE_STATEMENT, hasResultSet: true };
       const operation: Operation = { state: 'running', fetched: 0, abort: new AbortController() };
       operations.set(key(operationHandle), operation);
-      Promise.resolve().then(() => options.engine.execute(req.statement, { signal: operation.abort.signal, params: namedParams(req.parameters) })).then(
+      const done = Promise.resolve().then(() => options.engine.execute(req.statement, { signal: operation.abort.signal, params: namedParams(req.parameters) })).then(
         (result) => {
           if (operation.state !== 'running') return;
           operation.result = result;
@@ -84,23 +103,17 @@ export function createWarehouseHandler(options: { engine: SqlEngine; authorized:
           operation.state = 'failed';
         },
       );
-      cb(null, new ttypes.TExecuteStatementResp({ status: ok(), operationHandle }));
+      const waited = new Promise((resolve) => setTimeout(resolve, DIRECT_RESULTS_WAIT_MS).unref());
+      void Promise.race([done, waited]).then(() => {
+        const finished = operation.state === 'finished';
+        const directResults = finished ? { operationStatus: statusOf(operation) } : undefined;
+        cb(null, new ttypes.TExecuteStatementResp({ status: ok(), operationHandle, ...(directResults ? { directResults } : {}) }));
+      });
     },
     GetOperationStatus: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
       const operation = operations.get(key(req.operationHandle));
       if (!operation) return cb(null, new ttypes.TGetOperationStatusResp({ status: { statusCode: ttypes.TStatusCode.INVALID_HANDLE_STATUS, errorMessage: 'unknown operation' } }));
-      const { TOperationState } = ttypes;
-      switch (operation.state) {
-        case 'running':
-          return cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.RUNNING_STATE }));
-        case 'canceled':
-          return cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.CANCELED_STATE }));
-        case 'failed':
-          return cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.ERROR_STATE, errorMessage: operation.error!.message, sqlState: operation.error!.sqlState, displayMessage: operation.error!.message }));
-        case 'finished':
-          // a statement without columns (DDL) has no result set; the driver would otherwise ask for rows forever
-          return cb(null, new ttypes.TGetOperationStatusResp({ status: ok(), operationState: TOperationState.FINISHED_STATE, hasResultSet: (operation.result?.columns.length ?? 0) > 0 }));
-      }
+      cb(null, statusOf(operation));
     },
     GetResultSetMetadata: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
       const result = operations.get(key(req.operationHandle))?.result ?? { columns: [], rows: [] };

@@ -8,3 +8,4 @@ export * from './sql-driver-warehouse.client.ts';
 export * from './workspace.ts';
 export * from './serving-endpoints.client.ts';
 export * from './genie-eval-runs.client.ts';
+export * from './genie-poll-schedule.ts';

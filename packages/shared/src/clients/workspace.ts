@@ -32,6 +32,8 @@ export interface WorkspaceTarget {
 
 /** Every client a run needs; warehouses and models are opened once per id and reused. */
 export interface Workspace {
+  /** the workspace URL's origin */
+  host: string;
   genie: GenieConversationsClient;
   spaces: GenieSpaces;
   evalRuns: GenieEvalRuns;
@@ -73,6 +75,7 @@ export function openWorkspace(target: WorkspaceTarget): Workspace {
     return warehouse;
   };
   return {
+    host,
     genie: createGenieConversationsClient(genieRest),
     spaces: createGenieSpacesClient(rest),
     evalRuns: createGenieEvalRunsClient(rest),

@@ -44,6 +44,8 @@ export function valueKey(v: Normal): string {
     case 'null':
       return 'N';
     case 'number':
+      // an integer of up to 6 digits is its own 6-significant-digit rounding (the common case, without toPrecision)
+      if (Number.isInteger(v.value) && Math.abs(v.value) < 1e6) return `n${v.value === 0 ? 0 : v.value}`;
       return Math.abs(v.value) < 1e-9 ? 'n0' : `n${Number(v.value.toPrecision(6))}`;
     case 'time':
       return `t${v.value}`;

@@ -31,18 +31,46 @@ export function hasOuterOrderBy(sql: string): boolean {
   return /\border\s+by\b/i.test(outer);
 }
 
-type Column = Normal[];
+/** A result column: its normalised values and, computed once, each value's key hash and an order-free digest. */
+interface Column {
+  values: Normal[];
+  /** 32-bit hash of each value's bucketing key (valueKey) */
+  hashes: Uint32Array;
+  /** count, sum and xor of the hashes: equal multisets of keys have equal digests */
+  digest: string;
+}
+
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function columnOf(values: Normal[]): Column {
+  const hashes = new Uint32Array(values.length);
+  let sum = 0;
+  let xor = 0;
+  for (let i = 0; i < values.length; i++) {
+    const h = (hashes[i] = hash32(valueKey(values[i])));
+    sum = (sum + h) % 0x1_0000_0000;
+    xor ^= h;
+  }
+  return { values, hashes, digest: `${values.length}:${sum}:${xor >>> 0}` };
+}
+
+/**
+ * The same keys, each as often, judged by the digest alone: a 64-bit collision could only pair the wrong columns,
+ * and the row-by-row pairing that follows would then find no match; a match is always proven row by row.
+ */
+const sameKeys = (a: Column, b: Column): boolean => a.digest === b.digest;
 
 /** Maps each expected column to a distinct actual column holding the same values (order-insensitive). */
 function matchColumns(expected: Column[], actual: Column[], tolerance: Tolerance): number[] | undefined {
-  const signature = (column: Column) => column.map(valueKey).sort().join('\u0001');
-  const actualSignatures = actual.map(signature);
   const used = new Set<number>();
   const mapping: number[] = [];
   for (const column of expected) {
-    const sig = signature(column);
-    let index = actualSignatures.findIndex((s, i) => !used.has(i) && s === sig);
-    if (index < 0) index = actual.findIndex((c, i) => !used.has(i) && sameMultiset(column, c, tolerance));
+    let index = actual.findIndex((c, i) => !used.has(i) && sameKeys(column, c));
+    if (index < 0) index = actual.findIndex((c, i) => !used.has(i) && sameMultisetWithin(column, c, tolerance));
     if (index < 0) return undefined;
     used.add(index);
     mapping.push(index);
@@ -50,14 +78,25 @@ function matchColumns(expected: Column[], actual: Column[], tolerance: Tolerance
   return mapping;
 }
 
-function sameMultiset(a: Column, b: Column, tolerance: Tolerance): boolean {
-  if (a.length !== b.length) return false;
-  const sorted = (c: Column) => [...c].sort((x, y) => valueKey(x).localeCompare(valueKey(y)));
-  const [sa, sb] = [sorted(a), sorted(b)];
-  return sa.every((v, i) => valuesEqual(v, sb[i], tolerance));
+/**
+ * Equal as multisets within the numeric tolerance. Only numbers can be equal with different keys (every other kind's
+ * key is its value), so two columns are sorted numerically (a typed-array sort) and compared pairwise; whatever is
+ * not a number must match by key.
+ */
+function sameMultisetWithin(a: Column, b: Column, tolerance: Tolerance): boolean {
+  if (a.values.length !== b.values.length) return false;
+  const split = (c: Column) => {
+    const numbers: number[] = [];
+    const others: string[] = [];
+    for (const v of c.values) if (v.kind === 'number') numbers.push(v.value); else others.push(valueKey(v));
+    return { numbers: Float64Array.from(numbers).sort(), others: others.sort() };
+  };
+  const [sa, sb] = [split(a), split(b)];
+  if (sa.numbers.length !== sb.numbers.length || sa.others.some((k, i) => k !== sb.others[i])) return false;
+  return sa.numbers.every((x, i) => valuesEqual({ kind: 'number', value: x }, { kind: 'number', value: sb.numbers[i] }, tolerance));
 }
 
-const columnsOf = (set: ResultSet): Column[] => set.columns.map((_, c) => set.rows.map((row) => normalizeValue(row[c])));
+const columnsOf = (set: ResultSet): Column[] => set.columns.map((_, c) => columnOf(set.rows.map((row) => normalizeValue(row[c]))));
 
 /**
  * Execution-accuracy comparison: rows as a multiset, columns matched by content (names and positions ignored),
@@ -78,10 +117,10 @@ export function compareResults(expected: ResultSet, actual: ResultSet, options: 
   }
   const mapping = matchColumns(expectedColumns, actualColumns, tolerance);
   if (!mapping) return describeValueDifference(expectedColumns, actualColumns, expected);
-  const rowEqual = (e: number, a: number) => expectedColumns.every((column, c) => valuesEqual(column[e], actualColumns[mapping[c]][a], tolerance));
+  const rowEqual = (e: number, a: number) => expectedColumns.every((column, c) => valuesEqual(column.values[e], actualColumns[mapping[c]].values[a], tolerance));
   const missing = firstUnmatchedRow(expectedColumns, actualColumns, mapping, expected.rows.length, rowEqual);
   if (missing >= 0) {
-    return fail('VALUE_DIFFERENCE', `Row ${missing + 1} of Genie's result (${mapping.map((c) => displayValue(actualColumns[c][missing])).join(', ')}) is not in the expected result.`);
+    return fail('VALUE_DIFFERENCE', `Row ${missing + 1} of Genie's result (${mapping.map((c) => displayValue(actualColumns[c].values[missing])).join(', ')}) is not in the expected result.`);
   }
   if (options.orderMatters) {
     for (let r = 0; r < expected.rows.length; r++) {
@@ -95,37 +134,52 @@ export function compareResults(expected: ResultSet, actual: ResultSet, options: 
   return { match: true, reason_code: 'MATCH', reason: 'Result sets match.' };
 }
 
-const rowKey = (columns: Column[], indexes: number[], row: number) => indexes.map((c) => valueKey(columns[c][row])).join('\u0001');
+/** A row's bucket: its cells' key hashes mixed in column order (equal rows share it; a collision only shares a bucket). */
+const rowHash = (columns: Column[], indexes: number[], row: number) => {
+  let h = 0x811c9dc5;
+  for (const c of indexes) h = Math.imul(h ^ columns[c].hashes[row], 0x01000193);
+  return h >>> 0;
+};
 
 // Beyond this many leftover comparisons the tolerant pass is skipped and the rows count as different.
 const MAX_TOLERANT_COMPARISONS = 50_000_000;
 
 /**
  * Pairs every actual row with a distinct expected row equal within tolerance (rows as a multiset); returns the
- * first actual row left without a partner, or -1. Rows are bucketed by a rounded key first; values within
+ * first actual row left without a partner, or -1. Rows are bucketed by a hash of their rounded keys first; values within
  * tolerance that round to different keys are then paired one by one.
  */
 function firstUnmatchedRow(expected: Column[], actual: Column[], mapping: number[], rows: number, rowEqual: (e: number, a: number) => boolean): number {
   const identity = expected.map((_, i) => i);
-  const buckets = new Map<string, number[]>();
+  // most keys are unique: a bucket is a row number until a second row shares its key
+  const buckets = new Map<number, number | number[]>();
   for (let e = 0; e < rows; e++) {
-    const key = rowKey(expected, identity, e);
+    const key = rowHash(expected, identity, e);
     const bucket = buckets.get(key);
-    if (bucket) bucket.push(e);
-    else buckets.set(key, [e]);
+    if (bucket === undefined) buckets.set(key, e);
+    else if (typeof bucket === 'number') buckets.set(key, [bucket, e]);
+    else bucket.push(e);
   }
   const used = new Uint8Array(rows);
   const leftovers: number[] = [];
   for (let a = 0; a < rows; a++) {
-    const bucket = buckets.get(rowKey(actual, mapping, a)) ?? [];
-    const at = bucket.findIndex((e) => rowEqual(e, a));
+    const key = rowHash(actual, mapping, a);
+    const bucket = buckets.get(key);
+    if (typeof bucket === 'number') {
+      if (rowEqual(bucket, a)) {
+        used[bucket] = 1;
+        buckets.delete(key);
+      } else leftovers.push(a);
+      continue;
+    }
+    const at = bucket ? bucket.findIndex((e) => rowEqual(e, a)) : -1;
     if (at < 0) {
       leftovers.push(a);
       continue;
     }
-    used[bucket[at]] = 1;
-    bucket[at] = bucket[bucket.length - 1];
-    bucket.pop();
+    used[bucket![at]] = 1;
+    bucket![at] = bucket![bucket!.length - 1];
+    bucket!.pop();
   }
   if (leftovers.length * rows > MAX_TOLERANT_COMPARISONS) return leftovers[0];
   for (const a of leftovers) {
@@ -139,11 +193,11 @@ function firstUnmatchedRow(expected: Column[], actual: Column[], mapping: number
 
 function describeValueDifference(expected: Column[], actual: Column[], set: ResultSet): Comparison {
   if (set.rows.length === 1 && expected.length === 1 && actual.length >= 1) {
-    return fail('SINGLE_CELL_DIFFERENCE', `Expected ${displayValue(expected[0][0])}, Genie returned ${actual.map((c) => displayValue(c[0])).join(', ')}.`);
+    return fail('SINGLE_CELL_DIFFERENCE', `Expected ${displayValue(expected[0].values[0])}, Genie returned ${actual.map((c) => displayValue(c.values[0])).join(', ')}.`);
   }
-  const first = expected.findIndex((column) => !actual.some((c) => c.length === column.length && c.map(valueKey).sort().join() === column.map(valueKey).sort().join()));
+  const first = expected.findIndex((column) => !actual.some((c) => sameKeys(column, c)));
   const name = set.columns[first]?.name ?? `#${first + 1}`;
-  return fail('VALUE_DIFFERENCE', `No column of Genie's result holds the values of expected column "${name}" (first value ${displayValue(expected[first]?.[0] ?? { kind: 'null' })}).`);
+  return fail('VALUE_DIFFERENCE', `No column of Genie's result holds the values of expected column "${name}" (first value ${displayValue(expected[first]?.values[0] ?? { kind: 'null' })}).`);
 }
 
 function fail(reason_code: ReasonCode, reason: string): Comparison {

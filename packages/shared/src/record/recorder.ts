@@ -127,6 +127,7 @@ export function recordWorkspace(workspace: Workspace, rec: CassetteRecorder): Wo
   const models = new Map<string, ChatModel>();
   const memo = <T>(map: Map<string, T>, id: string, make: () => T) => map.get(id) ?? (map.set(id, make()), map.get(id)!);
   return {
+    host: workspace.host,
     genie: recordGenie(workspace.genie, rec),
     spaces: recordSpaces(workspace.spaces, rec),
     warehouse: (id) => memo(warehouses, id, () => recordWarehouse(workspace.warehouse(id), id, rec)),

@@ -18,6 +18,8 @@ export interface AskOptions {
   signal?: AbortSignal;
   /** overall deadline for start + polling */
   timeoutMs?: number;
+  /** called once Genie has answered the question's start (it has surely arrived by then): the rate limit re-stamps its slot */
+  onStarted?: () => void | Promise<void>;
 }
 
 /** Genie Conversation API: ask one question, wait for the terminal status. */

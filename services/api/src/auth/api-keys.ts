@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@genie-enhancer/queue-runtime';
 
 export const SCOPES = ['read', 'run', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -26,7 +26,7 @@ export function parseScopes(text: string): Scope[] {
 
 /** API keys in Redis under `<prefix>:apikey:<id>` (hash: name, scopes, created_at, sha256 of the secret) and the set `<prefix>:apikeys`. */
 export class ApiKeyStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
 
   private key(id: string) {
     return `${this.prefix}:apikey:${id}`;
