@@ -7,8 +7,8 @@ import type { BenchOptions } from '../run.ts';
  * A binding limit R with 1, 2 and 4 scorer processes, each deployment on its own workspace (simulator) so they run
  * side by side, each under its own limit. Counted at request arrival in the simulator: the achieved rate over the
  * ideal (N = 2R needs exactly one window of waiting: the ideal span from the first to the last start is one window)
- * and the busiest window, which must never exceed R. The limiter's safety margin (1 s) is part of the ideal's
- * shortfall: at most W / (W + margin) of R is reachable.
+ * and the busiest window, which must never exceed R. The limiter's safety margin (default 250 ms) is part of the
+ * ideal's shortfall: at most W / (W + margin) of R is reachable.
  */
 export async function rateSection(options: BenchOptions): Promise<Row[]> {
   const windowMs = options.quick ? 3_000 : 60_000;
@@ -27,8 +27,8 @@ export async function rateSection(options: BenchOptions): Promise<Row[]> {
       sims[i] = await startSimProcess({ latencyMs, qpm: options.quick ? 0 : perWindow });
       stacks[i] = await startBenchStack(`rate-${scorers}`, sims[i], scorers, {
         GENIE_QUESTIONS_PER_MINUTE: String(perWindow), GENIE_RATE_WINDOW_MS: String(windowMs), GENIE_MAX_IN_FLIGHT: '30',
-        // 20 job slots in all, the run's genie_concurrency; the default 1 s margin
-        WORKER_CONCURRENCY: String(Math.ceil(20 / scorers)), GENIE_RATE_SAFETY_MARGIN_MS: '1000',
+        // 20 job slots in all, the run's genie_concurrency; the default safety margin
+        WORKER_CONCURRENCY: String(Math.ceil(20 / scorers)),
       });
     }));
     options.log(`rate: ${n} questions at ${perWindow} per ${seconds(windowMs)} on ${scorerCounts.join(', ')} scorer(s), side by side`);

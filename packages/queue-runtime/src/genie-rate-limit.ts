@@ -106,7 +106,7 @@ export class GenieRateLimiter {
   }
 
   private windowMs(): number {
-    return (this.config.windowMs ?? 60_000) + (this.config.safetyMarginMs ?? 1_000);
+    return (this.config.windowMs ?? 60_000) + (this.config.safetyMarginMs ?? 250);
   }
 
   /** Waits for a slot; returns the function that frees the in-flight part of it, and the slot (for restamp). */

@@ -74,7 +74,7 @@ export const ScorerConfig = WorkerConfig.extend({
   GENIE_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
   /** Genie conversations in flight at once, across every scorer; 0 = unlimited */
   GENIE_MAX_IN_FLIGHT: count(3),
-  GENIE_RATE_SAFETY_MARGIN_MS: count(1_000),
+  GENIE_RATE_SAFETY_MARGIN_MS: count(250),
   GENIE_IN_FLIGHT_LEASE_MS: count(600_000),
 });
 export type ScorerConfig = z.infer<typeof ScorerConfig>;
