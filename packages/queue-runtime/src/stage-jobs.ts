@@ -177,7 +177,7 @@ export async function rollbackJob(ctx: StageContext, data: JobData<'rollback'>):
   return whenCurrent(ctx, data.run_id, 'rollback', data.loop, async (command, state) => {
     const snapshot = await ctx.store.backup(data.run_id, command.loop);
     if (snapshot === undefined) throw new UnrecoverableError(`loop ${command.loop} of run ${data.run_id} has no snapshot to roll back to`);
-    await rollbackLoop(stepDeps(ctx, state), { spaceId: workSpace(state), snapshot, metricViews: command.metric_views });
+    await rollbackLoop(stepDeps(ctx, state), { spaceId: workSpace(state), snapshot, metricViews: command.metric_views, sqlFunctions: command.sql_functions ?? [] });
     return { type: 'rolled_back', loop: command.loop };
   });
 }
@@ -204,7 +204,7 @@ export async function promoteJob(ctx: StageContext, data: JobData<'promote'>): P
 /** Applier: trashes the staging copy and drops the metric views the run kept. */
 export async function discardJob(ctx: StageContext, data: JobData<'discard'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'discard', undefined, async (command, state) => {
-    await discardCopy(stepDeps(ctx, state), { stagingSpaceId: command.space_id, metricViews: command.metric_views });
+    await discardCopy(stepDeps(ctx, state), { stagingSpaceId: command.space_id, metricViews: command.metric_views, sqlFunctions: command.sql_functions ?? [] });
     return { type: 'discarded' };
   });
 }
