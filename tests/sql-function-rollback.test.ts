@@ -16,6 +16,8 @@ import {
   type Fix,
 } from '@genie-enhancer/shared';
 import { HARMFUL, plannerWithOneHarmfulFix } from './helpers/harmful-planner.ts';
+import { startInProcessRuntime } from './helpers/in-process-runtime.ts';
+import { testRedis } from './helpers/test-redis.ts';
 
 const root = join(import.meta.dirname, '..');
 const questions = BenchmarkFile.parse(JSON.parse(readFileSync(join(root, 'benchmarks', 'kpi_benchmark.json'), 'utf8'))).questions;
@@ -78,6 +80,20 @@ describe('a rollback or a discard drops the SQL functions the loop created', () 
     // the process died after the DROP, before the engine heard of it: the retry finds nothing to drop and succeeds
     const deps = { spaces: workspace.spaces, warehouse, model: workspace.model(config.llm_endpoint), benchmarkWarehouse: warehouse, logger: silentLogger };
     await rollbackLoop(deps, { spaceId, snapshot: result.backups[1], metricViews: [], sqlFunctions: ['main.retail.doubled'] });
+    await expect(callDoubled()).rejects.toThrow(/doubled/i);
+  });
+
+  it('over BullMQ: the rollback job drops the function too', async () => {
+    const { sim, spaceId, functionsListed, callDoubled } = await scenario();
+    const config = RunConfig.parse({ space_id: spaceId, warehouse_id: sim.warehouseId, max_loops: 2, genie_concurrency: 4, holdout: 0, in_place: true });
+    const t = await testRedis('fn-rollback');
+    opened.push({ close: () => t.cleanup() });
+    const runtime = await startInProcessRuntime(sim, t, { wrapModel: plannerWithHarmfulFixAndFunction() });
+    opened.push(runtime);
+    await runtime.start('fn-run', config, questions);
+    const state = await runtime.finished('fn-run');
+    expect(state.loops[1]).toMatchObject({ rolled_back: true, apply: { sql_functions_created: ['main.retail.doubled'] } });
+    expect(functionsListed(spaceId)).not.toContain('main.retail.doubled');
     await expect(callDoubled()).rejects.toThrow(/doubled/i);
   });
 
