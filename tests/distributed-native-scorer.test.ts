@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const o of opened.splice(0).reverse()) await o.close();
 });
 
-async function scenario(scorer: 'native' | 'both') {
+async function scenario(scorer: 'native' | 'both', inPlace = true) {
   const sim = await createSimulator({ datasets: [join(root, 'datasets', 'kpi-retail')], genieLatencyMs: 10 });
   opened.push(sim);
   const spaceId = sim.spaces[0].space_id;
@@ -25,13 +25,13 @@ async function scenario(scorer: 'native' | 'both') {
   opened.push(runtime);
   const jobs: string[] = [];
   for (const w of runtime.workers) w.on('completed', (job) => jobs.push(job.name));
-  const config = RunConfig.parse({ space_id: spaceId, warehouse_id: sim.warehouseId, max_loops: 1, genie_concurrency: 4, holdout: 0, in_place: true, scorer });
+  const config = RunConfig.parse({ space_id: spaceId, warehouse_id: sim.warehouseId, max_loops: 1, genie_concurrency: 4, holdout: 0, in_place: inPlace, scorer });
   return { sim, spaceId, questions, t, runtime, jobs, config };
 }
 
 describe("scorer native|both through the queue driver, on the simulator's eval runs over HTTP", () => {
-  it('native: each pass is one eval run scored by the pass job (no question job), one stored result per question, equal to Genie\'s evaluation', async () => {
-    const { sim, spaceId, questions, runtime, jobs, config } = await scenario('native');
+  it.each([['in place', true], ['on a staging copy', false]] as const)('native (%s): each pass is one eval run scored by the pass job (no question job), one stored result per question, equal to Genie\'s evaluation', async (_where, inPlace) => {
+    const { sim, spaceId, questions, runtime, jobs, config } = await scenario('native', inPlace);
     const rest = createRestClient({ host: sim.url, token: sim.token });
     // what Genie's evaluation says of the space before the run: pass 0 must hold exactly that
     const expected = await scoreNative({ evalRuns: createGenieEvalRunsClient(rest), spaces: createGenieSpacesClient(rest) }, { spaceId, questions, timeoutMs: 60_000, pollMs: { initial: 20, max: 100 } });
