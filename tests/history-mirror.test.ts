@@ -125,6 +125,8 @@ describe('run history mirrored to Delta tables on the simulator', () => {
 
   it('serves the run from Delta once Redis has forgotten it: the API and `genie-enhance history`', async () => {
     const views = await Promise.all([`/runs/${runId}`, `/runs/${runId}/questions`, `/runs/${runId}/fixes`].map(async (url) => (await call(url)).json()));
+    const dashboardUrls = ['progress', 'passes', 'snapshots'].map((route) => `/runs/${runId}/${route}`);
+    const dashboardViews = await Promise.all(dashboardUrls.map(async (url) => (await call(url)).json()));
     const listed = (await call('/runs')).json().runs.find((r: { run_id: string }) => r.run_id === runId);
     await runtime.close();
     // forget every key of the run (the API key stays, so the API can still be asked)
@@ -138,6 +140,17 @@ describe('run history mirrored to Delta tables on the simulator', () => {
     expect(fromDelta).toEqual(views[0]);
     expect({ ...answers.json(), served_from: undefined }).toEqual({ ...views[1], served_from: undefined });
     expect({ ...fixes.json(), served_from: undefined }).toEqual({ ...views[2], served_from: undefined });
+    // the dashboard's own routes fall back the same way, and answer exactly as they did from Redis
+    expect(dashboardViews[1].passes.length).toBe(views[0].scores.length);
+    expect(dashboardViews[2].snapshots.length).toBeGreaterThan(1);
+    for (const [i, url] of dashboardUrls.entries()) {
+      const response = await call(url);
+      expect(response.statusCode, url).toBe(200);
+      const { served_from: from, ...view } = response.json();
+      expect(from, url).toBe('history');
+      expect(view, url).toEqual(dashboardViews[i]);
+    }
+    expect((await call(`/runs/${randomUUID()}/passes`)).statusCode).toBe(404);
     const { served_from: _s, ...inList } = (await call('/runs')).json().runs.find((r: { run_id: string }) => r.run_id === runId);
     expect(inList).toEqual(listed);
 

@@ -18,7 +18,7 @@ export interface InProcessRuntime {
 export async function startInProcessRuntime(
   sim: Simulator,
   t: TestRedis,
-  options: { wrapModel?: (model: ChatModel) => ChatModel; history?: boolean; /** the REST endpoint when not the simulator's own (a proxy) */ host?: string; benchmarkWarehouseToken?: string } = {},
+  options: { wrapModel?: (model: ChatModel) => ChatModel; history?: boolean; /** the REST endpoint when not the simulator's own (a proxy) */ host?: string; benchmarkWarehouseToken?: string; evalPollMs?: { initial: number; max: number } } = {},
 ): Promise<InProcessRuntime> {
   const opened = openWorkspace({ host: options.host ?? sim.url, token: sim.token, warehousePort: sim.warehousePort, caCertPem: sim.caCert, retryGenieRateLimits: false,
     ...(options.benchmarkWarehouseToken ? { benchmarkWarehouseToken: options.benchmarkWarehouseToken } : {}),
@@ -27,7 +27,7 @@ export async function startInProcessRuntime(
   const workspace = wrap ? { ...opened, model: (endpoint: string) => wrap(opened.model(endpoint)) } : opened;
   const dispatcher = createDispatcher(t.redis, t.prefix, { retryBackoffMs: 100 });
   const store = new RunStore(t.redis, t.prefix, undefined, options.history ? { maxLength: 1_000_000 } : undefined);
-  const ctx: StageContext = { store, workspace, dispatcher, logger: silentLogger };
+  const ctx: StageContext = { store, workspace, dispatcher, logger: silentLogger, ...(options.evalPollMs ? { evalPollMs: options.evalPollMs } : {}) };
   const workers = ALL_QUEUES.map((queue) => startStageWorker({ queue, connection: t.redis, prefix: t.prefix, ctx, concurrency: 4, lockDurationMs: 10_000 }));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Fix, SerializedSpace } from '@genie-enhancer/shared';
+import { mergeFixes, type Fix, type SerializedSpace } from '@genie-enhancer/shared';
+import { answerQuestion } from '../src/genie/genie-engine.ts';
 import type { CatalogSnapshot } from '../src/catalog.types.ts';
 import { simulatedCompletion } from '../src/model/planner-model.ts';
 
@@ -72,5 +73,41 @@ describe('simulated planner model', () => {
     expect(example).toMatchObject({ question: 'How did amt change from 2022 to 2023?' });
     expect(example && example.kind === 'example_sql' && example.sql).not.toBe(expected);
     expect(example && example.kind === 'example_sql' && example.sql).toContain('year(sold_on) = 2023 THEN amt END) / SUM(CASE WHEN year(sold_on) = 2022');
+  });
+
+  describe('a computed dimension several failures group by becomes an expression snippet', () => {
+    const band = "CASE WHEN amt >= 100 THEN 'large' ELSE 'small' END";
+    const byBand = (question: string, id: string, genie_sql = 'SELECT ch, SUM(amt) FROM main.shop.sales GROUP BY ch') =>
+      ({ question_id: id, question, expected_sql: `SELECT ${band} AS b, SUM(amt) FROM main.shop.sales s GROUP BY ${band.replace(/amt/g, 's.amt')}`, genie_sql });
+
+    it('proposes it once, named by the words the questions use, targeting both', () => {
+      const { fixes } = plan([byBand('What is the total amt by size band?', 'q1'), byBand('Total amt per size band of all sales', 'q2')]);
+      const snippets = fixes.filter((f) => f.kind === 'sql_snippet' && f.snippet_type === 'expression');
+      expect(snippets).toEqual([expect.objectContaining({ alias: 'size_band', display_name: 'Size band', sql: band, synonyms: ['size band'], targets: ['q1', 'q2'] })]);
+    });
+
+    it("closes the loop: as Genie answered without it, the questions fail; with the snippet merged, Genie groups them by it", () => {
+      const questions = ['What is the total amt by size band?', 'Total amt per size band of all sales'];
+      const failures = questions.map((question, i) => {
+        const reply = answerQuestion(space, catalog, question);
+        expect(reply.kind === 'query' ? reply.sql : reply.text).not.toContain('CASE WHEN');
+        return { ...byBand(question, `q${i + 1}`), ...(reply.kind === 'query' ? { genie_sql: reply.sql } : { genie_sql: undefined, genie_text: reply.text }) };
+      });
+      const proposed = plan(failures).fixes.filter((f) => f.kind === 'sql_snippet' && f.snippet_type === 'expression');
+      expect(proposed).toHaveLength(1);
+      const merged = mergeFixes(space, proposed).space;
+      for (const question of questions) {
+        const reply = answerQuestion(merged, catalog, question);
+        expect(reply.kind === 'query' ? reply.sql : reply.text).toContain(`GROUP BY ${band}`);
+      }
+    });
+
+    it('not from one failure, not when Genie computed it, not when the lever is off', () => {
+      const none = (fixes: Fix[]) => expect(fixes.filter((f) => f.kind === 'sql_snippet' && f.snippet_type === 'expression')).toEqual([]);
+      none(plan([byBand('What is the total amt by size band?', 'q1')]).fixes);
+      const computed = `SELECT ${band}, SUM(amt) FROM main.shop.sales GROUP BY ${band}`;
+      none(plan([byBand('What is the total amt by size band?', 'q1', computed), byBand('Total amt per size band of all sales', 'q2', computed)]).fixes);
+      none(plan([byBand('What is the total amt by size band?', 'q1'), byBand('Total amt per size band of all sales', 'q2')], ['metadata', 'text_instruction']).fixes);
+    });
   });
 });

@@ -17,7 +17,9 @@ export function createDispatcher(connection: RedisClient, prefix: string, option
     async dispatch(state, commands) {
       for (const command of commands) {
         if (command.type === 'score') {
-          await flows.add(scoringPassFlow(state.run_id, command.pass, state.question_count * state.config.repeats, jobOptions));
+          // with Genie's evaluation as the scorer, the pass job scores the whole pass: no question jobs
+          const asks = state.config.scorer === 'native' ? 0 : state.question_count * state.config.repeats;
+          await flows.add(scoringPassFlow(state.run_id, command.pass, asks, jobOptions));
           continue;
         }
         const { data, jobId } = jobOf(state, command);

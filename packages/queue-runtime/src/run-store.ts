@@ -1,7 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import { scaleMetrics } from './metrics.ts';
 import type { RedisClient } from './redis-client.ts';
-import { isActive, nextStep, startRun, type AppliedLoop, type BenchmarkQuestion, type HistoryEvent, type RunCommand, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
+import { isActive, nextStep, startRun, type Agreement, type AppliedLoop, type BenchmarkQuestion, type HistoryEvent, type RunCommand, type QuestionResult, type RunConfig, type RunEvent, type RunState, type Step } from '@genie-enhancer/shared';
 import { outboxKey } from './history-outbox.ts';
 
 export type StageName = RunCommand['type'];
@@ -218,6 +218,18 @@ export class RunStore {
   async passResults(runId: string, pass: number): Promise<Map<string, QuestionResult>> {
     const h = await this.redis.hgetall(this.key('run', runId, 'pass', pass));
     return new Map(Object.entries(h).map(([id, text]) => [id, JSON.parse(text) as QuestionResult]));
+  }
+
+  /** scorer `both`: how our comparison and Genie's evaluation agreed on a pass (the same pass written twice is one entry) */
+  async saveAgreement(runId: string, pass: number, agreement: Agreement): Promise<void> {
+    const key = this.key('run', runId, 'agreements');
+    await this.redis.multi().hset(key, String(pass), JSON.stringify(agreement)).expire(key, this.retentionSeconds).exec();
+  }
+
+  /** Every recorded agreement of the run, by pass. */
+  async agreements(runId: string): Promise<Record<number, Agreement>> {
+    const h = await this.redis.hgetall(this.key('run', runId, 'agreements'));
+    return Object.fromEntries(Object.entries(h).map(([pass, text]) => [Number(pass), JSON.parse(text) as Agreement]));
   }
 
   /** What loop k's apply is about to write (stored before the PATCH), so a retry recognises a write that landed. */

@@ -30,6 +30,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Dispatcher } from './dispatcher.ts';
 import type { JobData } from './queues.ts';
 import { resultField, type RunStore, type StageName } from './run-store.ts';
+import { nativePassResults, recordAgreement } from './native-pass.ts';
 
 /** What a stage job needs; the worker services build it once per process. */
 export interface StageContext {
@@ -40,6 +41,8 @@ export interface StageContext {
   /** Genie behind the shared rate limit and the run's own concurrency (the scorer's) */
   genieFor?: (state: RunState) => GenieConversations;
   promptsDir?: string;
+  /** polling of Genie's eval runs (scorer native|both); default 1 s doubling to 10 s */
+  evalPollMs?: { initial: number; max: number };
 }
 
 export type JobOutcome = { skipped: string } | Record<string, unknown>;
@@ -128,15 +131,23 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
   return { question_id: question.id, repeat, verdict: result.verdict, reason_code: result.reason_code };
 }
 
-/** Scorer: closes a pass once all its questions have a result; the engine decides what follows. */
+/**
+ * Scorer: closes a pass once all its questions have a result; the engine decides what follows. With `scorer: native`
+ * the pass has no question jobs and this job scores it with Genie's evaluation; with `both` it also records how
+ * that evaluation agreed with the question jobs' results.
+ */
 export async function scorePassJob(ctx: StageContext, data: JobData<'score-pass'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'score', data.pass, async (command, state) => {
+    const scorer = state.config.scorer ?? 'compare';
     const [questions, saved] = await Promise.all([ctx.store.questions(data.run_id), ctx.store.passResults(data.run_id, command.pass)]);
     const asked = questions.filter((q) => isScored(state, q.id));
+    if (scorer === 'native') return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(await nativePassResults(ctx, state, command.pass, asked)) };
     const fields = repeatedQuestions(asked, state.config.repeats).map(({ question, repeat }) => resultField(question.id, repeat));
     const missing = fields.filter((f) => !saved.has(f));
     if (missing.length > 0) throw new Error(`pass ${command.pass} has no result for ${missing.length} answer(s), e.g. ${missing[0]}`);
-    return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(fields.map((f) => saved.get(f)!)) };
+    const results = fields.map((f) => saved.get(f)!);
+    if (scorer === 'both') await recordAgreement(ctx, state, command.pass, asked, results);
+    return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(results) };
   });
 }
 
@@ -177,7 +188,7 @@ export async function rollbackJob(ctx: StageContext, data: JobData<'rollback'>):
   return whenCurrent(ctx, data.run_id, 'rollback', data.loop, async (command, state) => {
     const snapshot = await ctx.store.backup(data.run_id, command.loop);
     if (snapshot === undefined) throw new UnrecoverableError(`loop ${command.loop} of run ${data.run_id} has no snapshot to roll back to`);
-    await rollbackLoop(stepDeps(ctx, state), { spaceId: workSpace(state), snapshot, metricViews: command.metric_views });
+    await rollbackLoop(stepDeps(ctx, state), { spaceId: workSpace(state), snapshot, metricViews: command.metric_views, sqlFunctions: command.sql_functions ?? [] });
     return { type: 'rolled_back', loop: command.loop };
   });
 }
@@ -204,7 +215,7 @@ export async function promoteJob(ctx: StageContext, data: JobData<'promote'>): P
 /** Applier: trashes the staging copy and drops the metric views the run kept. */
 export async function discardJob(ctx: StageContext, data: JobData<'discard'>): Promise<JobOutcome> {
   return whenCurrent(ctx, data.run_id, 'discard', undefined, async (command, state) => {
-    await discardCopy(stepDeps(ctx, state), { stagingSpaceId: command.space_id, metricViews: command.metric_views });
+    await discardCopy(stepDeps(ctx, state), { stagingSpaceId: command.space_id, metricViews: command.metric_views, sqlFunctions: command.sql_functions ?? [] });
     return { type: 'discarded' };
   });
 }

@@ -187,6 +187,14 @@ describe('the run engine', () => {
       expect(nextStep(nothing, { type: 'discarded' }).state).toMatchObject({ status: 'completed', decision: 'no_fixes' });
     });
 
+    it('a rollback drops the SQL functions its loop created; a discard those of the loops kept', () => {
+      const withFn = (loop: number, fn: string): RunEvent => ({ type: 'applied', loop, apply: { applied: [rule('a')], skipped: [], metric_views_created: ['main.s.v'], sql_functions_created: [fn] } });
+      const harmful = run([{ type: 'preflight_passed' }, { type: 'staged', space_id: 'copy', original_hash: 'h0' }, scored(0, { a: 'fail', b: 'pass' }), planned(1), withFn(1, 'main.s.f1'), scored(1, { a: 'pass', b: 'fail' })], staged);
+      expect(commandsFor(harmful)).toEqual([{ type: 'rollback', loop: 1, metric_views: ['main.s.v'], sql_functions: ['main.s.f1'] }]);
+      const keptFn = run([{ type: 'preflight_passed' }, { type: 'staged', space_id: 'copy', original_hash: 'h0' }, scored(0, { a: 'fail', b: 'pass' }), planned(1), withFn(1, 'main.s.f2'), scored(1, { a: 'pass', b: 'pass' })], staged);
+      expect(nextStep(keptFn, { type: 'discard_requested' }).commands).toEqual([{ type: 'discard', space_id: 'copy', metric_views: ['main.s.v'], sql_functions: ['main.s.f2'] }]);
+    });
+
     it('refuses promote and discard where they make no sense', () => {
       const inPlace = run([{ type: 'preflight_passed' }, scored(0, { a: 'pass', b: 'pass', c: 'pass' })]);
       expect(nextStep(inPlace, { type: 'promote_requested' }).ignored).toMatch(/only a run awaiting review/);

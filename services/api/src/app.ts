@@ -164,7 +164,7 @@ export async function buildApi(options: ApiOptions) {
     return reply.code(202).send({ run_id: request.params.id, status: step.state.status, phase: step.state.phase });
   });
 
-  await installDashboard(app, { store });
+  await installDashboard(app, { store, history });
 
   registerHistoryRoutes(app, { redis: options.redis, prefix, ...(options.history ? { history: options.history } : {}) });
   // Prometheus exposition; needs the `read` scope like every other GET

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { resultField, type RunStore, type StoredRun } from '@genie-enhancer/queue-runtime';
 import type { HistoryReader, HistoryRunRecord, QuestionResult } from '@genie-enhancer/shared';
 import { runDetail, runFixes, runQuestions, runSummary, type RunSource } from './run-views.ts';
+import { runPasses, runProgress, runSnapshots, type DashboardSource } from './dashboard/dashboard-views.ts';
 
 /** The history could not be read: the run is neither in Redis nor readable from Delta right now. */
 export class HistoryUnavailableError extends Error {
@@ -12,7 +13,7 @@ export class HistoryUnavailableError extends Error {
 }
 
 /** A run store's read side over the Delta history tables, for runs Redis no longer holds (one per request). */
-function historySource(reader: HistoryReader): RunSource {
+function historySource(reader: HistoryReader): RunSource & DashboardSource {
   const records = new Map<string, Promise<HistoryRunRecord | undefined>>();
   const results = new Map<string, Promise<Map<number, QuestionResult[]>>>();
   const read = <T>(p: Promise<T>) => p.catch((error: unknown) => Promise.reject(new HistoryUnavailableError(error)));
@@ -33,6 +34,7 @@ function historySource(reader: HistoryReader): RunSource {
     state: async (runId) => (await get(runId))?.state,
     lastProgress: async (run) => run.updated_at,
     timings: (runId) => read(reader.timings(runId)) as ReturnType<RunStore['timings']>,
+    snapshots: (runId) => read(reader.snapshots(runId)),
     async questions(runId) {
       const [run, all] = await Promise.all([record(runId), resultsOf(runId)]);
       const asked = new Map([...all.values()].flat().map((r) => [r.question_id, r]));
@@ -46,6 +48,8 @@ function historySource(reader: HistoryReader): RunSource {
 
 const served = <T extends object>(view: T | undefined) => view && { ...view, served_from: 'history' as const };
 
+export type HistoryViews = ReturnType<typeof historyViews>;
+
 /** The API's run views read from Delta, when Redis forgot the run. */
 export function historyViews(reader: () => Promise<HistoryReader>, log: FastifyBaseLogger) {
   const source = async () => historySource(await reader().catch((error: unknown) => Promise.reject(new HistoryUnavailableError(error))));
@@ -53,6 +57,9 @@ export function historyViews(reader: () => Promise<HistoryReader>, log: FastifyB
     detail: async (runId: string, stalledAfterMs: number) => served(await runDetail(await source(), runId, stalledAfterMs)),
     questions: async (runId: string) => served(await runQuestions(await source(), runId)),
     fixes: async (runId: string) => served(await runFixes(await source(), runId)),
+    progress: async (runId: string) => served(await runProgress(await source(), runId)),
+    passes: async (runId: string) => served(await runPasses(await source(), runId)),
+    snapshots: async (runId: string) => served(await runSnapshots(await source(), runId)),
     /** Redis holds the newest runs; when it has fewer than asked, older ones come from Delta (never failing the list) */
     async list<T extends { run_id: string; created_at: string }>(fromRedis: T[], limit: number) {
       if (fromRedis.length >= limit) return fromRedis;

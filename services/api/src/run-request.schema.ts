@@ -8,8 +8,6 @@ const WAREHOUSE_ID = /^[0-9a-fA-F]{16}$/;
 export const ApiRunRequest = RunRequest.superRefine((body, ctx) => {
   if (!SPACE_ID.test(body.space_id)) ctx.addIssue({ code: 'custom', path: ['space_id'], message: 'space_id must be 32 hexadecimal characters' });
   if (!WAREHOUSE_ID.test(body.warehouse_id)) ctx.addIssue({ code: 'custom', path: ['warehouse_id'], message: 'warehouse_id must be 16 hexadecimal characters' });
-  // the workers score question by question; Genie's eval-runs scoring runs in the CLI only (docs/levers.md)
-  if (body.scorer !== undefined && body.scorer !== 'compare') ctx.addIssue({ code: 'custom', path: ['scorer'], message: 'scorer native and both are available in the CLI only; the services score with compare' });
 });
 
 /** `:id` of the run routes: run ids are UUIDs. */

@@ -2,7 +2,7 @@ import { runView } from '@genie-enhancer/shared';
 import type { RunStore, StoredRun } from '@genie-enhancer/queue-runtime';
 
 /** What the views read: the run store, or the same read side over the history tables (history-views.ts). */
-export type RunSource = Pick<RunStore, 'get' | 'state' | 'lastProgress' | 'timings' | 'questions' | 'passResults'>;
+export type RunSource = Pick<RunStore, 'get' | 'state' | 'lastProgress' | 'timings' | 'questions' | 'passResults'> & Partial<Pick<RunStore, 'agreements'>>;
 
 /** A running run that has not moved for `stalledAfterMs` (no transition, no question result): a worker may be dead. */
 export async function withStalled(store: RunSource, run: StoredRun, stalledAfterMs: number) {
@@ -36,12 +36,19 @@ export function runSummary(run: StoredRun) {
   };
 }
 
-/** GET /runs/:id: status, current loop, score per loop and per scoring pass, stage timings. */
+/**
+ * GET /runs/:id: status, current loop, score per loop and per scoring pass, stage timings; with scorer `both`, how our
+ * comparison and Genie's evaluation agreed on each pass (`agreements`, by pass).
+ */
 export async function runDetail(store: RunSource, runId: string, stalledAfterMs: number) {
   const run = await store.get(runId);
   if (!run) return undefined;
   const { scores, loops, excluded } = runView(run.state);
-  return { ...(await withStalled(store, run, stalledAfterMs)), scores, loops, excluded, timings: await store.timings(runId) };
+  const agreements = (await store.agreements?.(runId)) ?? {};
+  return {
+    ...(await withStalled(store, run, stalledAfterMs)), scores, loops, excluded, timings: await store.timings(runId),
+    ...(Object.keys(agreements).length > 0 ? { agreements } : {}),
+  };
 }
 
 /** GET /runs/:id/questions: every question's outcome in every scoring pass. */

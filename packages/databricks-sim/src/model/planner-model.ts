@@ -2,6 +2,7 @@ import { FIX_KINDS, fixTarget, Lever, SerializedSpace, type Fix } from '@genie-e
 import type { CatalogSnapshot } from '../catalog.types.ts';
 import { FailureAnalyst, type Failure } from './failure-analysis.ts';
 import { fencedJson } from './prompt-blocks.ts';
+import { repeatedDimensionSnippets } from './repeated-expressions.ts';
 
 export interface ChatMessage { role: string; content: string }
 
@@ -28,7 +29,10 @@ export function simulatedCompletion(messages: ChatMessage[], catalog: CatalogSna
   for (const failure of failures as Failure[]) {
     if (typeof failure?.question === 'string' && typeof failure.expected_sql === 'string') analyst.analyse(failure);
   }
-  const fixes = withTargets(analyst.result(), failures as Failure[], space.data, catalog, levers);
+  const single = analyst.result();
+  // knowledge only several failures show together (their targets are the failures that show it)
+  const across = levers.includes('sql_snippet') ? repeatedDimensionSnippets(failures as Failure[], space.data, single) : [];
+  const fixes = [...withTargets(single, failures as Failure[], space.data, catalog, levers), ...across];
   const analysis = `[simulated model] Analysed ${failures.length} failures; proposing ${fixes.length} general fixes.`;
   return { model, content: JSON.stringify({ analysis, fixes }) };
 }

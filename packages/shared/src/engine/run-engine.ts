@@ -54,13 +54,13 @@ export function commandsFor(state: RunState): RunCommand[] {
       return [{ type: 'apply', loop: state.loop, fixes: plan?.proposed ?? [], ...(plan?.space_hash ? { planned_on: plan.space_hash } : {}) }];
     }
     case 'rollback':
-      return [{ type: 'rollback', loop: state.loop, metric_views: state.loops[state.loop]?.apply?.metric_views_created ?? [] }];
+      return [{ type: 'rollback', loop: state.loop, metric_views: state.loops[state.loop]?.apply?.metric_views_created ?? [], ...nonEmpty(state.loops[state.loop]?.apply?.sql_functions_created) }];
     case 'stage':
       return [{ type: 'stage' }];
     case 'promote':
       return [{ type: 'promote', from_space_id: state.work_space_id!, original_hash: state.original_hash! }];
     case 'discard':
-      return [{ type: 'discard', space_id: state.work_space_id!, metric_views: keptMetricViews(state) }];
+      return [{ type: 'discard', space_id: state.work_space_id!, metric_views: keptMetricViews(state), ...nonEmpty(keptSqlFunctions(state)) }];
     case 'restore':
       return [{ type: 'restore', loop: state.restore!.loop }];
     case 'done':
@@ -229,6 +229,14 @@ export const isStaged = (state: RunState): boolean => state.work_space_id !== un
 /** Metric views created by loops that were kept (rolled-back loops dropped theirs already). */
 function keptMetricViews(state: RunState): string[] {
   return state.loops.filter((l) => l.gate?.accepted).flatMap((l) => l.apply?.metric_views_created ?? []);
+}
+
+/** `sql_functions` only when there are some, so commands of runs without functions read as before. */
+const nonEmpty = (functions: string[] | undefined): { sql_functions?: string[] } => (functions?.length ? { sql_functions: functions } : {});
+
+/** SQL functions created by loops that were kept (rolled-back loops dropped theirs already). */
+function keptSqlFunctions(state: RunState): string[] {
+  return state.loops.filter((l) => l.gate?.accepted).flatMap((l) => l.apply?.sql_functions_created ?? []);
 }
 
 /** Train questions of a pass whose failure a space fix may repair; held-out questions never reach the planner. */

@@ -58,6 +58,7 @@ export interface ApplyRecord {
   applied: Fix[];
   skipped: RejectedFix[];
   metric_views_created: string[];
+  sql_functions_created?: string[];
 }
 
 /** Whether a loop's change is kept, and why (docs/scoring.md, "The gate"). */
@@ -168,14 +169,14 @@ export type RunCommand =
   | { type: 'plan'; loop: number; from_pass: number; failure_ids: string[]; rejected: RejectedFix[] }
   /** `planned_on`: the hash of the space the fixes were planned against; any other space is a conflict */
   | { type: 'apply'; loop: number; fixes: Fix[]; planned_on?: string }
-  /** write back the snapshot taken before the loop's update, drop the metric views it created, verify */
-  | { type: 'rollback'; loop: number; metric_views: string[] }
+  /** write back the snapshot taken before the loop's update, drop the metric views and SQL functions it created, verify */
+  | { type: 'rollback'; loop: number; metric_views: string[]; sql_functions?: string[] }
   /** find or create the staging copy `<title> [genie-enhancer <run id>]` of the original */
   | { type: 'stage' }
   /** write the staging space's configuration to the original (etag; refused if the original moved), trash the copy */
   | { type: 'promote'; from_space_id: string; original_hash: string }
-  /** trash the staging copy and drop the metric views the run created and kept */
-  | { type: 'discard'; space_id: string; metric_views: string[] }
+  /** trash the staging copy and drop the metric views and SQL functions the run created and kept */
+  | { type: 'discard'; space_id: string; metric_views: string[]; sql_functions?: string[] }
   /** write the configuration after `loop` (0 = before the run) onto the original, verified like a rollback */
   | { type: 'restore'; loop: number };
 

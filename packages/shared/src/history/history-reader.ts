@@ -34,6 +34,8 @@ export interface HistoryReader {
   /** every stored answer of the run, by pass */
   results(runId: string): Promise<Map<number, QuestionResult[]>>;
   timings(runId: string): Promise<HistoryTiming[]>;
+  /** serialized_space by loop: before each loop's update (`backups`) and after it (`snapshots`), as the run store keeps them */
+  snapshots(runId: string): Promise<{ backups: Record<number, string>; snapshots: Record<number, string> }>;
 }
 
 type Value = unknown;
@@ -108,6 +110,11 @@ export function createHistoryReader(options: { warehouse: SqlWarehouse; target: 
     async timings(runId) {
       const [row] = await query(`SELECT stage_timings FROM ${tableName(target, 'runs')} WHERE run_id = :run_id`, { run_id: runId });
       return row ? (JSON.parse(String(row.stage_timings ?? '[]')) as HistoryTiming[]) : [];
+    },
+    async snapshots(runId) {
+      const rows = await query(`SELECT \`loop\`, kind, serialized_space FROM ${tableName(target, 'space_snapshots')} WHERE run_id = :run_id ORDER BY \`loop\``, { run_id: runId });
+      const of = (kind: string) => Object.fromEntries(rows.filter((r) => r.kind === kind).map((r) => [Number(r.loop), String(r.serialized_space)])) as Record<number, string>;
+      return { backups: of('before'), snapshots: of('after') };
     },
   };
 }

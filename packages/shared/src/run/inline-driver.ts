@@ -163,14 +163,14 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
         return { type: 'applied', loop: command.loop, apply: record };
       }
       case 'rollback':
-        await rollbackLoop(stepDeps, { spaceId, snapshot: backups[command.loop], metricViews: command.metric_views });
+        await rollbackLoop(stepDeps, { spaceId, snapshot: backups[command.loop], metricViews: command.metric_views, sqlFunctions: command.sql_functions ?? [] });
         return { type: 'rolled_back', loop: command.loop };
       case 'promote': {
         const outcome = await promoteCopy(stepDeps, { spaceId: config.space_id, stagingSpaceId: command.from_space_id, originalAsCopied: backups[0] });
         return outcome.promoted ? { type: 'promoted' } : { type: 'promotion_refused', reason: outcome.reason };
       }
       case 'discard':
-        await discardCopy(stepDeps, { stagingSpaceId: command.space_id, metricViews: command.metric_views });
+        await discardCopy(stepDeps, { stagingSpaceId: command.space_id, metricViews: command.metric_views, sqlFunctions: command.sql_functions ?? [] });
         return { type: 'discarded' };
       case 'restore':
         await restoreLoop(stepDeps, { spaceId: config.space_id, snapshot: restoreSnapshot({ backups, snapshots }, command.loop), loop: command.loop });

@@ -83,7 +83,7 @@ export interface AppliedLoop {
 }
 
 const appliedLoop = (result: ApplyResult): AppliedLoop => ({
-  record: { applied: result.applied, skipped: result.skipped, metric_views_created: result.metric_views_created },
+  record: { applied: result.applied, skipped: result.skipped, metric_views_created: result.metric_views_created, ...(result.sql_functions_created?.length ? { sql_functions_created: result.sql_functions_created } : {}) },
   backup: result.backup_serialized_space,
   after: result.serialized_space,
 });
@@ -118,9 +118,12 @@ export async function applyLoop(
   return appliedLoop(result);
 }
 
-/** The rollback command: the snapshot from before the loop back in place (verified), its metric views dropped. */
-export async function rollbackLoop(deps: StepDeps, input: { spaceId: string; snapshot: string; metricViews: readonly string[] }): Promise<void> {
-  await rollbackSpace({ spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger }, { spaceId: input.spaceId, snapshot: input.snapshot, metricViews: input.metricViews });
+/** The rollback command: the snapshot from before the loop back in place (verified), its metric views and SQL functions dropped. */
+export async function rollbackLoop(deps: StepDeps, input: { spaceId: string; snapshot: string; metricViews: readonly string[]; sqlFunctions?: readonly string[] }): Promise<void> {
+  await rollbackSpace(
+    { spaces: deps.spaces, warehouse: deps.warehouse, logger: deps.logger },
+    { spaceId: input.spaceId, snapshot: input.snapshot, metricViews: input.metricViews, ...(input.sqlFunctions ? { sqlFunctions: input.sqlFunctions } : {}) },
+  );
 }
 
 /** The stage command: the run's staging copy of the original, found again or created. */

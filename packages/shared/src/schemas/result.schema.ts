@@ -73,6 +73,8 @@ export const ApplyResult = z.object({
   applied: z.array(Fix),
   skipped: z.array(RejectedFix),
   metric_views_created: z.array(z.string()),
+  /** SQL functions the update created (not those the space already listed); a rollback drops them */
+  sql_functions_created: z.array(z.string()).optional(),
   /** serialized_space before the update, byte for byte, for rollback */
   backup_serialized_space: z.string(),
   serialized_space: z.string(),

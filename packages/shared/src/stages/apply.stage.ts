@@ -29,7 +29,7 @@ export interface ApplyInput {
 
 /**
  * Merges all fixes into the space and writes it back with ONE PATCH (guarded by the etag read with it), after
- * creating any metric views on the warehouse. The space as it was is returned byte for byte for rollback.
+ * creating any metric views and SQL functions on the warehouse. The space as it was is returned byte for byte for rollback.
  */
 export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<ApplyResult> {
   const logger = deps.logger ?? silentLogger;
@@ -44,6 +44,9 @@ export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<Ap
   let space = merged.space;
 
   const created: string[] = [];
+  const functionsCreated: string[] = [];
+  // a function the space listed before the loop is not the loop's to drop on a rollback (CREATE OR REPLACE kept it)
+  const listedBefore = new Set((parseSerializedSpace(backup).instructions?.sql_functions ?? []).map((f) => f.identifier.toLowerCase()));
   const failed: Fix[] = [];
   for (const fix of applied) {
     if (fix.kind !== 'metric_view' && fix.kind !== 'sql_function') continue;
@@ -51,6 +54,7 @@ export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<Ap
     try {
       await deps.warehouse.query(fix.kind === 'metric_view' ? metricViewDdl(fix) : sqlFunctionDdl(fix));
       if (fix.kind === 'metric_view') created.push(fix.identifier);
+      else if (!listedBefore.has(fix.identifier.toLowerCase())) functionsCreated.push(fix.identifier);
     } catch (error) {
       failed.push(fix);
       skipped.push({ fix, reason: `${what} DDL failed: ${(error as Error).message}` });
@@ -65,10 +69,10 @@ export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<Ap
 
   if (applied.length === 0) {
     logger.info({ spaceId: input.spaceId }, 'no fix to apply; space left unchanged');
-    return { applied, skipped, metric_views_created: created, backup_serialized_space: backup, serialized_space: backup };
+    return { applied, skipped, metric_views_created: created, sql_functions_created: functionsCreated, backup_serialized_space: backup, serialized_space: backup };
   }
   const serialized = JSON.stringify(space);
-  await input.beforeWrite?.({ applied, skipped, metric_views_created: created, backup_serialized_space: backup, serialized_space: serialized });
+  await input.beforeWrite?.({ applied, skipped, metric_views_created: created, sql_functions_created: functionsCreated, backup_serialized_space: backup, serialized_space: serialized });
   try {
     await deps.spaces.update(input.spaceId, { serialized_space: serialized, ...(current.etag !== undefined ? { etag: current.etag } : {}) });
   } catch (error) {
@@ -76,8 +80,8 @@ export async function applyFixes(deps: ApplyDeps, input: ApplyInput): Promise<Ap
     if (error instanceof DatabricksApiError && error.status === 409) throw new SpaceConflictError(`space ${input.spaceId} changed during the update (etag): ${error.message}`, { cause: error });
     throw error;
   }
-  logger.info({ spaceId: input.spaceId, applied: applied.length, skipped: skipped.length, metricViews: created.length }, 'space updated');
-  return { applied, skipped, metric_views_created: created, backup_serialized_space: backup, serialized_space: serialized };
+  logger.info({ spaceId: input.spaceId, applied: applied.length, skipped: skipped.length, metricViews: created.length, sqlFunctions: functionsCreated.length }, 'space updated');
+  return { applied, skipped, metric_views_created: created, sql_functions_created: functionsCreated, backup_serialized_space: backup, serialized_space: serialized };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import type { GenieSpaces, SqlWarehouse } from './ports.ts';
-import { canonicalSpace } from './rollback.stage.ts';
+import { canonicalSpace, dropCreatedObjects } from './rollback.stage.ts';
 import { describeSpaceChange } from './space-diff.ts';
 
 export interface StagingDeps {
@@ -59,9 +59,9 @@ export async function promoteCopy(deps: StagingDeps, input: { spaceId: string; s
   return { promoted: true };
 }
 
-/** Trashes the staging copy and drops the metric views the run created for it. */
-export async function discardCopy(deps: StagingDeps, input: { stagingSpaceId: string; metricViews: readonly string[] }): Promise<void> {
+/** Trashes the staging copy and drops the metric views and SQL functions the run created for it. */
+export async function discardCopy(deps: StagingDeps, input: { stagingSpaceId: string; metricViews: readonly string[]; sqlFunctions?: readonly string[] }): Promise<void> {
   await deps.spaces.trash(input.stagingSpaceId);
-  for (const view of input.metricViews) await deps.warehouse.query(`DROP VIEW IF EXISTS ${view}`);
-  (deps.logger ?? silentLogger).info({ staging_space_id: input.stagingSpaceId, metric_views_dropped: input.metricViews.length }, 'staging copy discarded');
+  await dropCreatedObjects(deps.warehouse, { metricViews: input.metricViews, sqlFunctions: input.sqlFunctions ?? [] });
+  (deps.logger ?? silentLogger).info({ staging_space_id: input.stagingSpaceId, metric_views_dropped: input.metricViews.length, sql_functions_dropped: input.sqlFunctions?.length ?? 0 }, 'staging copy discarded');
 }

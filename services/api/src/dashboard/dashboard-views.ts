@@ -1,7 +1,10 @@
 import type { RunStore } from '@genie-enhancer/queue-runtime';
 
+/** What the dashboard's views read: the run store, or the Delta history tables once Redis forgot the run. */
+export type DashboardSource = Pick<RunStore, 'state' | 'timings' | 'passResults' | 'snapshots'>;
+
 /** GET /runs/:id/progress: the current stage, and for a scoring pass the answers in so far out of all it needs. */
-export async function runProgress(store: RunStore, runId: string) {
+export async function runProgress(store: DashboardSource, runId: string) {
   const state = await store.state(runId);
   if (!state) return undefined;
   const stage = state.phase;
@@ -17,7 +20,7 @@ export async function runProgress(store: RunStore, runId: string) {
 }
 
 /** GET /runs/:id/passes: each scoring pass with its 95 % intervals, and whether its loop was kept or rolled back. */
-export async function runPasses(store: RunStore, runId: string) {
+export async function runPasses(store: DashboardSource, runId: string) {
   const state = await store.state(runId);
   if (!state) return undefined;
   const passes = [...state.loops].sort((a, b) => a.loop - b.loop).flatMap((l) => (l.pass ? [{
@@ -38,7 +41,7 @@ export async function runPasses(store: RunStore, runId: string) {
  * GET /runs/:id/snapshots: serialized_space as the run found it (loop 0) and as each loop's update left it, for a
  * diff between any two. Loop k's backup is the configuration before its update; the first one is the space before the run.
  */
-export async function runSnapshots(store: RunStore, runId: string) {
+export async function runSnapshots(store: DashboardSource, runId: string) {
   const state = await store.state(runId);
   if (!state) return undefined;
   const { backups, snapshots } = await store.snapshots(runId);
