@@ -264,8 +264,10 @@ function resolveDistinctColumn(lexicon: Lexicon, phrase: string[]): ColumnInfo |
  * are a question to ask, not a guess.
  */
 function countedTable(lexicon: Lexicon, noun: string[]): TableInfo | undefined {
+  // a name or synonym names the table outright; a description word alone is weaker than the noun's head word
   const direct = best(lexicon.tables, (t) => matchScore(noun, t.phrases, t.descriptionWords));
-  if (direct) return direct.item;
+  if (direct && direct.score >= 1) return direct.item;
+  const head = noun[noun.length - 1];
   const scored = lexicon.tables.map((t) => {
     let score = 0;
     noun.forEach((w, i) => {
@@ -273,6 +275,7 @@ function countedTable(lexicon: Lexicon, noun: string[]): TableInfo | undefined {
       const hit = t.entity.some((e) => e === w || (e.length > w.length + 2 && e.endsWith(w)));
       if (hit) score = Math.max(score, i === noun.length - 1 ? 1 : 0.5);
     });
+    if (head && t.descriptionWords.has(head)) score += 0.6;
     return { t, score };
   }).filter((x) => x.score > 0).sort((a, b) => b.score - a.score);
   if (scored.length === 0 || (scored.length > 1 && scored[1].score === scored[0].score)) return undefined;
