@@ -6,7 +6,7 @@ import { identifierStems, shortName } from './text.ts';
 
 /** A same-named column joins two tables only when its name says which entity it keys: a bare `id` keys every table. */
 const KEY_COLUMN = /(_id$|_key$)/i;
-/** Columns that key their own table's rows: id, code, key, or the entity's name + one of them (StoreId). */
+/** Columns that key their own table's rows: id, code, key, or the entity's name + one of them (AbcId). */
 const OWN_KEY = /^(id|code|key)$/i;
 
 /** Resolves a table written in full (catalog.schema.table) or by a shorter suffix (items, shop.items). */
@@ -52,7 +52,7 @@ export function joinEdges(space: SerializedSpace, lexicon: Lexicon, instructionJ
 }
 
 /**
- * The usual foreign-key naming: a column of A named after table B ("owner", "store_code", "StoreCode") refers
+ * The usual foreign-key naming: a column of A named after table B ("abc", "abc_code", "AbcCode") refers
  * to B's own key (id, code, or B's entity name + id / code). The two columns must have comparable types.
  */
 function namedForeignKeys(lexicon: Lexicon): JoinEdge[] {
@@ -77,7 +77,7 @@ function namedForeignKeys(lexicon: Lexicon): JoinEdge[] {
 }
 
 const identifierWords = (name: string) => identifierStems(name);
-/** "dept" in DeptId abbreviates "department"; an abbreviation keeps at least three letters. */
+/** An id prefix may abbreviate the entity (its first three letters or more). */
 const names = (word: string, entity: string) => word === entity || (word.length >= 3 && entity.startsWith(word));
 
 /** Shortest join path from `from` to `to` (breadth-first, deterministic), as edges oriented from → to. */
