@@ -22,11 +22,15 @@ export type TimeFilter =
 export interface ParsedQuestion {
   /** stemmed word tokens of the whole question */
   tokens: string[];
+  /** the question's words as written (case kept) */
+  written?: string[];
   aggregation?: Aggregation;
   /** stems naming what is counted, after "how many" / "number of" */
   countNoun?: string[];
   measurePhrase?: string[];
   groupPhrases: string[][];
+  /** group phrases read after "per" right behind the measure ("kilometres per litre"): maybe part of a rate, not a grouping */
+  ratePhrases?: string[][];
   grain?: Grain;
   time?: TimeFilter;
   /** top-N, or 1 for "which X has the highest Y" */
@@ -70,7 +74,7 @@ function phraseAfter(raw: string[], start: number, stopAtVerbs = false): string[
 export function parseQuestion(question: string): ParsedQuestion {
   const raw = words(question);
   const text = raw.join(' ');
-  const parsed: ParsedQuestion = { tokens: raw.map(stem), groupPhrases: [], comparison: false, years: [], extraMeasures: [], numberFilters: [] };
+  const parsed: ParsedQuestion = { tokens: raw.map(stem), written: question.match(/[A-Za-z0-9]+/g) ?? [], groupPhrases: [], comparison: false, years: [], extraMeasures: [], numberFilters: [] };
   parsed.years = raw.filter((w) => /^(19|20)\d\d$/.test(w)).map(Number);
   parsed.comparison = /\b(growth|grow|change|increase|decrease|compare|compared|versus|vs)\b/.test(text) && parsed.years.length >= 2;
 
@@ -93,7 +97,7 @@ export function parseQuestion(question: string): ParsedQuestion {
   // "which X has the highest Y"
   const which = raw.indexOf('which');
   if (which >= 0 && !parsed.limit) {
-    const group = phraseAfter(raw, which + 1, true);
+    const group = phraseAfter(raw, which + (raw[which + 1] === 'of' ? 2 : 1), true);
     if (group.length) parsed.groupPhrases.push(group);
     const sup = raw.findIndex((w, i) => i > which && /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst)$/.test(w));
     if (sup >= 0) {
@@ -109,10 +113,11 @@ export function parseQuestion(question: string): ParsedQuestion {
     parsed.aggregation = 'COUNT';
     parsed.countNoun = phraseAfter(raw, at(count[0]) + count[0].split(' ').length, true);
   } else {
-    const agg = /\b(total|sum of|sum|average|avg|mean|maximum|max|minimum|min)\b/.exec(text);
+    // "the smallest weight": a superlative before a measure is MIN / MAX (a "which ... most" question ranks instead)
+    const agg = /\b(total|sum of|sum|average|avg|mean|maximum|max|minimum|min)\b/.exec(text) ?? (parsed.limit ? null : /\b(smallest|lowest|least|largest|highest|biggest|greatest)\b(?! (?:number|count|amount) of)/.exec(text));
     if (agg) {
       const word = agg[1];
-      parsed.aggregation = /total|sum/.test(word) ? 'SUM' : /average|avg|mean/.test(word) ? 'AVG' : /max/.test(word) ? 'MAX' : 'MIN';
+      parsed.aggregation = /total|sum/.test(word) ? 'SUM' : /average|avg|mean/.test(word) ? 'AVG' : /max|largest|highest|biggest|greatest/.test(word) ? 'MAX' : 'MIN';
       const phrase = phraseAfter(raw, at(agg[0]) + agg[0].split(' ').length);
       if (phrase.length && !parsed.measurePhrase) parsed.measurePhrase = phrase;
       // "total X and maximum Y": each further aggregate word after an "and" names one more measure
@@ -134,11 +139,17 @@ export function parseQuestion(question: string): ParsedQuestion {
   }
 
   // group by: "by X", "per X", "for each X", "in each X"
+  // group by: "by X", "per X", "each X", "for different X" ("for different number of X" is X too)
   raw.forEach((w, i) => {
-    const each = (w === 'each' || w === 'every') && (raw[i - 1] === 'for' || raw[i - 1] === 'in');
+    const each = w === 'each' || w === 'every' || (w === 'different' && raw[i - 1] === 'for');
     if ((w === 'by' || w === 'per' || each) && !(parsed.limit && w === 'by' && top)) {
-      const phrase = phraseAfter(raw, i + 1);
-      if (phrase.length) parsed.groupPhrases.push(phrase);
+      const skip = raw[i + 1] === 'number' && raw[i + 2] === 'of' ? 3 : 1;
+      const phrase = phraseAfter(raw, i + skip);
+      // "spoken by the largest number of X" ranks; it groups by nothing
+      if (!phrase.length || SUPERLATIVE.test(phrase[0])) return;
+      parsed.groupPhrases.push(phrase);
+      // "<measure> per <denominator>": the words before "per" belong to the measure
+      if (w === 'per' && i > 0 && parsed.measurePhrase?.includes(stem(raw[i - 1]))) (parsed.ratePhrases ??= []).push(phrase);
     }
   });
   for (const phrase of parsed.groupPhrases) {
@@ -153,6 +164,7 @@ export function parseQuestion(question: string): ParsedQuestion {
   return parsed;
 }
 
+const SUPERLATIVE = /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst|greatest)$/;
 const AGGREGATE_WORDS: Record<string, Aggregation> = { total: 'SUM', sum: 'SUM', average: 'AVG', avg: 'AVG', mean: 'AVG', maximum: 'MAX', max: 'MAX', largest: 'MAX', minimum: 'MIN', min: 'MIN', smallest: 'MIN' };
 const FILLER = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'with', 'a', 'an', 'the', 'of', 'its', 'their', 'whose', 'that', 'which']);
 

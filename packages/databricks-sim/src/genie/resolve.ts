@@ -41,10 +41,11 @@ function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | unde
   return table ? labelColumn(table.item) : undefined;
 }
 
-function valueFilters(lexicon: Lexicon, tokens: string[]): ValueFilter[] {
+function valueFilters(lexicon: Lexicon, tokens: string[], written: string[] = []): ValueFilter[] {
   const found = new Map<string, { filter: ValueFilter; score: number }>();
   for (const column of allColumns(lexicon)) {
-    for (const value of column.values) {
+    const indexed = column.sampledValues.filter((v) => spelledAsStored(written, v));
+    for (const value of [...column.values, ...indexed]) {
       const words = stems(value);
       const at = indexOf(tokens, words);
       if (words.length === 0 || at < 0) continue;
@@ -58,6 +59,16 @@ function valueFilters(lexicon: Lexicon, tokens: string[]): ValueFilter[] {
     }
   }
   return [...found.values()].map((f) => f.filter);
+}
+
+/**
+ * A value from the value index counts only when the question writes it as stored, capitalised, and not as the
+ * question's first word: "in Springfield", not "most" or "long" that a large column happens to hold too.
+ */
+function spelledAsStored(written: string[], value: string): boolean {
+  const parts = value.match(/[A-Za-z0-9]+/g) ?? [];
+  if (!/^[A-Z]/.test(parts[0] ?? '') || parts.join('').length < 3) return false;
+  return indexOf(written, parts) > 0;
 }
 
 function indexOf(tokens: string[], words: string[]): number {
@@ -113,7 +124,8 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   const viaMetricView = resolveWithMetricView(parsed, lexicon, rules);
   if (viaMetricView) return viaMetricView;
 
-  const filterTables = new Set(valueFilters(lexicon, parsed.tokens).map((f) => f.column.table));
+  parsed = rankByCount(parsed, lexicon);
+  const filterTables = new Set(valueFilters(lexicon, parsed.tokens, parsed.written).map((f) => f.column.table));
   // the measure, or what is counted
   let base: TableInfo | undefined;
   let measure: ColumnInfo | undefined;
@@ -159,10 +171,13 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
       continue;
     }
     const dimension = resolveDimension(lexicon, phrase);
+    // "kilometres per litre": part of a rate measure, not a grouping, when it names no other column
+    if (parsed.ratePhrases?.includes(phrase) && (!dimension || dimension === measure)) continue;
     if (!dimension) return { clarify: `Which column do you mean by "${phrase.join(' ')}"?` };
-    if (!dimensions.includes(dimension)) dimensions.push(dimension);
+    const shown = referencedLabel(lexicon, edges, dimension) ?? dimension;
+    if (!dimensions.includes(shown)) dimensions.push(shown);
   }
-  const filters = valueFilters(lexicon, parsed.tokens).filter((f) => !dimensions.includes(f.column) || true);
+  const filters = valueFilters(lexicon, parsed.tokens, parsed.written).filter((f) => !dimensions.includes(f.column) || true);
   const numbers = numberConditions(lexicon, parsed, base, measure);
   const flags = flagFilters(lexicon, parsed.tokens, base, measure, countDistinct);
   const extras = (parsed.extraMeasures ?? []).flatMap((extra) => {
@@ -246,6 +261,39 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   else if (grainExpr) lines.push(`ORDER BY ${parsed.grain!.toLowerCase()}`);
   return { sql: lines.join('\n'), description: describe(aggregation, snippetMeasure?.alias ?? measure?.name ?? countDistinct ?? shortName(base.identifier), dimensions, parsed) };
 }
+
+/**
+ * "Which X has the most Y" with no aggregate word: Y naming a table better than any numeric column ranks by the
+ * count of Y's rows; a Y naming nothing at all ("the most popular") ranks by the count of X's rows.
+ */
+function rankByCount(parsed: ParsedQuestion, lexicon: Lexicon): ParsedQuestion {
+  const phrase = parsed.measurePhrase;
+  if (parsed.aggregation || !parsed.limit || !phrase?.length) return parsed;
+  const column = best(allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)), (c) => matchScore(phrase, c.phrases, c.descriptionWords));
+  const named = best(lexicon.tables, (t) => matchScore(phrase, t.phrases));
+  if (named && named.score > (column?.score ?? 0)) return { ...parsed, aggregation: 'COUNT', countNoun: phrase, measurePhrase: undefined };
+  if (column && column.score >= 1) return parsed;
+  const group = parsed.groupPhrases[0];
+  const counted = group && (countedTable(lexicon, phrase) ?? countedTable(lexicon, group));
+  return counted ? { ...parsed, aggregation: 'COUNT', countNoun: countedTable(lexicon, phrase) ? phrase : group, measurePhrase: undefined } : parsed;
+}
+
+/** A numeric key referring to another table ("grouped by owner" on an owner id) is shown by that table's name column. */
+function referencedLabel(lexicon: Lexicon, edges: JoinEdge[], column: ColumnInfo): ColumnInfo | undefined {
+  if (!column.numeric || column.temporal) return undefined;
+  for (const edge of edges) {
+    const other = edge.left === column.table && edge.leftColumn === column.name ? edge.right : edge.right === column.table && edge.rightColumn === column.name ? edge.left : undefined;
+    const key = other === edge.right ? edge.rightColumn : edge.leftColumn;
+    const table = other ? lexicon.tables.find((t) => t.identifier === other) : undefined;
+    // only towards the table the key identifies (its own key), never from a table's key to its referrers
+    if (!table || edge.more || !table.columns.some((c) => c.name === key && isOwnKey(table, c))) continue;
+    const label = labelColumn(table);
+    if (label) return label;
+  }
+  return undefined;
+}
+
+const isOwnKey = (table: TableInfo, column: ColumnInfo) => /^(id|code|key)$/i.test(column.name) || (/(id|code|key)$/i.test(column.name) && table.columns.indexOf(column) === 0);
 
 const DISTINCT_WORDS = new Set(['distinct', 'different', 'unique']);
 
