@@ -54,7 +54,7 @@ const COMPARATORS: [RegExp, NumberFilter['op']][] = [
 ];
 
 
-const BOUNDARY = new Set('of by per in for from during with across between to over on at since before after where that who which are were is was has have had do does did there than and or'.split(' '));
+const BOUNDARY = new Set('of by per in for from during with across between to over on at since before after where that who whose which are were is was has have had do does did there than and or'.split(' '));
 const GRAINS: Record<string, Grain> = { day: 'DAY', daily: 'DAY', week: 'WEEK', weekly: 'WEEK', month: 'MONTH', monthly: 'MONTH', quarter: 'QUARTER', quarterly: 'QUARTER', year: 'YEAR', yearly: 'YEAR', annual: 'YEAR' };
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const ORDINAL_QUARTER: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, q1: 1, q2: 2, q3: 3, q4: 4 };
@@ -108,7 +108,7 @@ export function parseQuestion(question: string): ParsedQuestion {
   }
 
   // aggregation and what it applies to
-  const count = /\b(how many|number of|count of)\b/.exec(text);
+  const count = /\b(how many|numbers? of|count of)\b/.exec(text);
   if (count) {
     parsed.aggregation = 'COUNT';
     parsed.countNoun = phraseAfter(raw, at(count[0]) + count[0].split(' ').length, true);
@@ -165,7 +165,7 @@ export function parseQuestion(question: string): ParsedQuestion {
 }
 
 const SUPERLATIVE = /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst|greatest)$/;
-const AGGREGATE_WORDS: Record<string, Aggregation> = { total: 'SUM', sum: 'SUM', average: 'AVG', avg: 'AVG', mean: 'AVG', maximum: 'MAX', max: 'MAX', largest: 'MAX', minimum: 'MIN', min: 'MIN', smallest: 'MIN' };
+export const AGGREGATE_WORDS: Record<string, Aggregation> = { total: 'SUM', sum: 'SUM', average: 'AVG', avg: 'AVG', mean: 'AVG', maximum: 'MAX', max: 'MAX', largest: 'MAX', minimum: 'MIN', min: 'MIN', smallest: 'MIN' };
 const FILLER = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'with', 'a', 'an', 'the', 'of', 'its', 'their', 'whose', 'that', 'which']);
 
 /** Numbers compared with a column: the words right after the number or right before the comparison name it. */

@@ -2,7 +2,7 @@
 import type { InstructionRules, JoinEdge } from './instructions.ts';
 import { findTable, joinPath, onCondition } from './join-graph.ts';
 import { matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
-import type { Aggregation, ParsedQuestion, TimeFilter } from './question.ts';
+import { AGGREGATE_WORDS, type Aggregation, type ParsedQuestion, type TimeFilter } from './question.ts';
 import { indexOfPhrase, quoteSqlString, shortName, stems } from './text.ts';
 import { qualifySnippet, type SnippetInfo, type SnippetType } from './snippets.ts';
 
@@ -42,7 +42,7 @@ function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | unde
 }
 
 function valueFilters(lexicon: Lexicon, tokens: string[], written: string[] = []): ValueFilter[] {
-  const found = new Map<string, { filter: ValueFilter; score: number }>();
+  const found = new Map<string, { filter: ValueFilter; score: number; at: number; end: number }>();
   for (const column of allColumns(lexicon)) {
     const indexed = column.sampledValues.filter((v) => spelledAsStored(written, v));
     for (const value of [...column.values, ...indexed]) {
@@ -55,10 +55,12 @@ function valueFilters(lexicon: Lexicon, tokens: string[], written: string[] = []
       const score = 1 + matchScore(context, column.phrases) + (tableOf(lexicon, column).entity.some((w) => context.includes(w)) ? 0.5 : 0);
       const key = words.join(' ');
       const current = found.get(key);
-      if (!current || score > current.score) found.set(key, { filter: { column, value }, score });
+      if (!current || score > current.score) found.set(key, { filter: { column, value }, score, at, end: at + words.length });
     }
   }
-  return [...found.values()].map((f) => f.filter);
+  // "Big Xyz" is one value: a shorter value ("Xyz") inside a longer one is not asked for on its own
+  const spans = [...found.values()];
+  return spans.filter((f) => !spans.some((o) => o !== f && o.at <= f.at && o.end >= f.end && o.end - o.at > f.end - f.at)).map((f) => f.filter);
 }
 
 /**
@@ -126,6 +128,11 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
 
   parsed = rankByCount(parsed, lexicon);
   const filterTables = new Set(valueFilters(lexicon, parsed.tokens, parsed.written).map((f) => f.column.table));
+  // the tables the groupings and compared numbers name also hold the measure when two tables have it
+  for (const phrase of [...parsed.groupPhrases, ...(parsed.numberFilters ?? []).flatMap((f) => [f.before, f.after])]) {
+    const named = best(allColumns(lexicon), (c) => matchScore(phrase, c.phrases));
+    if (named && named.score >= 2) filterTables.add(named.item.table);
+  }
   // the measure, or what is counted
   let base: TableInfo | undefined;
   let measure: ColumnInfo | undefined;
@@ -186,7 +193,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   });
   const snippetFilters = snippetsOf(lexicon, 'filter').filter((f) => f.phrases.some((p) => indexOfPhrase(parsed.tokens, p.words) >= 0));
   const needed = new Set<string>([
-    ...[...dimensions, ...filters.map((f) => f.column), ...numbers.map((n) => n.column), ...flags.map((f) => f.column), ...extras.map((e) => e.column)].map((c) => c.table),
+    ...[...dimensions, ...filters.map((f) => f.column), ...numbers.flatMap((n) => (n.column ? [n.column] : [])), ...flags.map((f) => f.column), ...extras.map((e) => e.column)].map((c) => c.table),
     ...[...expressions, ...snippetFilters].map((x) => x.table.identifier),
   ]);
   const joins: JoinEdge[] = [];
@@ -219,7 +226,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   }
   for (const f of snippetFilters) conditions.push(snippetFilters.length > 1 || conditions.length > 0 ? `(${qualifySnippet(f, ref)})` : qualifySnippet(f, ref));
   for (const f of flags) conditions.push(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`);
-  for (const n of numbers) conditions.push(`${ref(n.column.table, n.column.name)} ${n.op} ${n.value}`);
+  for (const n of numbers.filter((x) => !x.aggregate)) conditions.push(`${ref(n.column!.table, n.column!.name)} ${n.op} ${n.value}`);
 
   let grainExpr: string | undefined;
   const yearNumber = !dateColumn(base, parsed.tokens) ? yearColumn(base) : undefined;
@@ -257,6 +264,8 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   }
   if (conditions.length) lines.push(`WHERE ${conditions.join(' AND ')}`);
   if (groupExprs.length) lines.push(`GROUP BY ${groupExprs.join(', ')}`);
+  const having = numbers.filter((x) => x.aggregate && groupExprs.length).map((n) => `${aggregateExpr(n.aggregate!, n.column ? ref(n.column.table, n.column.name) : undefined)} ${n.op} ${n.value}`);
+  if (having.length) lines.push(`HAVING ${having.join(' AND ')}`);
   if (parsed.limit && groupExprs.length) lines.push(`ORDER BY ${valueName} ${parsed.limit.direction}`, `LIMIT ${parsed.limit.n}`);
   else if (grainExpr) lines.push(`ORDER BY ${parsed.grain!.toLowerCase()}`);
   return { sql: lines.join('\n'), description: describe(aggregation, snippetMeasure?.alias ?? measure?.name ?? countDistinct ?? shortName(base.identifier), dimensions, parsed) };
@@ -335,7 +344,8 @@ function yearColumn(table: TableInfo): ColumnInfo | undefined {
   return table.columns.find((c) => c.numeric && c.phrases.some((p) => p.weight >= 2 && p.words[p.words.length - 1] === 'year'));
 }
 
-interface NumberCondition { column: ColumnInfo; op: string; value: number }
+/** a row condition, or with `aggregate` a condition on each group (HAVING); a count of rows has no column */
+interface NumberCondition { column?: ColumnInfo; op: string; value: number; aggregate?: Aggregation }
 
 /** "more than 4 wheels", "height greater than 150", "with 8 wheels": a numeric column compared with a number. */
 function numberConditions(lexicon: Lexicon, parsed: ParsedQuestion, base: TableInfo, measure: ColumnInfo | undefined): NumberCondition[] {
@@ -346,8 +356,16 @@ function numberConditions(lexicon: Lexicon, parsed: ParsedQuestion, base: TableI
     const after = best(numeric, (c) => score(c, f.after));
     const before = best(numeric, (c) => score(c, f.before));
     const hit = after && (!before || after.score >= before.score) ? after : before;
+    const grouped = parsed.groupPhrases.length > 0 || !!parsed.grain;
+    // "each shop that has at least 3 <rows of a table>": a condition on the group's row count
+    if ((!hit || hit.score < 1) && grouped && f.after.length && f.op !== '=' && countedTable(lexicon, f.after)) {
+      out.push({ op: f.op, value: f.value, aggregate: 'COUNT' });
+      continue;
+    }
     if (!hit || hit.score < 1 || (f.op === '=' && hit.item === measure)) continue;
-    out.push({ column: hit.item, op: f.op, value: f.value });
+    // "each shop whose average age is over 40": the aggregate word makes it a condition on the group
+    const aggregate = hit === before && grouped ? AGGREGATE_WORDS[f.before[0]] : undefined;
+    out.push({ column: hit.item, op: f.op, value: f.value, ...(aggregate ? { aggregate } : {}) });
   }
   return out;
 }
