@@ -2,7 +2,7 @@
  * Question → slots, by small keyword rules, independent of any space. The simulated planner model uses the
  * same parse to learn which words of a failed question named the measure or the dimension.
  */
-import { stem, words } from './text.ts';
+import { stem, stems, words } from './text.ts';
 
 export type Aggregation = 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
 export type Grain = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
@@ -29,6 +29,8 @@ export interface ParsedQuestion {
   countNoun?: string[];
   measurePhrase?: string[];
   groupPhrases: string[][];
+  /** columns the question lists to be shown ("list the name, id and the number"): each a phrase of stems */
+  listedPhrases?: string[][];
   /** group phrases read after "per" right behind the measure ("kilometres per litre"): maybe part of a rate, not a grouping */
   ratePhrases?: string[][];
   grain?: Grain;
@@ -159,12 +161,45 @@ export function parseQuestion(question: string): ParsedQuestion {
   const adverb = raw.find((w) => /^(daily|weekly|monthly|quarterly|yearly|annual)$/.test(w));
   if (!parsed.grain && adverb) parsed.grain = GRAINS[adverb];
 
+  const listed = listedColumns(question);
+  if (listed.length) parsed.listedPhrases = listed;
   parsed.time = timeFilter(raw, text, parsed.years);
   parsed.numberFilters = numberFilters(raw, parsed.time);
   return parsed;
 }
 
 const SUPERLATIVE = /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst|greatest)$/;
+const COUNT_ITEM = /\b(number|numbers|count|total|amount|how many|average|sum|maximum|minimum)\b/;
+
+/**
+ * Columns the question asks to see: "List A, B and the number." or "what is the A and B of each X" (then X's words
+ * qualify each item). The count item is the measure, not a column.
+ */
+function listedColumns(question: string): string[][] {
+  const lower = question.toLowerCase();
+  const items: string[][] = [];
+  const split = (clause: string, qualifier: string[] = []) => {
+    const parts = clause.split(/,|\band\b/).map((p) => p.trim()).filter(Boolean);
+    // a plain enumeration of short noun phrases, nothing else ("revenue by month and channel" is not one)
+    if (parts.length < 2 || parts.some((p) => !COUNT_ITEM.test(p) && (p.split(/\s+/).length > 4 || p.split(/\s+/).some((w) => BOUNDARY.has(w))))) return;
+    for (const part of parts) {
+      if (COUNT_ITEM.test(part)) continue;
+      const words = stems(part).filter((w) => !['the', 'a', 'an', 'its', 'their', 'only'].includes(w));
+      if (words.length) items.push([...qualifier.filter((q) => !words.includes(q)), ...words]);
+    }
+  };
+  const list = /\b(?:list|return)\s+(?:only\s+)?(?:the\s+)?([^.?!]+)/.exec(lower);
+  if (list) split(list[1]);
+  for (const m of lower.matchAll(/\bof (?:each|every) ([a-z]+)/g)) {
+    const before = lower.slice(0, m.index);
+    const start = Math.max(before.lastIndexOf('what is the '), before.lastIndexOf('what are the '));
+    if (start < 0) continue;
+    const clause = before.slice(start).replace(/^what (?:is|are) the /, '');
+    if (!/\bof\b/.test(clause) && !COUNT_ITEM.test(clause)) split(clause, [stem(m[1])]);
+  }
+  return items;
+}
+
 export const AGGREGATE_WORDS: Record<string, Aggregation> = { total: 'SUM', sum: 'SUM', average: 'AVG', avg: 'AVG', mean: 'AVG', maximum: 'MAX', max: 'MAX', largest: 'MAX', minimum: 'MIN', min: 'MIN', smallest: 'MIN' };
 const FILLER = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'with', 'a', 'an', 'the', 'of', 'its', 'their', 'whose', 'that', 'which']);
 

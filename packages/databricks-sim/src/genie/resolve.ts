@@ -184,6 +184,14 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     const shown = referencedLabel(lexicon, edges, dimension) ?? dimension;
     if (!dimensions.includes(shown)) dimensions.push(shown);
   }
+  // columns the question lists replace a grouping on the same table ("each shop ... list its id and name")
+  const listed = (parsed.listedPhrases ?? []).map((p) => listedColumn(lexicon, p)).filter((c): c is ColumnInfo => !!c && c !== measure);
+  if (listed.length) {
+    const tables = new Set(listed.map((c) => c.table));
+    const kept = dimensions.filter((d) => !tables.has(d.table));
+    dimensions.length = 0;
+    for (const d of [...kept, ...listed]) if (!dimensions.includes(d)) dimensions.push(d);
+  }
   const filters = valueFilters(lexicon, parsed.tokens, parsed.written).filter((f) => !dimensions.includes(f.column) || true);
   const numbers = numberConditions(lexicon, parsed, base, measure);
   const flags = flagFilters(lexicon, parsed.tokens, base, measure, countDistinct);
@@ -300,6 +308,18 @@ function referencedLabel(lexicon: Lexicon, edges: JoinEdge[], column: ColumnInfo
     if (label) return label;
   }
   return undefined;
+}
+
+/** A listed column: "<entity> id" is that table's own key; anything else a column as a dimension phrase names it. */
+function listedColumn(lexicon: Lexicon, phrase: string[]): ColumnInfo | undefined {
+  const last = phrase[phrase.length - 1];
+  if (/^(id|code|key)$/.test(last)) {
+    const rest = phrase.slice(0, -1);
+    const table = rest.length ? countedTable(lexicon, rest) : undefined;
+    const key = table?.columns.find((c) => isOwnKey(table, c));
+    if (key) return key;
+  }
+  return resolveDimension(lexicon, phrase);
 }
 
 const isOwnKey = (table: TableInfo, column: ColumnInfo) => /^(id|code|key)$/i.test(column.name) || (/(id|code|key)$/i.test(column.name) && table.columns.indexOf(column) === 0);
