@@ -110,7 +110,8 @@ export function parseQuestion(question: string): ParsedQuestion {
   }
 
   // aggregation and what it applies to
-  const count = /\b(how many|numbers? of|count of)\b/.exec(text);
+  // "for different number of X" groups by X; it counts nothing
+  const count = /\b(how many|(?<!different )numbers? of|count of)\b/.exec(text);
   if (count) {
     parsed.aggregation = 'COUNT';
     parsed.countNoun = phraseAfter(raw, at(count[0]) + count[0].split(' ').length, true);

@@ -378,7 +378,7 @@ function numberConditions(lexicon: Lexicon, parsed: ParsedQuestion, base: TableI
     const hit = after && (!before || after.score >= before.score) ? after : before;
     const grouped = parsed.groupPhrases.length > 0 || !!parsed.grain;
     // "each shop that has at least 3 <rows of a table>": a condition on the group's row count
-    if ((!hit || hit.score < 1) && grouped && f.after.length && f.op !== '=' && countedTable(lexicon, f.after)) {
+    if ((!after || after.score < 1) && grouped && f.after.length && f.op !== '=' && countedTable(lexicon, f.after)) {
       out.push({ op: f.op, value: f.value, aggregate: 'COUNT' });
       continue;
     }
