@@ -147,9 +147,10 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
       base = tableOf(lexicon, distinctOf);
       countDistinct = distinctOf.name;
     } else {
-      base = countedTable(lexicon, noun);
-      if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
       const head = noun[noun.length - 1];
+      // an instruction saying how to count the noun names its table too
+      base = countedTable(lexicon, noun) ?? findTable(lexicon, rules.countRules.find((r) => r.noun === head)?.table ?? '');
+      if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
       const rule = rules.countRules.find((r) => r.noun === head && findTable(lexicon, r.table) === base);
       countDistinct = rule?.column;
     }
