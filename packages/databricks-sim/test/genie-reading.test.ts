@@ -9,8 +9,8 @@ const catalog: CatalogSnapshot = {
     { identifier: 'main.zoo.keepers', columns: [{ name: 'Id', type: 'BIGINT' }, { name: 'KeeperName', type: 'STRING' }], values: {}, sampledValues: { KeeperName: ['Ada Byron', 'Bo Lind'] } },
     {
       identifier: 'main.zoo.animals',
-      columns: [{ name: 'Id', type: 'BIGINT' }, { name: 'Keeper', type: 'BIGINT' }, { name: 'Kind', type: 'STRING' }, { name: 'Weight', type: 'INT' }, { name: 'Legs', type: 'INT' }, { name: 'Town', type: 'STRING' }],
-      values: { Kind: ['bird', 'cat'] },
+      columns: [{ name: 'Id', type: 'BIGINT' }, { name: 'Keeper', type: 'BIGINT' }, { name: 'Kind', type: 'STRING' }, { name: 'Weight', type: 'INT' }, { name: 'Legs', type: 'INT' }, { name: 'Town', type: 'STRING' }, { name: 'Realm', type: 'STRING' }],
+      values: { Kind: ['bird', 'cat'], Realm: ['Arcadia', 'Mordor'] },
       sampledValues: { Town: ['Springfield', 'Most', 'Lake'] },
     },
   ],
@@ -55,6 +55,15 @@ describe('simulated Genie on schemas written by others', () => {
 
   it('ranks "which X has the most Y" by the count of Y when Y names a table, not a column', () => {
     expect(sqlOf('Which of the keepers has the most animals?')).toMatch(/COUNT\(\*\) AS row_count .* GROUP BY k\.KeeperName ORDER BY row_count DESC LIMIT 1$/);
+  });
+
+  it('reads "the X that has the most Y" as "which X has the most Y", but "at least N" compares', () => {
+    expect(sqlOf('What is the name of the keeper that keeps the largest number of animals?')).toMatch(/GROUP BY k\.KeeperName ORDER BY row_count DESC LIMIT 1$/);
+    expect(sqlOf('How many animals does each keeper have for each keeper that has at least 3 animals?')).not.toContain('LIMIT');
+  });
+
+  it('matches a place value through its adjective ("Arcadian" for Arcadia)', () => {
+    expect(sqlOf('How many Arcadian animals are there?')).toBe("SELECT COUNT(*) AS row_count FROM main.zoo.animals WHERE Realm = 'Arcadia'");
   });
 
   it('shows the columns a question lists, "<entity> id" as that table\'s own key', () => {

@@ -96,12 +96,19 @@ export function parseQuestion(question: string): ParsedQuestion {
     if (by >= 0) parsed.measurePhrase = phraseAfter(raw, by + 1);
   }
 
-  // "which X has the highest Y"
-  const which = raw.indexOf('which');
+  // "which X has the highest Y", also "the X that has the highest Y"
+  const relative = raw.findIndex((w, i) => (w === 'that' || w === 'who') && i > 0 && !BOUNDARY.has(raw[i - 1]) && raw.slice(i + 1, i + 4).some((x, k) => SUPERLATIVE.test(x) && raw[i + k] !== 'at'));
+  const which = raw.includes('which') ? raw.indexOf('which') : relative;
+  let groupStart = which + (raw[which + 1] === 'of' ? 2 : 1);
+  if (which === relative && relative > 0) {
+    groupStart = relative;
+    while (groupStart > 0 && !BOUNDARY.has(raw[groupStart - 1]) && raw[groupStart - 1] !== 'the') groupStart--;
+  }
   if (which >= 0 && !parsed.limit) {
-    const group = phraseAfter(raw, which + (raw[which + 1] === 'of' ? 2 : 1), true);
+    const group = phraseAfter(raw, groupStart, true);
     if (group.length) parsed.groupPhrases.push(group);
-    const sup = raw.findIndex((w, i) => i > which && /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst)$/.test(w));
+    // "at least 3" / "at most 3" compare; they do not rank
+    const sup = raw.findIndex((w, i) => i > which && raw[i - 1] !== 'at' && /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst)$/.test(w));
     if (sup >= 0) {
       parsed.limit = { n: 1, direction: /lowest|least|smallest|fewest|worst/.test(raw[sup]) ? 'ASC' : 'DESC' };
       const measure = phraseAfter(raw, sup + 1);

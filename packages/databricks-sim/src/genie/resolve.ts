@@ -47,7 +47,7 @@ function valueFilters(lexicon: Lexicon, tokens: string[], written: string[] = []
     const indexed = column.sampledValues.filter((v) => spelledAsStored(written, v));
     for (const value of [...column.values, ...indexed]) {
       const words = stems(value);
-      const at = indexOf(tokens, words);
+      const at = indexOfValue(tokens, words);
       if (words.length === 0 || at < 0) continue;
       // a value spelled like a table's name ("ITEM" vs "items") is the table, not the value
       if (lexicon.tables.some((t) => t.entity.join(' ') === words.join(' '))) continue;
@@ -71,6 +71,19 @@ function spelledAsStored(written: string[], value: string): boolean {
   const parts = value.match(/[A-Za-z0-9]+/g) ?? [];
   if (!/^[A-Z]/.test(parts[0] ?? '') || parts.join('').length < 3) return false;
   return indexOf(written, parts) > 0;
+}
+
+/** A value's words in the question, its last word also as the adjective English makes of a place name (+n, +an). */
+function indexOfValue(tokens: string[], words: string[]): number {
+  const at = indexOf(tokens, words);
+  if (at >= 0 || words.length === 0) return at;
+  const last = words[words.length - 1];
+  if (last.length < 4 || !/[a-z]$/.test(last)) return -1;
+  for (const suffix of /[aeiou]$/.test(last) ? ['n'] : ['an', 'ian']) {
+    const hit = indexOf(tokens, [...words.slice(0, -1), last + suffix]);
+    if (hit >= 0) return hit;
+  }
+  return -1;
 }
 
 function indexOf(tokens: string[], words: string[]): number {
