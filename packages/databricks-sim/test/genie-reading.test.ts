@@ -66,6 +66,13 @@ describe('simulated Genie on schemas written by others', () => {
     expect(sqlOf('How many Arcadian animals are there?')).toBe("SELECT COUNT(*) AS row_count FROM main.zoo.animals WHERE Realm = 'Arcadia'");
   });
 
+  it('reads "or" between two compared numbers as alternatives, and "by the X with name V" as a filter, not a grouping', () => {
+    expect(sqlOf('What is the maximum weight of the animals with 4 legs or weight less than 10?')).toContain('WHERE (Legs = 4 OR Weight < 10)');
+    const sql = sqlOf('How many animals are kept by the keeper with name Ada Byron?');
+    expect(sql).toContain("KeeperName = 'Ada Byron'");
+    expect(sql).not.toContain('GROUP BY');
+  });
+
   it('shows the columns a question lists, "<entity> id" as that table\'s own key', () => {
     const sql = sqlOf('How many animals does each keeper have? List the keeper id, keeper name and the number.');
     expect(sql).toMatch(/GROUP BY k\.Id, k\.KeeperName$/);

@@ -44,6 +44,8 @@ export interface ParsedQuestion {
   extraMeasures: { aggregation: Aggregation; phrase: string[] }[];
   /** numeric comparisons: "more than 4 <words>", "<words> greater than 150", "with 8 <words>" */
   numberFilters: NumberFilter[];
+  /** "with 8 wheels or made before 1980": the compared numbers are alternatives */
+  numbersEitherOr?: boolean;
 }
 
 export interface NumberFilter { op: '>' | '>=' | '<' | '<=' | '='; value: number; before: string[]; after: string[] }
@@ -157,6 +159,11 @@ export function parseQuestion(question: string): ParsedQuestion {
       const phrase = phraseAfter(raw, i + skip);
       // "spoken by the largest number of X" ranks; it groups by nothing
       if (!phrase.length || SUPERLATIVE.test(phrase[0])) return;
+      // "made by the owner with name X" names one row by a value; it groups by nothing
+      let end = i + skip;
+      while (end < raw.length && !BOUNDARY.has(raw[end]) && !/^\d+$/.test(raw[end])) end++;
+      const next = raw[end];
+      if (w === 'by' && raw[i + 1] === 'the' && (next === 'with' || next === 'named' || next === 'called')) return;
       parsed.groupPhrases.push(phrase);
       // "<measure> per <denominator>": the words before "per" belong to the measure
       if (w === 'per' && i > 0 && parsed.measurePhrase?.includes(stem(raw[i - 1]))) (parsed.ratePhrases ??= []).push(phrase);
@@ -173,6 +180,8 @@ export function parseQuestion(question: string): ParsedQuestion {
   if (listed.length) parsed.listedPhrases = listed;
   parsed.time = timeFilter(raw, text, parsed.years);
   parsed.numberFilters = numberFilters(raw, parsed.time);
+  const firstNumber = raw.findIndex((w) => /^\d/.test(w));
+  if (firstNumber >= 0 && raw.slice(firstNumber).includes('or') && parsed.numberFilters.length + (parsed.time ? 1 : 0) === 2) parsed.numbersEitherOr = true;
   return parsed;
 }
 

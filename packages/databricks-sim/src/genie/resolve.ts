@@ -248,6 +248,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   }
   for (const f of snippetFilters) conditions.push(snippetFilters.length > 1 || conditions.length > 0 ? `(${qualifySnippet(f, ref)})` : qualifySnippet(f, ref));
   for (const f of flags) conditions.push(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`);
+  const eitherStart = conditions.length;
   for (const n of numbers.filter((x) => !x.aggregate)) conditions.push(`${ref(n.column!.table, n.column!.name)} ${n.op} ${n.value}`);
 
   let grainExpr: string | undefined;
@@ -284,6 +285,8 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   for (const edge of joins) {
     lines.push(`JOIN ${edge.right} ${aliases.get(edge.right)} ON ${onCondition(edge, aliases.get(edge.left)!, aliases.get(edge.right)!)}`);
   }
+  // "with 8 wheels or made before 1980": the two compared numbers are alternatives
+  if (parsed.numbersEitherOr && conditions.length - eitherStart === 2) conditions.splice(eitherStart, 2, `(${conditions[eitherStart]} OR ${conditions[eitherStart + 1]})`);
   if (conditions.length) lines.push(`WHERE ${conditions.join(' AND ')}`);
   if (groupExprs.length) lines.push(`GROUP BY ${groupExprs.join(', ')}`);
   const having = numbers.filter((x) => x.aggregate && groupExprs.length).map((n) => `${aggregateExpr(n.aggregate!, n.column ? ref(n.column.table, n.column.name) : undefined)} ${n.op} ${n.value}`);
