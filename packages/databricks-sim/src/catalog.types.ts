@@ -12,6 +12,11 @@ export interface CatalogTable {
   columns: CatalogColumn[];
   /** distinct values of low-cardinality STRING columns (at most ~50 each), keyed by column name */
   values: Record<string, string[]>;
+  /**
+   * Genie's value index for the other STRING columns: their most frequent distinct values (at most 1024 each, as a
+   * real space's value dictionary holds), used only to recognise a value the question spells out.
+   */
+  sampledValues?: Record<string, string[]>;
 }
 
 export interface MetricViewField {

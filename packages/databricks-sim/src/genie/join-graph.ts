@@ -2,9 +2,12 @@ import type { SerializedSpace } from '@genie-enhancer/shared';
 import { joinConditions, joinLines } from '@genie-enhancer/shared';
 import { joinFromDescription, splitQualified, type JoinEdge } from './instructions.ts';
 import type { Lexicon, TableInfo } from './lexicon.ts';
-import { shortName } from './text.ts';
+import { identifierStems, shortName } from './text.ts';
 
-const KEY_COLUMN = /(^id$|_id$|_key$)/i;
+/** A same-named column joins two tables only when its name says which entity it keys: a bare `id` keys every table. */
+const KEY_COLUMN = /(_id$|_key$)/i;
+/** Columns that key their own table's rows: id, code, key, or the entity's name + one of them (AbcId). */
+const OWN_KEY = /^(id|code|key)$/i;
 
 /** Resolves a table written in full (catalog.schema.table) or by a shorter suffix (items, shop.items). */
 export function findTable(lexicon: Lexicon, name: string): TableInfo | undefined {
@@ -44,8 +47,38 @@ export function joinEdges(space: SerializedSpace, lexicon: Lexicon, instructionJ
       }
     }
   }
+  for (const edge of namedForeignKeys(lexicon)) add(edge);
   return edges;
 }
+
+/**
+ * The usual foreign-key naming: a column of A named after table B ("abc", "abc_code", "AbcCode") refers
+ * to B's own key (id, code, or B's entity name + id / code). The two columns must have comparable types.
+ */
+function namedForeignKeys(lexicon: Lexicon): JoinEdge[] {
+  const out: JoinEdge[] = [];
+  const head = (t: TableInfo) => t.entity[t.entity.length - 1];
+  for (const b of lexicon.tables) {
+    const keys = b.columns.filter((c) => OWN_KEY.test(c.name) || (identifierWords(c.name).length === 2 && names(identifierWords(c.name)[0], head(b)) && OWN_KEY.test(identifierWords(c.name)[1])));
+    if (keys.length !== 1 || !head(b)) continue;
+    const key = keys[0];
+    const keySuffix = identifierWords(key.name).at(-1)!;
+    for (const a of lexicon.tables) {
+      if (a === b) continue;
+      for (const column of a.columns) {
+        const w = identifierWords(column.name);
+        const named = (w.length === 1 && w[0] === head(b)) || (w.length === 2 && w[0] === head(b) && w[1] === keySuffix);
+        if (!named || column.numeric !== key.numeric) continue;
+        out.push({ left: a.identifier, leftColumn: column.name, right: b.identifier, rightColumn: key.name });
+      }
+    }
+  }
+  return out;
+}
+
+const identifierWords = (name: string) => identifierStems(name);
+/** An id prefix may abbreviate the entity (its first three letters or more). */
+const names = (word: string, entity: string) => word === entity || (word.length >= 3 && entity.startsWith(word));
 
 /** Shortest join path from `from` to `to` (breadth-first, deterministic), as edges oriented from → to. */
 export function joinPath(edges: JoinEdge[], from: string, to: string): JoinEdge[] | undefined {

@@ -19,6 +19,8 @@ export interface ColumnInfo {
   descriptionWords: Set<string>;
   description: string;
   values: string[];
+  /** frequent values of a high-cardinality column (the value index): matched only when spelled as stored */
+  sampledValues: string[];
 }
 
 export interface TableInfo {
@@ -88,6 +90,7 @@ export function buildLexicon(space: SerializedSpace, catalog: CatalogSnapshot): 
         descriptionWords: new Set(contentStems(description)),
         description,
         values: table.values[column.name] ?? [],
+        sampledValues: table.sampledValues?.[column.name] ?? [],
       };
     });
     const description = joinLines(source.description);

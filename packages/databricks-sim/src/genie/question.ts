@@ -2,7 +2,7 @@
  * Question → slots, by small keyword rules, independent of any space. The simulated planner model uses the
  * same parse to learn which words of a failed question named the measure or the dimension.
  */
-import { stem, words } from './text.ts';
+import { stem, stems, words } from './text.ts';
 
 export type Aggregation = 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
 export type Grain = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
@@ -22,11 +22,17 @@ export type TimeFilter =
 export interface ParsedQuestion {
   /** stemmed word tokens of the whole question */
   tokens: string[];
+  /** the question's words as written (case kept) */
+  written?: string[];
   aggregation?: Aggregation;
   /** stems naming what is counted, after "how many" / "number of" */
   countNoun?: string[];
   measurePhrase?: string[];
   groupPhrases: string[][];
+  /** columns the question lists to be shown ("list the name, id and the number"): each a phrase of stems */
+  listedPhrases?: string[][];
+  /** group phrases read after "per" right behind the measure ("kilometres per litre"): maybe part of a rate, not a grouping */
+  ratePhrases?: string[][];
   grain?: Grain;
   time?: TimeFilter;
   /** top-N, or 1 for "which X has the highest Y" */
@@ -38,6 +44,8 @@ export interface ParsedQuestion {
   extraMeasures: { aggregation: Aggregation; phrase: string[] }[];
   /** numeric comparisons: "more than 4 <words>", "<words> greater than 150", "with 8 <words>" */
   numberFilters: NumberFilter[];
+  /** "with 8 wheels or made before 1980": the compared numbers are alternatives */
+  numbersEitherOr?: boolean;
 }
 
 export interface NumberFilter { op: '>' | '>=' | '<' | '<=' | '='; value: number; before: string[]; after: string[] }
@@ -50,7 +58,7 @@ const COMPARATORS: [RegExp, NumberFilter['op']][] = [
 ];
 
 
-const BOUNDARY = new Set('of by per in for from during with across between to over on at since before after where that who which are were is was has have had do does did there than and or'.split(' '));
+const BOUNDARY = new Set('of by per in for from during with across between to over on at since before after where that who whose which are were is was has have had do does did there than and or'.split(' '));
 const GRAINS: Record<string, Grain> = { day: 'DAY', daily: 'DAY', week: 'WEEK', weekly: 'WEEK', month: 'MONTH', monthly: 'MONTH', quarter: 'QUARTER', quarterly: 'QUARTER', year: 'YEAR', yearly: 'YEAR', annual: 'YEAR' };
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const ORDINAL_QUARTER: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, q1: 1, q2: 2, q3: 3, q4: 4 };
@@ -70,7 +78,7 @@ function phraseAfter(raw: string[], start: number, stopAtVerbs = false): string[
 export function parseQuestion(question: string): ParsedQuestion {
   const raw = words(question);
   const text = raw.join(' ');
-  const parsed: ParsedQuestion = { tokens: raw.map(stem), groupPhrases: [], comparison: false, years: [], extraMeasures: [], numberFilters: [] };
+  const parsed: ParsedQuestion = { tokens: raw.map(stem), written: question.match(/[A-Za-z0-9]+/g) ?? [], groupPhrases: [], comparison: false, years: [], extraMeasures: [], numberFilters: [] };
   parsed.years = raw.filter((w) => /^(19|20)\d\d$/.test(w)).map(Number);
   parsed.comparison = /\b(growth|grow|change|increase|decrease|compare|compared|versus|vs)\b/.test(text) && parsed.years.length >= 2;
 
@@ -90,12 +98,19 @@ export function parseQuestion(question: string): ParsedQuestion {
     if (by >= 0) parsed.measurePhrase = phraseAfter(raw, by + 1);
   }
 
-  // "which X has the highest Y"
-  const which = raw.indexOf('which');
+  // "which X has the highest Y", also "the X that has the highest Y"
+  const relative = raw.findIndex((w, i) => (w === 'that' || w === 'who') && i > 0 && !BOUNDARY.has(raw[i - 1]) && raw.slice(i + 1, i + 4).some((x, k) => SUPERLATIVE.test(x) && raw[i + k] !== 'at'));
+  const which = raw.includes('which') ? raw.indexOf('which') : relative;
+  let groupStart = which + (raw[which + 1] === 'of' ? 2 : 1);
+  if (which === relative && relative > 0) {
+    groupStart = relative;
+    while (groupStart > 0 && !BOUNDARY.has(raw[groupStart - 1]) && raw[groupStart - 1] !== 'the') groupStart--;
+  }
   if (which >= 0 && !parsed.limit) {
-    const group = phraseAfter(raw, which + 1, true);
+    const group = phraseAfter(raw, groupStart, true);
     if (group.length) parsed.groupPhrases.push(group);
-    const sup = raw.findIndex((w, i) => i > which && /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst)$/.test(w));
+    // "at least 3" / "at most 3" compare; they do not rank
+    const sup = raw.findIndex((w, i) => i > which && raw[i - 1] !== 'at' && /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst)$/.test(w));
     if (sup >= 0) {
       parsed.limit = { n: 1, direction: /lowest|least|smallest|fewest|worst/.test(raw[sup]) ? 'ASC' : 'DESC' };
       const measure = phraseAfter(raw, sup + 1);
@@ -104,15 +119,17 @@ export function parseQuestion(question: string): ParsedQuestion {
   }
 
   // aggregation and what it applies to
-  const count = /\b(how many|number of|count of)\b/.exec(text);
+  // "for different number of X" groups by X; it counts nothing
+  const count = /\b(how many|(?<!different )numbers? of|count of)\b/.exec(text);
   if (count) {
     parsed.aggregation = 'COUNT';
     parsed.countNoun = phraseAfter(raw, at(count[0]) + count[0].split(' ').length, true);
   } else {
-    const agg = /\b(total|sum of|sum|average|avg|mean|maximum|max|minimum|min)\b/.exec(text);
+    // "the smallest weight": a superlative before a measure is MIN / MAX (a "which ... most" question ranks instead)
+    const agg = /\b(total|sum of|sum|average|avg|mean|maximum|max|minimum|min)\b/.exec(text) ?? (parsed.limit ? null : /\b(smallest|lowest|least|largest|highest|biggest|greatest)\b(?! (?:number|count|amount) of)/.exec(text));
     if (agg) {
       const word = agg[1];
-      parsed.aggregation = /total|sum/.test(word) ? 'SUM' : /average|avg|mean/.test(word) ? 'AVG' : /max/.test(word) ? 'MAX' : 'MIN';
+      parsed.aggregation = /total|sum/.test(word) ? 'SUM' : /average|avg|mean/.test(word) ? 'AVG' : /max|largest|highest|biggest|greatest/.test(word) ? 'MAX' : 'MIN';
       const phrase = phraseAfter(raw, at(agg[0]) + agg[0].split(' ').length);
       if (phrase.length && !parsed.measurePhrase) parsed.measurePhrase = phrase;
       // "total X and maximum Y": each further aggregate word after an "and" names one more measure
@@ -134,11 +151,22 @@ export function parseQuestion(question: string): ParsedQuestion {
   }
 
   // group by: "by X", "per X", "for each X", "in each X"
+  // group by: "by X", "per X", "each X", "for different X" ("for different number of X" is X too)
   raw.forEach((w, i) => {
-    const each = (w === 'each' || w === 'every') && (raw[i - 1] === 'for' || raw[i - 1] === 'in');
+    const each = w === 'each' || w === 'every' || (w === 'different' && raw[i - 1] === 'for');
     if ((w === 'by' || w === 'per' || each) && !(parsed.limit && w === 'by' && top)) {
-      const phrase = phraseAfter(raw, i + 1);
-      if (phrase.length) parsed.groupPhrases.push(phrase);
+      const skip = raw[i + 1] === 'number' && raw[i + 2] === 'of' ? 3 : 1;
+      const phrase = phraseAfter(raw, i + skip);
+      // "spoken by the largest number of X" ranks; it groups by nothing
+      if (!phrase.length || SUPERLATIVE.test(phrase[0])) return;
+      // "made by the owner with name X" names one row by a value; it groups by nothing
+      let end = i + skip;
+      while (end < raw.length && !BOUNDARY.has(raw[end]) && !/^\d+$/.test(raw[end])) end++;
+      const next = raw[end];
+      if (w === 'by' && raw[i + 1] === 'the' && (next === 'with' || next === 'named' || next === 'called')) return;
+      parsed.groupPhrases.push(phrase);
+      // "<measure> per <denominator>": the words before "per" belong to the measure
+      if (w === 'per' && i > 0 && parsed.measurePhrase?.includes(stem(raw[i - 1]))) (parsed.ratePhrases ??= []).push(phrase);
     }
   });
   for (const phrase of parsed.groupPhrases) {
@@ -148,12 +176,48 @@ export function parseQuestion(question: string): ParsedQuestion {
   const adverb = raw.find((w) => /^(daily|weekly|monthly|quarterly|yearly|annual)$/.test(w));
   if (!parsed.grain && adverb) parsed.grain = GRAINS[adverb];
 
+  const listed = listedColumns(question);
+  if (listed.length) parsed.listedPhrases = listed;
   parsed.time = timeFilter(raw, text, parsed.years);
   parsed.numberFilters = numberFilters(raw, parsed.time);
+  const firstNumber = raw.findIndex((w) => /^\d/.test(w));
+  if (firstNumber >= 0 && raw.slice(firstNumber).includes('or') && parsed.numberFilters.length + (parsed.time ? 1 : 0) === 2) parsed.numbersEitherOr = true;
   return parsed;
 }
 
-const AGGREGATE_WORDS: Record<string, Aggregation> = { total: 'SUM', sum: 'SUM', average: 'AVG', avg: 'AVG', mean: 'AVG', maximum: 'MAX', max: 'MAX', largest: 'MAX', minimum: 'MIN', min: 'MIN', smallest: 'MIN' };
+const SUPERLATIVE = /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst|greatest)$/;
+const COUNT_ITEM = /\b(number|numbers|count|total|amount|how many|average|sum|maximum|minimum)\b/;
+
+/**
+ * Columns the question asks to see: "List A, B and the number." or "what is the A and B of each X" (then X's words
+ * qualify each item). The count item is the measure, not a column.
+ */
+function listedColumns(question: string): string[][] {
+  const lower = question.toLowerCase();
+  const items: string[][] = [];
+  const split = (clause: string, qualifier: string[] = []) => {
+    const parts = clause.split(/,|\band\b/).map((p) => p.trim()).filter(Boolean);
+    // a plain enumeration of short noun phrases, nothing else ("revenue by month and channel" is not one)
+    if (parts.length < 2 || parts.some((p) => !COUNT_ITEM.test(p) && (p.split(/\s+/).length > 4 || p.split(/\s+/).some((w) => BOUNDARY.has(w))))) return;
+    for (const part of parts) {
+      if (COUNT_ITEM.test(part)) continue;
+      const words = stems(part).filter((w) => !['the', 'a', 'an', 'its', 'their', 'only'].includes(w));
+      if (words.length) items.push([...qualifier.filter((q) => !words.includes(q)), ...words]);
+    }
+  };
+  const list = /\b(?:list|return)\s+(?:only\s+)?(?:the\s+)?([^.?!]+)/.exec(lower);
+  if (list) split(list[1]);
+  for (const m of lower.matchAll(/\bof (?:each|every) ([a-z]+)/g)) {
+    const before = lower.slice(0, m.index);
+    const start = Math.max(before.lastIndexOf('what is the '), before.lastIndexOf('what are the '));
+    if (start < 0) continue;
+    const clause = before.slice(start).replace(/^what (?:is|are) the /, '');
+    if (!/\bof\b/.test(clause) && !COUNT_ITEM.test(clause)) split(clause, [stem(m[1])]);
+  }
+  return items;
+}
+
+export const AGGREGATE_WORDS: Record<string, Aggregation> = { total: 'SUM', sum: 'SUM', average: 'AVG', avg: 'AVG', mean: 'AVG', maximum: 'MAX', max: 'MAX', largest: 'MAX', minimum: 'MIN', min: 'MIN', smallest: 'MIN' };
 const FILLER = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'with', 'a', 'an', 'the', 'of', 'its', 'their', 'whose', 'that', 'which']);
 
 /** Numbers compared with a column: the words right after the number or right before the comparison name it. */

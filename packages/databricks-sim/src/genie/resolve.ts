@@ -2,7 +2,7 @@
 import type { InstructionRules, JoinEdge } from './instructions.ts';
 import { findTable, joinPath, onCondition } from './join-graph.ts';
 import { matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
-import type { Aggregation, ParsedQuestion, TimeFilter } from './question.ts';
+import { AGGREGATE_WORDS, type Aggregation, type ParsedQuestion, type TimeFilter } from './question.ts';
 import { indexOfPhrase, quoteSqlString, shortName, stems } from './text.ts';
 import { qualifySnippet, type SnippetInfo, type SnippetType } from './snippets.ts';
 
@@ -41,12 +41,13 @@ function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | unde
   return table ? labelColumn(table.item) : undefined;
 }
 
-function valueFilters(lexicon: Lexicon, tokens: string[]): ValueFilter[] {
-  const found = new Map<string, { filter: ValueFilter; score: number }>();
+function valueFilters(lexicon: Lexicon, tokens: string[], written: string[] = []): ValueFilter[] {
+  const found = new Map<string, { filter: ValueFilter; score: number; at: number; end: number }>();
   for (const column of allColumns(lexicon)) {
-    for (const value of column.values) {
+    const indexed = column.sampledValues.filter((v) => spelledAsStored(written, v));
+    for (const value of [...column.values, ...indexed]) {
       const words = stems(value);
-      const at = indexOf(tokens, words);
+      const at = indexOfValue(tokens, words);
       if (words.length === 0 || at < 0) continue;
       // a value spelled like a table's name ("ITEM" vs "items") is the table, not the value
       if (lexicon.tables.some((t) => t.entity.join(' ') === words.join(' '))) continue;
@@ -54,10 +55,35 @@ function valueFilters(lexicon: Lexicon, tokens: string[]): ValueFilter[] {
       const score = 1 + matchScore(context, column.phrases) + (tableOf(lexicon, column).entity.some((w) => context.includes(w)) ? 0.5 : 0);
       const key = words.join(' ');
       const current = found.get(key);
-      if (!current || score > current.score) found.set(key, { filter: { column, value }, score });
+      if (!current || score > current.score) found.set(key, { filter: { column, value }, score, at, end: at + words.length });
     }
   }
-  return [...found.values()].map((f) => f.filter);
+  // "Big Xyz" is one value: a shorter value ("Xyz") inside a longer one is not asked for on its own
+  const spans = [...found.values()];
+  return spans.filter((f) => !spans.some((o) => o !== f && o.at <= f.at && o.end >= f.end && o.end - o.at > f.end - f.at)).map((f) => f.filter);
+}
+
+/**
+ * A value from the value index counts only when the question writes it as stored, capitalised, and not as the
+ * question's first word: "in Springfield", not "most" or "long" that a large column happens to hold too.
+ */
+function spelledAsStored(written: string[], value: string): boolean {
+  const parts = value.match(/[A-Za-z0-9]+/g) ?? [];
+  if (!/^[A-Z]/.test(parts[0] ?? '') || parts.join('').length < 3) return false;
+  return indexOf(written, parts) > 0;
+}
+
+/** A value's words in the question, its last word also as the adjective English makes of a place name (+n, +an). */
+function indexOfValue(tokens: string[], words: string[]): number {
+  const at = indexOf(tokens, words);
+  if (at >= 0 || words.length === 0) return at;
+  const last = words[words.length - 1];
+  if (last.length < 4 || !/[a-z]$/.test(last)) return -1;
+  for (const suffix of /[aeiou]$/.test(last) ? ['n'] : ['an', 'ian']) {
+    const hit = indexOf(tokens, [...words.slice(0, -1), last + suffix]);
+    if (hit >= 0) return hit;
+  }
+  return -1;
 }
 
 function indexOf(tokens: string[], words: string[]): number {
@@ -113,7 +139,13 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   const viaMetricView = resolveWithMetricView(parsed, lexicon, rules);
   if (viaMetricView) return viaMetricView;
 
-  const filterTables = new Set(valueFilters(lexicon, parsed.tokens).map((f) => f.column.table));
+  parsed = rankByCount(parsed, lexicon);
+  const filterTables = new Set(valueFilters(lexicon, parsed.tokens, parsed.written).map((f) => f.column.table));
+  // the tables the groupings and compared numbers name also hold the measure when two tables have it
+  for (const phrase of [...parsed.groupPhrases, ...(parsed.numberFilters ?? []).flatMap((f) => [f.before, f.after])]) {
+    const named = best(allColumns(lexicon), (c) => matchScore(phrase, c.phrases));
+    if (named && named.score >= 2) filterTables.add(named.item.table);
+  }
   // the measure, or what is counted
   let base: TableInfo | undefined;
   let measure: ColumnInfo | undefined;
@@ -128,9 +160,10 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
       base = tableOf(lexicon, distinctOf);
       countDistinct = distinctOf.name;
     } else {
-      base = countedTable(lexicon, noun);
-      if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
       const head = noun[noun.length - 1];
+      // an instruction saying how to count the noun names its table too
+      base = countedTable(lexicon, noun) ?? findTable(lexicon, rules.countRules.find((r) => r.noun === head)?.table ?? '');
+      if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
       const rule = rules.countRules.find((r) => r.noun === head && findTable(lexicon, r.table) === base);
       countDistinct = rule?.column;
     }
@@ -159,10 +192,21 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
       continue;
     }
     const dimension = resolveDimension(lexicon, phrase);
+    // "kilometres per litre": part of a rate measure, not a grouping, when it names no other column
+    if (parsed.ratePhrases?.includes(phrase) && (!dimension || dimension === measure)) continue;
     if (!dimension) return { clarify: `Which column do you mean by "${phrase.join(' ')}"?` };
-    if (!dimensions.includes(dimension)) dimensions.push(dimension);
+    const shown = referencedLabel(lexicon, edges, dimension) ?? dimension;
+    if (!dimensions.includes(shown)) dimensions.push(shown);
   }
-  const filters = valueFilters(lexicon, parsed.tokens).filter((f) => !dimensions.includes(f.column) || true);
+  // columns the question lists replace a grouping on the same table ("each shop ... list its id and name")
+  const listed = (parsed.listedPhrases ?? []).map((p) => listedColumn(lexicon, p)).filter((c): c is ColumnInfo => !!c && c !== measure);
+  if (listed.length) {
+    const tables = new Set(listed.map((c) => c.table));
+    const kept = dimensions.filter((d) => !tables.has(d.table));
+    dimensions.length = 0;
+    for (const d of [...kept, ...listed]) if (!dimensions.includes(d)) dimensions.push(d);
+  }
+  const filters = valueFilters(lexicon, parsed.tokens, parsed.written).filter((f) => !dimensions.includes(f.column) || true);
   const numbers = numberConditions(lexicon, parsed, base, measure);
   const flags = flagFilters(lexicon, parsed.tokens, base, measure, countDistinct);
   const extras = (parsed.extraMeasures ?? []).flatMap((extra) => {
@@ -171,7 +215,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   });
   const snippetFilters = snippetsOf(lexicon, 'filter').filter((f) => f.phrases.some((p) => indexOfPhrase(parsed.tokens, p.words) >= 0));
   const needed = new Set<string>([
-    ...[...dimensions, ...filters.map((f) => f.column), ...numbers.map((n) => n.column), ...flags.map((f) => f.column), ...extras.map((e) => e.column)].map((c) => c.table),
+    ...[...dimensions, ...filters.map((f) => f.column), ...numbers.flatMap((n) => (n.column ? [n.column] : [])), ...flags.map((f) => f.column), ...extras.map((e) => e.column)].map((c) => c.table),
     ...[...expressions, ...snippetFilters].map((x) => x.table.identifier),
   ]);
   const joins: JoinEdge[] = [];
@@ -204,7 +248,8 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   }
   for (const f of snippetFilters) conditions.push(snippetFilters.length > 1 || conditions.length > 0 ? `(${qualifySnippet(f, ref)})` : qualifySnippet(f, ref));
   for (const f of flags) conditions.push(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`);
-  for (const n of numbers) conditions.push(`${ref(n.column.table, n.column.name)} ${n.op} ${n.value}`);
+  const eitherStart = conditions.length;
+  for (const n of numbers.filter((x) => !x.aggregate)) conditions.push(`${ref(n.column!.table, n.column!.name)} ${n.op} ${n.value}`);
 
   let grainExpr: string | undefined;
   const yearNumber = !dateColumn(base, parsed.tokens) ? yearColumn(base) : undefined;
@@ -240,12 +285,61 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   for (const edge of joins) {
     lines.push(`JOIN ${edge.right} ${aliases.get(edge.right)} ON ${onCondition(edge, aliases.get(edge.left)!, aliases.get(edge.right)!)}`);
   }
+  // "with 8 wheels or made before 1980": the two compared numbers are alternatives
+  if (parsed.numbersEitherOr && conditions.length - eitherStart === 2) conditions.splice(eitherStart, 2, `(${conditions[eitherStart]} OR ${conditions[eitherStart + 1]})`);
   if (conditions.length) lines.push(`WHERE ${conditions.join(' AND ')}`);
   if (groupExprs.length) lines.push(`GROUP BY ${groupExprs.join(', ')}`);
+  const having = numbers.filter((x) => x.aggregate && groupExprs.length).map((n) => `${aggregateExpr(n.aggregate!, n.column ? ref(n.column.table, n.column.name) : undefined)} ${n.op} ${n.value}`);
+  if (having.length) lines.push(`HAVING ${having.join(' AND ')}`);
   if (parsed.limit && groupExprs.length) lines.push(`ORDER BY ${valueName} ${parsed.limit.direction}`, `LIMIT ${parsed.limit.n}`);
   else if (grainExpr) lines.push(`ORDER BY ${parsed.grain!.toLowerCase()}`);
   return { sql: lines.join('\n'), description: describe(aggregation, snippetMeasure?.alias ?? measure?.name ?? countDistinct ?? shortName(base.identifier), dimensions, parsed) };
 }
+
+/**
+ * "Which X has the most Y" with no aggregate word: Y naming a table better than any numeric column ranks by the
+ * count of Y's rows; a Y naming nothing at all ("the most popular") ranks by the count of X's rows.
+ */
+function rankByCount(parsed: ParsedQuestion, lexicon: Lexicon): ParsedQuestion {
+  const phrase = parsed.measurePhrase;
+  if (parsed.aggregation || !parsed.limit || !phrase?.length) return parsed;
+  const column = best(allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)), (c) => matchScore(phrase, c.phrases, c.descriptionWords));
+  const named = best(lexicon.tables, (t) => matchScore(phrase, t.phrases));
+  if (named && named.score > (column?.score ?? 0)) return { ...parsed, aggregation: 'COUNT', countNoun: phrase, measurePhrase: undefined };
+  if (column && column.score >= 1) return parsed;
+  const group = parsed.groupPhrases[0];
+  const counted = group && (countedTable(lexicon, phrase) ?? countedTable(lexicon, group));
+  return counted ? { ...parsed, aggregation: 'COUNT', countNoun: countedTable(lexicon, phrase) ? phrase : group, measurePhrase: undefined } : parsed;
+}
+
+/** A numeric key referring to another table ("grouped by owner" on an owner id) is shown by that table's name column. */
+function referencedLabel(lexicon: Lexicon, edges: JoinEdge[], column: ColumnInfo): ColumnInfo | undefined {
+  if (!column.numeric || column.temporal) return undefined;
+  for (const edge of edges) {
+    const other = edge.left === column.table && edge.leftColumn === column.name ? edge.right : edge.right === column.table && edge.rightColumn === column.name ? edge.left : undefined;
+    const key = other === edge.right ? edge.rightColumn : edge.leftColumn;
+    const table = other ? lexicon.tables.find((t) => t.identifier === other) : undefined;
+    // only towards the table the key identifies (its own key), never from a table's key to its referrers
+    if (!table || edge.more || !table.columns.some((c) => c.name === key && isOwnKey(table, c))) continue;
+    const label = labelColumn(table);
+    if (label) return label;
+  }
+  return undefined;
+}
+
+/** A listed column: "<entity> id" is that table's own key; anything else a column as a dimension phrase names it. */
+function listedColumn(lexicon: Lexicon, phrase: string[]): ColumnInfo | undefined {
+  const last = phrase[phrase.length - 1];
+  if (/^(id|code|key)$/.test(last)) {
+    const rest = phrase.slice(0, -1);
+    const table = rest.length ? countedTable(lexicon, rest) : undefined;
+    const key = table?.columns.find((c) => isOwnKey(table, c));
+    if (key) return key;
+  }
+  return resolveDimension(lexicon, phrase);
+}
+
+const isOwnKey = (table: TableInfo, column: ColumnInfo) => /^(id|code|key)$/i.test(column.name) || (/(id|code|key)$/i.test(column.name) && table.columns.indexOf(column) === 0);
 
 const DISTINCT_WORDS = new Set(['distinct', 'different', 'unique']);
 
@@ -264,8 +358,10 @@ function resolveDistinctColumn(lexicon: Lexicon, phrase: string[]): ColumnInfo |
  * are a question to ask, not a guess.
  */
 function countedTable(lexicon: Lexicon, noun: string[]): TableInfo | undefined {
+  // a name or synonym names the table outright; a description word alone is weaker than the noun's head word
   const direct = best(lexicon.tables, (t) => matchScore(noun, t.phrases, t.descriptionWords));
-  if (direct) return direct.item;
+  if (direct && direct.score >= 1) return direct.item;
+  const head = noun[noun.length - 1];
   const scored = lexicon.tables.map((t) => {
     let score = 0;
     noun.forEach((w, i) => {
@@ -273,6 +369,7 @@ function countedTable(lexicon: Lexicon, noun: string[]): TableInfo | undefined {
       const hit = t.entity.some((e) => e === w || (e.length > w.length + 2 && e.endsWith(w)));
       if (hit) score = Math.max(score, i === noun.length - 1 ? 1 : 0.5);
     });
+    if (head && t.descriptionWords.has(head)) score += 0.6;
     return { t, score };
   }).filter((x) => x.score > 0).sort((a, b) => b.score - a.score);
   if (scored.length === 0 || (scored.length > 1 && scored[1].score === scored[0].score)) return undefined;
@@ -284,7 +381,8 @@ function yearColumn(table: TableInfo): ColumnInfo | undefined {
   return table.columns.find((c) => c.numeric && c.phrases.some((p) => p.weight >= 2 && p.words[p.words.length - 1] === 'year'));
 }
 
-interface NumberCondition { column: ColumnInfo; op: string; value: number }
+/** a row condition, or with `aggregate` a condition on each group (HAVING); a count of rows has no column */
+interface NumberCondition { column?: ColumnInfo; op: string; value: number; aggregate?: Aggregation }
 
 /** "more than 4 wheels", "height greater than 150", "with 8 wheels": a numeric column compared with a number. */
 function numberConditions(lexicon: Lexicon, parsed: ParsedQuestion, base: TableInfo, measure: ColumnInfo | undefined): NumberCondition[] {
@@ -295,8 +393,16 @@ function numberConditions(lexicon: Lexicon, parsed: ParsedQuestion, base: TableI
     const after = best(numeric, (c) => score(c, f.after));
     const before = best(numeric, (c) => score(c, f.before));
     const hit = after && (!before || after.score >= before.score) ? after : before;
+    const grouped = parsed.groupPhrases.length > 0 || !!parsed.grain;
+    // "each shop that has at least 3 <rows of a table>": a condition on the group's row count
+    if ((!after || after.score < 1) && grouped && f.after.length && f.op !== '=' && countedTable(lexicon, f.after)) {
+      out.push({ op: f.op, value: f.value, aggregate: 'COUNT' });
+      continue;
+    }
     if (!hit || hit.score < 1 || (f.op === '=' && hit.item === measure)) continue;
-    out.push({ column: hit.item, op: f.op, value: f.value });
+    // "each shop whose average age is over 40": the aggregate word makes it a condition on the group
+    const aggregate = hit === before && grouped ? AGGREGATE_WORDS[f.before[0]] : undefined;
+    out.push({ column: hit.item, op: f.op, value: f.value, ...(aggregate ? { aggregate } : {}) });
   }
   return out;
 }

@@ -30,6 +30,9 @@ function databricksType(duck: string): { typeName: string; typeText: string; pre
 }
 
 /** The DuckDB file of a data directory: what the warehouse wrote survives a restart of the simulator. */
+/** distinct values per high-cardinality STRING column kept in Genie's value index */
+const VALUE_INDEX_LIMIT = 1024;
+
 export const WAREHOUSE_FILE = 'warehouse.duckdb';
 
 /**
@@ -111,11 +114,16 @@ export async function createSqlEngine(options: { today?: string; dataDir?: strin
         const columns = table.columns.map((c) => `'${c.name}': '${translateSql(c.type)}'`).join(', ');
         await run(`CREATE OR REPLACE TABLE ${target} AS SELECT * FROM read_csv('${table.csvPath.replace(/'/g, "''")}', header = true, nullstr = '', columns = {${columns}})`);
         const values: Record<string, string[]> = {};
+        const sampledValues: Record<string, string[]> = {};
         for (const column of table.columns.filter((c) => c.type === 'STRING')) {
           const distinct = await run(`SELECT DISTINCT "${column.name}" FROM ${target} WHERE "${column.name}" IS NOT NULL ORDER BY 1 LIMIT 51`);
           if (distinct.rows.length <= 50) values[column.name] = distinct.rows.map((r) => String(r[0]));
+          else {
+            const frequent = await run(`SELECT "${column.name}" FROM ${target} WHERE "${column.name}" IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${VALUE_INDEX_LIMIT}`);
+            sampledValues[column.name] = frequent.rows.map((r) => String(r[0]));
+          }
         }
-        tables.set(table.identifier, { identifier: table.identifier, columns: table.columns, values });
+        tables.set(table.identifier, { identifier: table.identifier, columns: table.columns, values, sampledValues });
       }
       snapshot = undefined;
       return dataset;
