@@ -29,7 +29,7 @@ export interface ParsedQuestion {
   countNoun?: string[];
   measurePhrase?: string[];
   groupPhrases: string[][];
-  /** columns the question lists to be shown ("list the name, id and the number"): each a phrase of stems */
+  /** columns the question lists to be shown ("list the A, B and the C"): each a phrase of stems */
   listedPhrases?: string[][];
   /** group phrases read after "per" right behind the measure ("kilometres per litre"): maybe part of a rate, not a grouping */
   ratePhrases?: string[][];
@@ -119,7 +119,7 @@ export function parseQuestion(question: string): ParsedQuestion {
   }
 
   // aggregation and what it applies to
-  // "for different number of X" groups by X; it counts nothing
+  // after "for different", a count word before X ("numbers of X") still groups by X; it counts nothing
   const count = /\b(how many|(?<!different )numbers? of|count of)\b/.exec(text);
   if (count) {
     parsed.aggregation = 'COUNT';
@@ -150,16 +150,15 @@ export function parseQuestion(question: string): ParsedQuestion {
     }
   }
 
-  // group by: "by X", "per X", "for each X", "in each X"
-  // group by: "by X", "per X", "each X", "for different X" ("for different number of X" is X too)
+  // group by: "by X", "per X", "each X", "for different X" (a count word after "different" is skipped)
   raw.forEach((w, i) => {
     const each = w === 'each' || w === 'every' || (w === 'different' && raw[i - 1] === 'for');
     if ((w === 'by' || w === 'per' || each) && !(parsed.limit && w === 'by' && top)) {
       const skip = raw[i + 1] === 'number' && raw[i + 2] === 'of' ? 3 : 1;
       const phrase = phraseAfter(raw, i + skip);
-      // "spoken by the largest number of X" ranks; it groups by nothing
+      // "<verb> by the most X" ranks; it groups by nothing
       if (!phrase.length || SUPERLATIVE.test(phrase[0])) return;
-      // "made by the owner with name X" names one row by a value; it groups by nothing
+      // "<verb> by the X with name V" names one row by a value; it groups by nothing
       let end = i + skip;
       while (end < raw.length && !BOUNDARY.has(raw[end]) && !/^\d+$/.test(raw[end])) end++;
       const next = raw[end];
