@@ -1,7 +1,8 @@
 /**
  * Failure → general fixes, the way a careful analyst would: compare what the expected SQL does with what
  * the question's words could have told Genie, and write down the missing knowledge as metadata, rules,
- * metric views or (for shapes Genie cannot build) an example for a different value of the same shape.
+ * snippets, join specs or metric views. Never an example made from a failing benchmark question: that copies the
+ * test into the space.
  */
 import { FIX_KINDS, type Fix, type Lever, type SerializedSpace } from '@genie-enhancer/shared';
 import type { CatalogSnapshot } from '../catalog.types.ts';
@@ -39,8 +40,6 @@ export class FailureAnalyst {
   private readonly lexicon: Lexicon;
   readonly fixes: Fix[] = [];
   private readonly metricViews = new Map<string, Extract<Fix, { kind: 'metric_view' }>>();
-  /** causes found for the failure being analysed, including ones an earlier failure already fixed */
-  private causes = 0;
 
   constructor(private readonly space: SerializedSpace, private readonly catalog: CatalogSnapshot, private readonly levers: readonly Lever[] = FIX_KINDS) {
     this.lexicon = buildLexicon(space, catalog);
@@ -53,7 +52,6 @@ export class FailureAnalyst {
   analyse(failure: Failure): void {
     const shape = parseSqlShape(failure.expected_sql);
     const parsed = parseQuestion(failure.question);
-    this.causes = 0;
     const ratio = this.ratioMeasure(shape, parsed, failure.question);
     const kpi = !ratio && this.measureSnippet(shape, parsed);
     if (!ratio && !kpi) this.measureSynonym(shape, parsed);
@@ -64,8 +62,6 @@ export class FailureAnalyst {
     this.countRule(shape, parsed);
     this.countedEntity(shape, parsed);
     this.joinKeys(shape);
-    // only a failure no missing knowledge explains gets a worked example (for other values)
-    if (this.causes === 0 && failure.genie_text && parsed.years.length > 0) this.shapeExample(failure, parsed);
   }
 
   result(): Fix[] {
@@ -88,7 +84,6 @@ export class FailureAnalyst {
     let words = phrase.filter((w) => !VERBISH.has(w));
     if (words.length > 1) words = words.filter((w) => !entity.has(w));
     if (words.length === 0 || matchScore(words, column.phrases) > 0) return;
-    this.causes++;
     const synonym = words.join(' ');
     const existing = this.fixes.find((f) => f.kind === 'metadata' && f.table === column.table && f.column === column.name);
     if (existing && existing.kind === 'metadata') {
@@ -182,7 +177,6 @@ export class FailureAnalyst {
     if (shape.joins.length > 0 || shape.tables.size > 2 || DISTINCT_WORDS.has(parsed.countNoun![0])) return;
     if (!shape.select.flatMap(aggregatesIn).some((a) => a.fn === 'COUNT' && a.arg.trim() === '*')) return;
     if (matchScore(parsed.countNoun!, table.phrases, table.descriptionWords) > 0) return;
-    this.causes++;
     if (this.fixes.some((f) => f.kind === 'metadata' && f.table === table.identifier && f.column === undefined)) return;
     const description = `${table.description ? `${table.description.trim()} ` : ''}One row per ${noun}.`;
     this.fixes.push({ kind: 'metadata', table: table.identifier, description, rationale: `Users count ${noun}s; the table's name does not say it holds them.` });
@@ -210,7 +204,6 @@ export class FailureAnalyst {
         return cols.length === resolved.length && resolved.every((p) => cols.some((c) => (forward ? c.l === p.left.name && c.r === p.right.name : c.r === p.left.name && c.l === p.right.name)));
       };
       if (edges.some(covers)) continue;
-      this.causes++;
       // a key named after the other side's table refers to it ("OwnerCode" → the owner table); else the key
       // named after its own table is the primary key and the other side refers to it
       const entityOf = (c: ColumnInfo) => findTable(this.lexicon, c.table)?.entity ?? [];
@@ -255,7 +248,6 @@ export class FailureAnalyst {
     const [aggregate] = aggregatesIn(items[0]);
     if (aggregate.fn === 'COUNT' || columnRef(aggregate.arg, shape)) return false;
     const known = this.lexicon.snippets.some((m) => m.type === 'measure' && matchScore(phrase, m.phrases) >= 2);
-    this.causes++;
     const alias = phrase.join('_').replace(/[^a-z0-9_]/g, '');
     if (known || !/^[a-z_]/.test(alias) || this.fixes.some((f) => f.kind === 'sql_snippet' && f.alias === alias)) return true;
     const name = phrase.join(' ');
@@ -292,7 +284,6 @@ export class FailureAnalyst {
       const named = owner?.columns.some((col) => columns.includes(col.name.toLowerCase()) && identifierStems(col.name).some((w) => w.length > 3 && parsed.tokens.includes(w)));
       const words = named ? [] : this.unexplainedWords(parsed);
       if (!owner || words.length === 0 || words.length > 3) continue;
-      this.causes++;
       const name = words.join(' ');
       const alias = words.join('_');
       if (this.lexicon.snippets.some((x) => x.type === 'filter' && x.phrases.some((p) => p.words.join(' ') === name))) continue;
@@ -352,7 +343,6 @@ export class FailureAnalyst {
       view.measures.push({ name: measureName, expr: stripQualifiers(item, shape), synonyms: [name.trim()], comment: `${name.trim()} of ${shortName(base.identifier)}` });
     }
     this.metricViews.set(identifier, view);
-    this.causes++;
     return true;
   }
 
@@ -364,22 +354,7 @@ export class FailureAnalyst {
     return rules.length ? rules.map((r) => stripQualifiers(r, shape)).join(' AND ') : undefined;
   }
 
-  /** An example for a different value of the same shape: every year in the question moved one year back. */
-  private shapeExample(failure: Failure, parsed: ParsedQuestion): void {
-    const shift = (text: string) => text.replace(/\b(19|20)\d\d\b/g, (y) => String(Number(y) - 1));
-    const question = shift(failure.question);
-    if (this.fixes.some((f) => f.kind === 'example_sql' && f.question === question)) return;
-    this.fixes.push({
-      kind: 'example_sql',
-      question,
-      sql: shift(failure.expected_sql),
-      usage_guidance: `Shape for questions like "${question}" with other ${parsed.years.length > 1 ? 'periods' : 'values'}.`,
-      rationale: 'Genie cannot build this question shape from metadata alone; a worked example for other values teaches it.',
-    });
-  }
-
   private addInstruction(content: string, rationale: string): void {
-    this.causes++;
     if (!this.fixes.some((f) => f.kind === 'text_instruction' && f.content === content)) this.fixes.push({ kind: 'text_instruction', content, rationale });
   }
 }
