@@ -90,11 +90,11 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
   const reports: ScoreReport[] = [];
   const agreements: Record<number, Agreement> = {};
   // Genie's own benchmark evaluation of the pass (--scorer native|both); it asks each question once
-  const nativePass = (spaceId: string, config: RunConfig) => {
+  const nativePass = (spaceId: string, config: RunConfig, asked: readonly BenchmarkQuestion[]) => {
     if (!deps.evalRuns) throw new RunAbortedError('--scorer native|both: no client for Genie\'s eval-runs API was given');
     return scoreNative(
       { evalRuns: deps.evalRuns, spaces: deps.spaces, logger },
-      { spaceId, questions, timeoutMs: config.question_timeout_s * 1000 * Math.max(1, questions.length), ...(deps.evalPollMs ? { pollMs: deps.evalPollMs } : {}) },
+      { spaceId, questions: asked, timeoutMs: config.question_timeout_s * 1000 * Math.max(1, asked.length), ...(deps.evalPollMs ? { pollMs: deps.evalPollMs } : {}) },
     );
   };
   const createdAt = saved.created_at ?? new Date().toISOString();
@@ -120,7 +120,7 @@ async function drive(deps: InlineDeps, saved: SavedRun, first: Step, onProgress?
         const asked = questions.filter((q) => isScored(state, q.id));
         const total = asked.length * config.repeats;
         const scorer = config.scorer ?? 'compare';
-        const native = scorer === 'compare' ? undefined : await nativePass(spaceId, config);
+        const native = scorer === 'compare' ? undefined : await nativePass(spaceId, config, asked);
         if (native && scorer === 'native') {
           reports[command.pass] = native.report;
           return { type: 'pass_scored', pass: command.pass, outcomes: outcomesOf(native.report.results) };
