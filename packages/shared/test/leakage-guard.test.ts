@@ -33,9 +33,21 @@ describe('leakage guard', () => {
     expect(findLeak(example('what are the TOP 3 items by sales in 2021', 'SELECT 1'), benchmark)).toMatch(/benchmark question q1/);
   });
 
-  it('allows the same shape for a different value', () => {
+  it('rejects the same statement or question with other values: a year, a limit, a quoted value', () => {
     const sql = benchmark[0].expected_sql.replace('2021', '2019').replace('LIMIT 3', 'LIMIT 10');
-    expect(findLeak(example('What are the top 10 items by sales in 2019?', sql), benchmark)).toBeUndefined();
+    expect(findLeak(example('Which items sold best over the whole year?', sql), benchmark)).toMatch(/expected SQL of benchmark question q1 with other values/);
+    expect(findLeak(example('What are the top 10 items by sales in 2019?', 'SELECT 1'), benchmark)).toMatch(/benchmark question q1 with other values/);
+    const store = { id: 'q2', question: 'How many orders did the "North" store take?', expected_sql: "SELECT COUNT(*) FROM main.shop.orders WHERE store = 'North'" };
+    expect(findLeak(example('How many orders did the "South" store take?', "SELECT COUNT(*) FROM main.shop.orders WHERE store = 'South'"), [store])).toMatch(/q2/);
+    // apostrophes are not quotes: the words between them still count
+    const owner = { id: 'q3', question: "What's each store's revenue in 2021?", expected_sql: 'SELECT store, SUM(amount) FROM main.shop.sales GROUP BY store' };
+    expect(findLeak(example("What's each store's revenue in 2020?", 'SELECT 1'), [owner])).toMatch(/q3 with other values/);
+    expect(findLeak(example("What's each region's revenue in 2020?", 'SELECT 1'), [owner])).toBeUndefined();
+  });
+
+  it('keeps an example of another shape over the same tables', () => {
+    const other = example("What is each item's share of 2021 sales?", 'SELECT i.item_nm, SUM(s.net_amt) / (SELECT SUM(net_amt) FROM main.shop.sales) AS share FROM main.shop.sales s JOIN main.shop.items i ON s.item_id = i.item_id GROUP BY i.item_nm');
+    expect(findLeak(other, benchmark)).toBeUndefined();
   });
 
   it('rejects instructions and descriptions that quote a benchmark question or SQL', () => {

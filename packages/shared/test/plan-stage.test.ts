@@ -76,11 +76,13 @@ describe('plan', () => {
     const present: Fix = { kind: 'text_instruction', content: 'Amounts are in EUR.', rationale: 'x' };
     const model = scriptedModel([answer([leaked, otherYear, rule, { ...rule, rationale: 'again' }, present])]);
     const out = await plan({ model }, input);
-    expect(out.fixes).toEqual([otherYear, rule]);
+    // the same statement for another year is a copy too
+    expect(out.fixes).toEqual([rule]);
     expect(out.rejected.map((r) => r.reason)).toEqual([
       'duplicate of an earlier fix in the same plan',
       'already present in the space',
       'leakage: example SQL equals the expected SQL of benchmark question b1',
+      'leakage: example SQL is the expected SQL of benchmark question b1 with other values',
     ]);
   });
 

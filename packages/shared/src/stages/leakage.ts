@@ -1,6 +1,6 @@
 import type { BenchmarkQuestion, Fix, RejectedFix } from '../schemas/index.ts';
 import { rejectWhere } from './fix-filters.ts';
-import { normaliseQuestion, normaliseSql, normaliseSqlText } from './sql-normalise.ts';
+import { normaliseQuestion, normaliseSql, normaliseSqlText, questionTemplate, sqlTemplate } from './sql-normalise.ts';
 
 /** Texts of a fix that end up in the space as prose (instructions, descriptions, comments, guidance). */
 function proseOf(fix: Fix): string[] {
@@ -24,13 +24,17 @@ function proseOf(fix: Fix): string[] {
 
 /**
  * Why a fix would copy the benchmark into the space, or undefined when it does not. A leaked fix raises the score
- * without improving the space, so it must never be applied.
+ * without improving the space, so it must never be applied. An example that is a benchmark item with its literals
+ * changed (another year, value or limit) counts as a copy.
  */
 export function findLeak(fix: Fix, benchmark: readonly BenchmarkQuestion[]): string | undefined {
   for (const b of benchmark) {
     if (fix.kind === 'example_sql') {
       if (normaliseSql(fix.sql) === normaliseSql(b.expected_sql)) return `example SQL equals the expected SQL of benchmark question ${b.id}`;
       if (normaliseQuestion(fix.question) === normaliseQuestion(b.question)) return `example question equals benchmark question ${b.id}`;
+      // a near copy teaches the answer as surely as the copy: the same statement or question with other values
+      if (sqlTemplate(fix.sql) === sqlTemplate(b.expected_sql)) return `example SQL is the expected SQL of benchmark question ${b.id} with other values`;
+      if (questionTemplate(fix.question) === questionTemplate(b.question)) return `example question is benchmark question ${b.id} with other values`;
     }
     const question = normaliseQuestion(b.question);
     const sql = normaliseSqlText(b.expected_sql);

@@ -56,3 +56,22 @@ export function normaliseQuestion(text: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
+
+const QUOTED = /'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"/g;
+const NUMBER = /(?<![\w.])\d+(?:\.\d+)?(?![\w.])/g;
+
+/**
+ * The SQL with every literal (quoted string, date, number) replaced by one placeholder, then `normaliseSql`: two
+ * statements with one template ask the same thing of other values.
+ */
+export function sqlTemplate(sql: string): string {
+  return normaliseSql(sql.replace(QUOTED, '?').replace(NUMBER, '?'));
+}
+
+/**
+ * The question with every number and double-quoted value replaced by one placeholder, then `normaliseQuestion`
+ * (single quotes are left alone: in a question they are mostly apostrophes).
+ */
+export function questionTemplate(text: string): string {
+  return normaliseQuestion(text.replace(/"[^"]*"|“[^”]*”/g, ' 0 ').replace(NUMBER, ' 0 '));
+}
