@@ -6,6 +6,7 @@
  *   Count <noun> as COUNT(DISTINCT <table>.<column>).                   → how "how many <noun>" is counted
  *   Fiscal year N runs from <Month> 1 of year N[-1] to ... .            → fiscal calendar
  *   Join <table> to <table> on <table>.<col> = <table>.<col>.           → a join path
+ *   Group by month as the month number, ... .                            → periods as numbers (also year, quarter)
  * Column descriptions may also declare joins: "Foreign key to <table>.<column>." / "References <table>.<column>."
  */
 import { stem, words } from './text.ts';
@@ -24,6 +25,8 @@ export interface InstructionRules {
   countRules: CountRule[];
   fiscal?: FiscalCalendar;
   joins: JoinEdge[];
+  /** periods grouped by their number (month(d) = 1..12) instead of their first day */
+  periodNumbers: ('YEAR' | 'QUARTER' | 'MONTH')[];
 }
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -40,7 +43,7 @@ function sentences(text: string): string[] {
 }
 
 export function parseInstructions(texts: readonly string[]): InstructionRules {
-  const rules: InstructionRules = { defaultFilters: [], countRules: [], joins: [] };
+  const rules: InstructionRules = { defaultFilters: [], countRules: [], joins: [], periodNumbers: [] };
   for (const sentence of texts.flatMap(sentences)) {
     let m = new RegExp(String.raw`^(?:always\s+)?exclude\s+rows\s+where\s+(${NAME})\s*=\s*'([^']*)'`, 'i').exec(sentence);
     if (m) {
@@ -58,6 +61,11 @@ export function parseInstructions(texts: readonly string[]): InstructionRules {
     m = /^fiscal\s+year\s+n\s+(?:runs|starts|begins)\s+(?:from|on)\s+([a-z]+)\s+1(?:st)?\s+of\s+(?:calendar\s+)?year\s+n\s*(-\s*1)?/i.exec(sentence);
     if (m && MONTHS.includes(m[1].toLowerCase())) {
       rules.fiscal = { startMonth: MONTHS.indexOf(m[1].toLowerCase()) + 1, yearOffset: m[2] ? -1 : 0 };
+      continue;
+    }
+    m = /^group\s+by\s+(year|quarter|month)s?\s+as\s+the\s+(year|quarter|month)\s+number/i.exec(sentence);
+    if (m && m[1].toLowerCase() === m[2].toLowerCase()) {
+      rules.periodNumbers.push(m[1].toUpperCase() as InstructionRules['periodNumbers'][number]);
       continue;
     }
     m = new RegExp(String.raw`^join\s+${NAME}\s+(?:to|with)\s+${NAME}\s+on\s+(${NAME})\s*=\s*(${NAME})`, 'i').exec(sentence);

@@ -46,6 +46,8 @@ export interface ParsedQuestion {
   numberFilters: NumberFilter[];
   /** "with 8 wheels or made before 1980": the compared numbers are alternatives */
   numbersEitherOr?: boolean;
+  /** "what share of <subject> were <concept>": the fraction of the subject's rows where the concept holds */
+  share?: { subject: string[]; concept: string[]; percent: boolean };
 }
 
 export interface NumberFilter { op: '>' | '>=' | '<' | '<=' | '='; value: number; before: string[]; after: string[] }
@@ -106,13 +108,19 @@ export function parseQuestion(question: string): ParsedQuestion {
     groupStart = relative;
     while (groupStart > 0 && !BOUNDARY.has(raw[groupStart - 1]) && raw[groupStart - 1] !== 'the') groupStart--;
   }
-  if (which >= 0 && !parsed.limit) {
+  // "which 3 <X> had the most <Y>": a number after "which" is a top-N
+  if (which >= 0 && /^\d+$/.test(raw[groupStart] ?? '') && !parsed.years.includes(Number(raw[groupStart]))) {
+    const n = Number(raw[groupStart]);
+    groupStart++;
+    if (raw.some((w, i) => i > groupStart && SUPERLATIVE.test(w))) parsed.limit = { n, direction: 'DESC' };
+  }
+  if (which >= 0 && (!parsed.limit || raw[groupStart - 1] === String(parsed.limit.n))) {
     const group = phraseAfter(raw, groupStart, true);
     if (group.length) parsed.groupPhrases.push(group);
     // "at least 3" / "at most 3" compare; they do not rank
     const sup = raw.findIndex((w, i) => i > which && raw[i - 1] !== 'at' && /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst)$/.test(w));
     if (sup >= 0) {
-      parsed.limit = { n: 1, direction: /lowest|least|smallest|fewest|worst/.test(raw[sup]) ? 'ASC' : 'DESC' };
+      parsed.limit = { n: parsed.limit?.n ?? 1, direction: /lowest|least|smallest|fewest|worst/.test(raw[sup]) ? 'ASC' : 'DESC' };
       const measure = phraseAfter(raw, sup + 1);
       if (measure.length) parsed.measurePhrase = measure;
     }
@@ -143,7 +151,8 @@ export function parseQuestion(question: string): ParsedQuestion {
   }
   if (!parsed.measurePhrase && !parsed.aggregation) {
     // "What was revenue in 2024?" — the words after the copula name the measure
-    const copula = raw.findIndex((w) => w === 'was' || w === 'is' || w === 'were' || w === 'are');
+    // "What did <measure> ...?": the words after an auxiliary too
+    const copula = raw.findIndex((w) => w === 'was' || w === 'is' || w === 'were' || w === 'are' || w === 'did' || w === 'does');
     if (copula >= 0) {
       const phrase = phraseAfter(raw, copula + 1);
       if (phrase.length) parsed.measurePhrase = phrase;
@@ -163,6 +172,8 @@ export function parseQuestion(question: string): ParsedQuestion {
       while (end < raw.length && !BOUNDARY.has(raw[end]) && !/^\d+$/.test(raw[end])) end++;
       const next = raw[end];
       if (w === 'by' && raw[i + 1] === 'the' && (next === 'with' || next === 'named' || next === 'called')) return;
+      // "did each <X> <verb>": after an auxiliary, the word closing the phrase is the main verb
+      if (each && phrase.length > 1 && raw.slice(0, i).some((x) => x === 'did' || x === 'does' || x === 'do')) phrase.pop();
       parsed.groupPhrases.push(phrase);
       // "<measure> per <denominator>": the words before "per" belong to the measure
       if (w === 'per' && i > 0 && parsed.measurePhrase?.includes(stem(raw[i - 1]))) (parsed.ratePhrases ??= []).push(phrase);
@@ -175,13 +186,53 @@ export function parseQuestion(question: string): ParsedQuestion {
   const adverb = raw.find((w) => /^(daily|weekly|monthly|quarterly|yearly|annual)$/.test(w));
   if (!parsed.grain && adverb) parsed.grain = GRAINS[adverb];
 
+  const share = shareOf(raw);
+  if (share) {
+    parsed.share = share;
+    parsed.aggregation = 'COUNT';
+    parsed.countNoun = share.subject;
+    parsed.measurePhrase = undefined;
+  }
+
   const listed = listedColumns(question);
   if (listed.length) parsed.listedPhrases = listed;
   parsed.time = timeFilter(raw, text, parsed.years);
   parsed.numberFilters = numberFilters(raw, parsed.time);
+  // "were priority 1": inside a share's concept, a number right after a word is that word's value
+  if (share) {
+    for (let i = 1; i < raw.length; i++) {
+      const value = Number(raw[i]);
+      if (!/^\d+$/.test(raw[i]) || parsed.years.includes(value) || !share.concept.includes(raw[i])) continue;
+      if (!parsed.numberFilters.some((f) => f.value === value)) parsed.numberFilters.push({ op: '=', value, before: [stem(raw[i - 1])], after: [] });
+    }
+  }
   const firstNumber = raw.findIndex((w) => /^\d/.test(w));
   if (firstNumber >= 0 && raw.slice(firstNumber).includes('or') && parsed.numberFilters.length + (parsed.time ? 1 : 0) === 2) parsed.numbersEitherOr = true;
   return parsed;
+}
+
+const SHARE_WORDS = new Set(['share', 'proportion', 'fraction', 'percentage', 'percent', 'ratio']);
+const COPULAS = new Set(['were', 'was', 'are', 'is', 'got', 'became']);
+
+/**
+ * "What share of <subject> were <concept>?", "what percentage of <subject> are <concept>": the subject names the rows,
+ * the words after the copula (up to a period or a grouping) name the condition some of them meet.
+ */
+function shareOf(raw: string[]): ParsedQuestion['share'] {
+  const at = raw.findIndex((w, i) => SHARE_WORDS.has(w) && raw[i + 1] === 'of');
+  if (at < 0) return undefined;
+  const copula = raw.findIndex((w, i) => i > at + 2 && COPULAS.has(w));
+  if (copula < 0) return undefined;
+  // the subject's noun phrase, without a participle closing it ("jobs reported in 2024")
+  const subject = phraseAfter(raw.slice(0, copula), at + 2, true).filter((w) => w !== 'all');
+  while (subject.length > 1 && /(?:ed|en)$/.test(subject[subject.length - 1])) subject.pop();
+  const concept: string[] = [];
+  for (const w of raw.slice(copula + 1)) {
+    if (['in', 'by', 'per', 'for', 'during', 'across', 'since', 'before', 'after', 'at'].includes(w) || /^(19|20)\d\d$/.test(w)) break;
+    concept.push(w);
+  }
+  if (subject.length === 0 || concept.length === 0) return undefined;
+  return { subject, concept: concept.map(stem), percent: /^percent/.test(raw[at]) };
 }
 
 const SUPERLATIVE = /^(highest|most|largest|biggest|best|lowest|least|smallest|fewest|worst|greatest)$/;
@@ -250,7 +301,7 @@ function numberFilters(raw: string[], time: TimeFilter | undefined): NumberFilte
 }
 
 function timeFilter(raw: string[], text: string, years: number[]): TimeFilter | undefined {
-  const fiscal = /\b(?:fiscal year|fy)\s*((?:19|20)\d\d)\b/.exec(text) ?? /\bfy((?:19|20)\d\d)\b/.exec(text);
+  const fiscal = /\b(?:fiscal year|fiscal|fy)\s*((?:19|20)\d\d)\b/.exec(text) ?? /\bfy((?:19|20)\d\d)\b/.exec(text);
   if (fiscal) return { kind: 'fiscal_year', year: Number(fiscal[1]) };
   const last = /\b(?:last|past|previous)\s+(\d+)\s+days?\b/.exec(text);
   if (last) return { kind: 'last_days', days: Number(last[1]) };

@@ -2,7 +2,7 @@
 import type { InstructionRules, JoinEdge } from './instructions.ts';
 import { findTable, joinPath, onCondition } from './join-graph.ts';
 import { matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
-import { AGGREGATE_WORDS, type Aggregation, type ParsedQuestion, type TimeFilter } from './question.ts';
+import { AGGREGATE_WORDS, type Aggregation, type Grain, type ParsedQuestion, type TimeFilter } from './question.ts';
 import { indexOfPhrase, quoteSqlString, shortName, stems } from './text.ts';
 import { qualifySnippet, type SnippetInfo, type SnippetType } from './snippets.ts';
 
@@ -27,7 +27,7 @@ const tableOf = (lexicon: Lexicon, column: ColumnInfo) => lexicon.tables.find((t
 
 function labelColumn(table: TableInfo): ColumnInfo | undefined {
   const strings = table.columns.filter((c) => /^STRING|^VARCHAR/i.test(c.type) && !NON_MEASURE.test(c.name));
-  return strings.find((c) => c.phrases.some((p) => p.words.includes('name'))) ?? strings[0];
+  return strings.find((c) => c.phrases.some((p) => p.words.some((w) => w === 'name' || w === 'nm' || w === 'label' || w === 'title'))) ?? strings[0];
 }
 
 function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | undefined {
@@ -38,7 +38,10 @@ function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | unde
   });
   if (hit && hit.score >= 1) return hit.item;
   const table = best(lexicon.tables, (t) => matchScore(phrase, t.phrases, t.descriptionWords));
-  return table ? labelColumn(table.item) : undefined;
+  if (table) return labelColumn(table.item);
+  // "<word>" for a table named <word>_<suffix>: the one table whose name starts with every word of the phrase
+  const partial = lexicon.tables.filter((t) => phrase.length > 0 && phrase.length < t.entity.length && phrase.every((w, i) => t.entity[i] === w));
+  return partial.length === 1 ? labelColumn(partial[0]) : undefined;
 }
 
 function valueFilters(lexicon: Lexicon, tokens: string[], written: string[] = []): ValueFilter[] {
@@ -128,6 +131,11 @@ function timeCondition(time: TimeFilter, col: string, rules: InstructionRules): 
   }
 }
 
+/** A period to group by: its first day, or its number when an instruction says so ("the month number"). */
+function periodExpr(grain: Grain, col: string, rules: InstructionRules): string {
+  return (rules.periodNumbers as string[]).includes(grain) ? `${grain.toLowerCase()}(${col})` : `date_trunc('${GRAIN_EXPR[grain]}', ${col})`;
+}
+
 function aggregateExpr(aggregation: Aggregation, column: string | undefined): string {
   if (aggregation === 'COUNT') return column ? `COUNT(DISTINCT ${column})` : 'COUNT(*)';
   return `${aggregation}(${column})`;
@@ -151,9 +159,15 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   let measure: ColumnInfo | undefined;
   let countDistinct: string | undefined;
   let snippetMeasure: SnippetInfo | undefined;
-  const aggregation: Aggregation | undefined = parsed.aggregation ?? (parsed.measurePhrase ? 'SUM' : undefined);
+  let aggregation: Aggregation | undefined = parsed.aggregation ?? (parsed.measurePhrase ? 'SUM' : undefined);
   if (!aggregation) return { clarify: 'Could you say which number you are looking for (a count, a total, an average)?' };
-  if (aggregation === 'COUNT') {
+  // "how many <X> were <verb>ed" where X names a numeric column: the total (or average) of that column
+  const counted = aggregation === 'COUNT' && !parsed.share ? columnCounted(lexicon, parsed.countNoun ?? []) : undefined;
+  if (counted) {
+    aggregation = parsed.tokens.some((w) => w === 'average' || w === 'mean') ? 'AVG' : 'SUM';
+    measure = counted;
+    base = tableOf(lexicon, counted);
+  } else if (aggregation === 'COUNT') {
     const noun = parsed.countNoun ?? [];
     const distinctOf = DISTINCT_WORDS.has(noun[0] ?? '') ? resolveDistinctColumn(lexicon, noun.slice(1)) : undefined;
     if (distinctOf) {
@@ -193,7 +207,9 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     }
     const dimension = resolveDimension(lexicon, phrase);
     // "kilometres per litre": part of a rate measure, not a grouping, when it names no other column
-    if (parsed.ratePhrases?.includes(phrase) && (!dimension || dimension === measure)) continue;
+    // "<measure> per <X>" where X is what a row of the measure's own table is: per row, not a grouping
+    const perRow = !!dimension && dimension.table === base.identifier && !(column && column.score >= 2);
+    if (parsed.ratePhrases?.includes(phrase) && (!dimension || dimension === measure || perRow)) continue;
     if (!dimension) return { clarify: `Which column do you mean by "${phrase.join(' ')}"?` };
     const shown = referencedLabel(lexicon, edges, dimension) ?? dimension;
     if (!dimensions.includes(shown)) dimensions.push(shown);
@@ -237,19 +253,28 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   for (const rule of rules.defaultFilters) {
     const table = findTable(lexicon, rule.table);
     if (!table || !joined.includes(table.identifier)) continue;
-    const asked = filters.some((f) => f.column.table === table.identifier && f.column.name === rule.column);
+    const onColumn = (c: ColumnInfo) => c.table === table.identifier && c.name.toLowerCase() === rule.column.toLowerCase();
+    // "unless the question asks for them": a value of, a grouping by or a defined filter on that column asks
+    const asked = filters.some((f) => onColumn(f.column)) || dimensions.some(onColumn)
+      || snippetFilters.some((f) => f.table.identifier === table.identifier && new RegExp(String.raw`\b${rule.column}\b`, 'i').test(f.sql))
+      || parsed.tokens.some((w) => /^includ/.test(w));
     if (!asked) conditions.push(`${ref(table.identifier, rule.column)} <> ${quoteSqlString(rule.value)}`);
   }
+  // "what share of X were Y": the conditions Y's words name decide the share; the others choose the rows of X
+  const concept = parsed.share?.concept ?? [];
+  const shareConditions: string[] = [];
+  const add = (condition: string, named: boolean) => (named && concept.length ? shareConditions : conditions).push(condition);
   // several values of one column ("red and blue") are alternatives
   const byColumn = new Map<ColumnInfo, string[]>();
   for (const f of filters) byColumn.set(f.column, [...(byColumn.get(f.column) ?? []), f.value]);
   for (const [column, values] of byColumn) {
-    conditions.push(values.length === 1 ? `${ref(column.table, column.name)} = ${quoteSqlString(values[0])}` : `${ref(column.table, column.name)} IN (${values.map(quoteSqlString).join(', ')})`);
+    add(values.length === 1 ? `${ref(column.table, column.name)} = ${quoteSqlString(values[0])}` : `${ref(column.table, column.name)} IN (${values.map(quoteSqlString).join(', ')})`, values.every((v) => indexOfPhrase(concept, stems(v)) >= 0));
   }
-  for (const f of snippetFilters) conditions.push(snippetFilters.length > 1 || conditions.length > 0 ? `(${qualifySnippet(f, ref)})` : qualifySnippet(f, ref));
-  for (const f of flags) conditions.push(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`);
+  for (const f of snippetFilters) add(snippetFilters.length > 1 || conditions.length > 0 ? `(${qualifySnippet(f, ref)})` : qualifySnippet(f, ref), f.phrases.some((p) => indexOfPhrase(concept, p.words) >= 0));
+  for (const f of flags) add(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`, f.column.phrases.some((p) => p.words.some((w) => concept.includes(w))));
   const eitherStart = conditions.length;
-  for (const n of numbers.filter((x) => !x.aggregate)) conditions.push(`${ref(n.column!.table, n.column!.name)} ${n.op} ${n.value}`);
+  for (const n of numbers.filter((x) => !x.aggregate)) add(`${ref(n.column!.table, n.column!.name)} ${n.op} ${n.value}`, concept.includes(String(n.value)));
+  if (parsed.share && shareConditions.length === 0) return { clarify: `What makes ${parsed.share.subject.join(' ')} count as "${concept.join(' ')}"?` };
 
   let grainExpr: string | undefined;
   const yearNumber = !dateColumn(base, parsed.tokens) ? yearColumn(base) : undefined;
@@ -267,11 +292,13 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     if (!date) return { clarify: `Which date should I use for ${shortName(base.identifier)}?` };
     const col = ref(base.identifier, date.name);
     if (parsed.time) conditions.push(timeCondition(parsed.time, col, rules));
-    if (parsed.grain) grainExpr = `date_trunc('${GRAIN_EXPR[parsed.grain]}', ${col})`;
+    if (parsed.grain) grainExpr = periodExpr(parsed.grain, col, rules);
   }
 
-  const valueName = snippetMeasure ? snippetMeasure.alias : measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
-  const valueExpr = snippetMeasure ? qualifySnippet(snippetMeasure, ref) : aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
+  const fraction = `AVG(CASE WHEN ${shareConditions.join(' AND ')} THEN 1.0 ELSE 0.0 END)`;
+  const valueName = parsed.share ? 'share' : snippetMeasure ? snippetMeasure.alias : measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
+  const valueExpr = parsed.share ? (parsed.share.percent ? `100.0 * ${fraction}` : fraction)
+    : snippetMeasure ? qualifySnippet(snippetMeasure, ref) : aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
   const groupExprs = [...(grainExpr ? [grainExpr] : []), ...dimensions.map((d) => ref(d.table, d.name)), ...expressions.map((x) => qualifySnippet(x, ref))];
   const select = [
     ...(grainExpr ? [`${grainExpr} AS ${parsed.grain!.toLowerCase()}`] : []),
@@ -304,7 +331,7 @@ function rankByCount(parsed: ParsedQuestion, lexicon: Lexicon): ParsedQuestion {
   const phrase = parsed.measurePhrase;
   if (parsed.aggregation || !parsed.limit || !phrase?.length) return parsed;
   const column = best(allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)), (c) => matchScore(phrase, c.phrases, c.descriptionWords));
-  const named = best(lexicon.tables, (t) => matchScore(phrase, t.phrases));
+  const named = best(lexicon.tables, (t) => matchScore(phrase, t.phrases, t.descriptionWords));
   if (named && named.score > (column?.score ?? 0)) return { ...parsed, aggregation: 'COUNT', countNoun: phrase, measurePhrase: undefined };
   if (column && column.score >= 1) return parsed;
   const group = parsed.groupPhrases[0];
@@ -374,6 +401,17 @@ function countedTable(lexicon: Lexicon, noun: string[]): TableInfo | undefined {
   }).filter((x) => x.score > 0).sort((a, b) => b.score - a.score);
   if (scored.length === 0 || (scored.length > 1 && scored[1].score === scored[0].score)) return undefined;
   return scored[0].t;
+}
+
+/**
+ * "How many <X>": a numeric column that the count noun names by its name or a synonym, better than any table's name
+ * or description names it: the noun is what the column measures, and the question asks for its total.
+ */
+function columnCounted(lexicon: Lexicon, noun: string[]): ColumnInfo | undefined {
+  if (noun.length === 0) return undefined;
+  const column = best(allColumns(lexicon).filter((c) => c.numeric && !c.temporal && !NON_MEASURE.test(c.name)), (c) => matchScore(noun, c.phrases));
+  const table = best(lexicon.tables, (t) => matchScore(noun, t.phrases, t.descriptionWords));
+  return column && column.score >= 2 && column.score > (table?.score ?? 0) ? column.item : undefined;
 }
 
 /** A column that holds a year as a number (no date type): its name says "year". */
@@ -476,7 +514,7 @@ function resolveWithMetricView(parsed: ParsedQuestion, lexicon: Lexicon, rules: 
     const date = best(dateDims, (d) => matchScore(parsed.tokens, d.phrases))?.item ?? dateDims[0];
     if (!date) return { clarify: `The metric view ${view.definition.identifier} has no date dimension.` };
     if (parsed.time) conditions.push(timeCondition(parsed.time, date.name, rules));
-    if (parsed.grain) grainExpr = `date_trunc('${GRAIN_EXPR[parsed.grain]}', ${date.name})`;
+    if (parsed.grain) grainExpr = periodExpr(parsed.grain, date.name, rules);
   }
   const select = [...(grainExpr ? [`${grainExpr} AS ${parsed.grain!.toLowerCase()}`] : []), ...dims, `MEASURE(${measure}) AS ${measure}`];
   const lines = [`SELECT ${select.join(', ')}`, `FROM ${view.definition.identifier}`];

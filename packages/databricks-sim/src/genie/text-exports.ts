@@ -1,2 +1,2 @@
-export { identifierStems, isStopword, quoteSqlString, shortName, stems } from './text.ts';
+export { identifierStems, isStopword, quoteSqlString, shortName, stem, stems, words } from './text.ts';
 export { monthName } from './instructions.ts';

@@ -8,9 +8,10 @@ import { FIX_KINDS, type Fix, type Lever, type SerializedSpace } from '@genie-en
 import type { CatalogSnapshot } from '../catalog.types.ts';
 import { parseInstructions } from '../genie/instructions.ts';
 import { findTable, joinEdges } from '../genie/join-graph.ts';
-import { buildLexicon, matchScore, type ColumnInfo, type Lexicon } from '../genie/lexicon.ts';
+import { buildLexicon, matchScore, type ColumnInfo, type Lexicon, type TableInfo } from '../genie/lexicon.ts';
 import { parseQuestion, type ParsedQuestion } from '../genie/question.ts';
-import { identifierStems, isStopword, monthName, quoteSqlString, shortName, stems } from '../genie/text-exports.ts';
+import { identifierStems, monthName, quoteSqlString, shortName, stem, stems, words as wordsOf } from '../genie/text-exports.ts';
+import { conceptWords, spaceWords } from './concept-words.ts';
 import { aggregatesIn, columnRef, parseSqlShape, stripQualifiers, type SqlShape } from './sql-shape.ts';
 
 export interface Failure {
@@ -41,7 +42,11 @@ export class FailureAnalyst {
   readonly fixes: Fix[] = [];
   private readonly metricViews = new Map<string, Extract<Fix, { kind: 'metric_view' }>>();
 
-  constructor(private readonly space: SerializedSpace, private readonly catalog: CatalogSnapshot, private readonly levers: readonly Lever[] = FIX_KINDS) {
+  /**
+   * `peers`: every failure of the plan, so the words of the others tell which words of one question name a condition
+   * only it applies
+   */
+  constructor(private readonly space: SerializedSpace, private readonly catalog: CatalogSnapshot, private readonly levers: readonly Lever[] = FIX_KINDS, private readonly peers: readonly Failure[] = []) {
     this.lexicon = buildLexicon(space, catalog);
   }
 
@@ -59,6 +64,10 @@ export class FailureAnalyst {
     this.defaultFilters(shape, parsed);
     this.filterSnippet(shape, parsed, failure);
     this.fiscalCalendar(shape, parsed);
+    this.periodNumbers(shape, failure);
+    this.countedColumnSynonym(shape, parsed);
+    this.dateSynonym(shape, failure);
+    this.numberSynonyms(shape, parsed, failure.question);
     this.countRule(shape, parsed);
     this.countedEntity(shape, parsed);
     this.joinKeys(shape);
@@ -177,9 +186,30 @@ export class FailureAnalyst {
     if (shape.joins.length > 0 || shape.tables.size > 2 || DISTINCT_WORDS.has(parsed.countNoun![0])) return;
     if (!shape.select.flatMap(aggregatesIn).some((a) => a.fn === 'COUNT' && a.arg.trim() === '*')) return;
     if (matchScore(parsed.countNoun!, table.phrases, table.descriptionWords) > 0) return;
+    if (!this.grainFits(table, noun)) return;
     if (this.fixes.some((f) => f.kind === 'metadata' && f.table === table.identifier && f.column === undefined)) return;
-    const description = `${table.description ? `${table.description.trim()} ` : ''}One row per ${noun}.`;
+    const description = `${table.description ? `${table.description.trim()} ` : ''}One row per ${this.compoundNoun(parsed.countNoun!, noun)}.`;
     this.fixes.push({ kind: 'metadata', table: table.identifier, description, rationale: `Users count ${noun}s; the table's name does not say it holds them.` });
+  }
+
+  /**
+   * A grain claim must match the table's key: not when the noun names another table, nor a column of this table other
+   * than its own key (the first column): then its rows refer to the noun's entity, they are not one per it.
+   */
+  private grainFits(table: TableInfo, noun: string): boolean {
+    const names = (t: TableInfo) => t.entity[t.entity.length - 1] === noun;
+    if (!table.entity.includes(noun) && this.lexicon.tables.some((t) => t !== table && names(t))) return false;
+    return !table.columns.slice(1).some((c) => identifierStems(c.name).includes(noun));
+  }
+
+  /** "work order" rather than "order" when another failed question uses the same two words: a compound noun. */
+  private compoundNoun(phrase: string[], head: string): string {
+    const at = phrase.lastIndexOf(head);
+    const before = at > 0 ? phrase[at - 1] : undefined;
+    if (!before || before.length < 3 || DISTINCT_WORDS.has(before) || /(?:ed|en)$/.test(before)) return head;
+    const pair = `${before} ${head}`;
+    const others = this.peers.filter((p) => ` ${parseQuestion(p.question).tokens.join(' ')} `.includes(` ${pair} `));
+    return others.length >= 2 ? pair : head;
   }
 
   /**
@@ -194,7 +224,6 @@ export class FailureAnalyst {
       if (pairs.some((p) => !p.left || !p.right)) continue;
       const resolved = pairs as { left: ColumnInfo; right: ColumnInfo }[];
       const { left, right } = resolved[0];
-      if (resolved.length === 1 && left.name.toLowerCase() === right.name.toLowerCase()) continue;
       const edgeColumns = (e: (typeof edges)[number]) => [{ l: e.leftColumn, r: e.rightColumn }, ...(e.more ?? []).map((m) => ({ l: m.leftColumn, r: m.rightColumn }))];
       const covers = (e: (typeof edges)[number]) => {
         const forward = e.left === left.table && e.right === right.table;
@@ -268,7 +297,9 @@ export class FailureAnalyst {
   private filterSnippet(shape: SqlShape, parsed: ParsedQuestion, failure: Failure): void {
     if (!this.allows('sql_snippet')) return;
     const genie = failure.genie_sql ? parseSqlShape(failure.genie_sql).where.map((w) => stripQualifiers(w, parseSqlShape(failure.genie_sql!)).toLowerCase().replace(/\s+/g, ' ')) : [];
-    for (const condition of shape.where) {
+    // the conditions it filters by, and those a share or rate counts ("AVG(CASE WHEN <condition> THEN 1 ...)")
+    const caseConditions = shape.select.flatMap((item) => [...item.matchAll(/\bcase\s+when\s+(.+?)\s+then\b/gi)].map((m) => m[1]));
+    for (const condition of [...shape.where, ...caseConditions]) {
       const plain = stripQualifiers(condition.trim(), shape);
       if (genie.includes(plain.toLowerCase().replace(/\s+/g, ' '))) continue;
       if (/^(?:\w+\.)?\w+\s*(?:<>|!=)\s*'[^']*'$/.test(plain)) continue; // an exclusion rule
@@ -282,7 +313,7 @@ export class FailureAnalyst {
       const owner = [table, ...this.lexicon.tables].find((t) => t && columns.some((c) => t.columns.some((col) => col.name.toLowerCase() === c)));
       // a condition on a column the question names is a value or flag Genie reads itself, not a hidden definition
       const named = owner?.columns.some((col) => columns.includes(col.name.toLowerCase()) && identifierStems(col.name).some((w) => w.length > 3 && parsed.tokens.includes(w)));
-      const words = named ? [] : this.unexplainedWords(parsed);
+      const words = named ? [] : conceptWords(failure.question, parsed, spaceWords(this.lexicon), this.contrast(plain), QUESTION_WORDS);
       if (!owner || words.length === 0 || words.length > 3) continue;
       const name = words.join(' ');
       const alias = words.join('_');
@@ -296,26 +327,76 @@ export class FailureAnalyst {
     }
   }
 
-  /** Words of the question nothing in the space explains: not a table, column, value, snippet or question word. */
-  private unexplainedWords(parsed: ParsedQuestion): string[] {
-    const explained = new Set<string>();
-    for (const table of this.lexicon.tables) {
-      table.entity.forEach((w) => explained.add(w));
-      table.phrases.forEach((p) => p.words.forEach((w) => explained.add(w)));
-      for (const column of table.columns) {
-        column.phrases.forEach((p) => p.words.forEach((w) => explained.add(w)));
-        column.values.forEach((v) => stems(v).forEach((w) => explained.add(w)));
-      }
+  /** Words of the other failed questions whose expected SQL does not apply `condition`: none of them names it. */
+  private contrast(condition: string): Set<string> {
+    const key = (sql: string) => sql.toLowerCase().replace(/\b[a-z_]\w*\./g, '').replace(/\s+/g, '');
+    const out = new Set<string>();
+    for (const peer of this.peers) {
+      if (!key(peer.expected_sql).includes(key(condition))) parseQuestion(peer.question).tokens.forEach((w) => out.add(w));
     }
-    this.lexicon.snippets.forEach((x) => x.phrases.forEach((p) => p.words.forEach((w) => explained.add(w))));
-    [parsed.measurePhrase ?? [], ...parsed.groupPhrases, ...(parsed.extraMeasures ?? []).map((m) => m.phrase)].forEach((p) => p.forEach((w) => explained.add(w)));
-    const candidates = parsed.tokens.map((w, i) => ({ w, i })).filter(({ w }) => !explained.has(w) && !isStopword(w) && !QUESTION_WORDS.has(w) && !VERBISH.has(w) && !/^\d/.test(w) && !/(?:ed|en)$/.test(w) && w.length > 2);
-    if (candidates.length === 0) return [];
-    // the first run of adjacent words, in front of a word the space explains (an adjective of what is asked about)
-    const run = [candidates[0]];
-    for (const c of candidates.slice(1)) if (c.i === run[run.length - 1].i + 1) run.push(c);
-    const next = parsed.tokens[run[run.length - 1].i + 1];
-    return next !== undefined && explained.has(next) ? run.map((c) => c.w) : [];
+    return out;
+  }
+
+  /**
+   * "How many <X> were <verb>ed" answered with SUM(<column>): the count noun is what the column measures; a synonym
+   * says so (the simulated Genie reads a count of what a column measures as its total).
+   */
+  private countedColumnSynonym(shape: SqlShape, parsed: ParsedQuestion): void {
+    if (parsed.aggregation !== 'COUNT' || parsed.share || !parsed.countNoun?.length) return;
+    const aggregates = shape.select.flatMap(aggregatesIn);
+    if (aggregates.length !== 1 || aggregates[0].fn !== 'SUM') return;
+    const column = this.column(columnRef(aggregates[0].arg, shape), shape);
+    const noun = parsed.countNoun.filter((w) => !DISTINCT_WORDS.has(w));
+    if (!column || !column.numeric || noun.length === 0) return;
+    this.addSynonym(column, noun);
+    // the head noun alone ("<b>" of "<a> <b>") when nothing else is called so
+    const head = noun[noun.length - 1];
+    if (noun.length > 1 && !this.lexicon.tables.some((t) => t.entity.includes(head) || t.columns.some((c) => c !== column && c.phrases.some((p) => p.words.includes(head))))) this.addSynonym(column, [head]);
+  }
+
+  /**
+   * The period of the expected SQL is on another date column than Genie's ("<verb>ed in <year>" on that column, Genie used
+   * the table's first date): the question's participle names that date column.
+   */
+  private dateSynonym(shape: SqlShape, failure: Failure): void {
+    if (!failure.genie_sql) return;
+    const dated = shape.where.map((w) => /^(?:year|month|quarter)\(\s*(?:(\w+)\.)?(\w+)\s*\)|^(?:(\w+)\.)?(\w+)\s*>=\s*DATE\b/i.exec(w.trim())).find(Boolean);
+    if (!dated) return;
+    const column = this.column({ table: (dated[1] ?? dated[3]) ? shape.tables.get((dated[1] ?? dated[3]).toLowerCase()) : undefined, column: dated[2] ?? dated[4] }, shape);
+    if (!column?.temporal || new RegExp(String.raw`\b${column.name}\b`, 'i').test(failure.genie_sql)) return;
+    const participle = wordsOf(failure.question).find((w) => /(?:ed|en)$/.test(w) && w.length > 4 && !QUESTION_WORDS.has(w));
+    if (participle && matchScore([participle], column.phrases) === 0) this.addSynonym(column, [participle]);
+  }
+
+  /** "were <word> 1" for `<column> = 1`: the word in front of a number the question states names the compared column. */
+  private numberSynonyms(shape: SqlShape, parsed: ParsedQuestion, question: string): void {
+    const raw = wordsOf(question);
+    const conditions = [...shape.where, ...shape.select.flatMap((item) => [...item.matchAll(/\bcase\s+when\s+(.+?)\s+then\b/gi)].map((m) => m[1]))];
+    for (const condition of conditions) {
+      const m = /^\(?\s*(?:(\w+)\.)?(\w+)\s*(=|>=|<=|>|<)\s*(\d+(?:\.\d+)?)\s*\)?$/.exec(condition.trim());
+      if (!m || parsed.years.includes(Number(m[4]))) continue;
+      const at = raw.indexOf(m[4]);
+      const word = at > 0 ? raw[at - 1] : undefined;
+      if (!word || word.length < 3 || QUESTION_WORDS.has(word) || /^(than|over|under|above|below|least|most|with|of|top|bottom)$/.test(word)) continue;
+      const column = this.column({ table: m[1] ? shape.tables.get(m[1].toLowerCase()) : undefined, column: m[2] }, shape);
+      if (column && column.numeric && matchScore([stem(word)], column.phrases, column.descriptionWords) === 0) this.addSynonym(column, [stem(word)]);
+    }
+  }
+
+  /**
+   * The expected SQL groups by a period's number (`month(d)`) where Genie grouped by the period's first day
+   * (`date_trunc('MONTH', d)`): the business reads periods as numbers; an instruction says so.
+   */
+  private periodNumbers(shape: SqlShape, failure: Failure): void {
+    if (!failure.genie_sql) return;
+    for (const group of shape.groupBy) {
+      const m = /^(year|quarter|month)\s*\(/i.exec(group.trim());
+      if (!m) continue;
+      const period = m[1].toLowerCase();
+      if (!new RegExp(String.raw`date_trunc\(\s*'${period}'`, 'i').test(failure.genie_sql)) continue;
+      const known = parseInstructions(this.lexicon.textInstructions).periodNumbers.includes(period.toUpperCase() as 'MONTH');
+      if (!known) this.addInstruction(`Group by ${period} as the ${period} number, ${period}(<date>), not the first day of the ${period}.`, `Reports here show each ${period} as its number, not as a date.`);
+    }
   }
 
   private ratioMeasure(shape: SqlShape, parsed: ParsedQuestion, question: string): boolean {

@@ -25,7 +25,7 @@ export function simulatedCompletion(messages: ChatMessage[], catalog: CatalogSna
   // the levers the prompt allows (every one when the prompt does not say)
   const allowed = Lever.array().safeParse(fencedJson(prompt ?? '', 'levers'));
   const levers = allowed.success ? allowed.data : [...FIX_KINDS];
-  const analyst = new FailureAnalyst(space.data, catalog, levers);
+  const analyst = new FailureAnalyst(space.data, catalog, levers, failures as Failure[]);
   for (const failure of failures as Failure[]) {
     if (typeof failure?.question === 'string' && typeof failure.expected_sql === 'string') analyst.analyse(failure);
   }
@@ -42,7 +42,7 @@ function withTargets(fixes: Fix[], failures: Failure[], space: SerializedSpace, 
   const wanted = new Map<string, string[]>();
   for (const failure of failures) {
     if (typeof failure?.question_id !== 'string' || typeof failure.question !== 'string' || typeof failure.expected_sql !== 'string') continue;
-    const solo = new FailureAnalyst(space, catalog, levers);
+    const solo = new FailureAnalyst(space, catalog, levers, failures);
     solo.analyse(failure);
     for (const target of new Set(solo.result().map(fixTarget))) wanted.set(target, [...(wanted.get(target) ?? []), failure.question_id]);
   }

@@ -1,0 +1,58 @@
+/**
+ * The words of a question that name a condition its expected SQL applies and nothing in the space explains (a state
+ * word for `<a> > <b>`, "on <word>" for `<a> <= <b>`, an adjective for `<status> = '<code>'`). Evidence, in order:
+ * - other failed questions whose expected SQL lacks the condition: their words are not its name;
+ * - a word right after the copula ("were <state>") or leading the counted noun phrase ("<state> <nouns>") names a
+ *   state; a word inside a noun phrase is part of the noun.
+ */
+import type { Lexicon } from '../genie/lexicon.ts';
+import type { ParsedQuestion } from '../genie/question.ts';
+import { isStopword, stem, stems, words } from '../genie/text-exports.ts';
+
+/** Words the space already explains: table and column names and synonyms, values, snippet names. */
+export function spaceWords(lexicon: Lexicon): Set<string> {
+  const explained = new Set<string>();
+  for (const table of lexicon.tables) {
+    table.entity.forEach((w) => explained.add(w));
+    table.phrases.forEach((p) => p.words.forEach((w) => explained.add(w)));
+    table.descriptionWords.forEach((w) => explained.add(w));
+    for (const column of table.columns) {
+      column.phrases.forEach((p) => p.words.forEach((w) => explained.add(w)));
+      column.values.forEach((v) => stems(v).forEach((w) => explained.add(w)));
+    }
+  }
+  lexicon.snippets.forEach((x) => x.phrases.forEach((p) => p.words.forEach((w) => explained.add(w))));
+  return explained;
+}
+
+const COPULAS = new Set(['were', 'was', 'are', 'is', 'been', 'be', 'got']);
+/** prepositions that form one name with the word after them: "on <word>", "over <word>", "in <word>" */
+const BOUND = new Set(['on', 'over', 'under', 'in', 'out', 'ahead', 'behind', 'within', 'past']);
+
+export function conceptWords(question: string, parsed: ParsedQuestion, explained: Set<string>, contrast: Set<string>, questionWords: Set<string>): string[] {
+  const raw = words(question);
+  const tokens = raw.map(stem);
+  const nounPhrase = parsed.share?.subject ?? parsed.countNoun ?? parsed.measurePhrase ?? [];
+  const candidate = (i: number) => {
+    const w = tokens[i];
+    return w.length > 2 && !/^\d/.test(w) && !explained.has(w) && !contrast.has(w) && !isStopword(w) && !questionWords.has(w);
+  };
+  const withPreposition = (i: number) => (i > 0 && BOUND.has(raw[i - 1]) ? [raw[i - 1], tokens[i]] : [tokens[i]]);
+  const participle = (i: number) => /(?:ed|en)$/.test(raw[i]);
+  // a state after the copula: in "were <verb>ed <state>" the word after the participle, else the participle itself
+  for (let c = 0; c < raw.length - 1; c++) {
+    if (!COPULAS.has(raw[c])) continue;
+    const run: number[] = [];
+    for (let i = c + 1; i < raw.length && !/^\d/.test(raw[i]) && (!isStopword(raw[i]) || BOUND.has(raw[i])); i++) run.push(i);
+    const state = run.filter((i) => candidate(i) && !participle(i)).pop() ?? run.find((i) => candidate(i));
+    if (state !== undefined) return withPreposition(state);
+  }
+  // the word leading the noun phrase
+  const lead = tokens.indexOf(nounPhrase[0] ?? '');
+  if (nounPhrase.length > 1 && lead >= 0 && candidate(lead)) return [tokens[lead]];
+  // any other word outside the noun phrase, the participles of verbs aside
+  for (let i = 0; i < tokens.length; i++) {
+    if (candidate(i) && !nounPhrase.includes(tokens[i]) && !participle(i)) return withPreposition(i);
+  }
+  return [];
+}
