@@ -176,7 +176,8 @@ export function parseQuestion(question: string): ParsedQuestion {
       if (each && phrase.length > 1 && raw.slice(0, i).some((x) => x === 'did' || x === 'does' || x === 'do')) phrase.pop();
       parsed.groupPhrases.push(phrase);
       // "<measure> per <denominator>": the words before "per" belong to the measure
-      if (w === 'per' && i > 0 && parsed.measurePhrase?.includes(stem(raw[i - 1]))) (parsed.ratePhrases ??= []).push(phrase);
+      const before = i > 0 ? stem(raw[i - 1]) : '';
+      if (w === 'per' && (parsed.measurePhrase?.includes(before) || parsed.countNoun?.includes(before))) (parsed.ratePhrases ??= []).push(phrase);
     }
   });
   for (const phrase of parsed.groupPhrases) {

@@ -197,8 +197,7 @@ export class FailureAnalyst {
    * than its own key (the first column): then its rows refer to the noun's entity, they are not one per it.
    */
   private grainFits(table: TableInfo, noun: string): boolean {
-    const names = (t: TableInfo) => t.entity[t.entity.length - 1] === noun;
-    if (!table.entity.includes(noun) && this.lexicon.tables.some((t) => t !== table && names(t))) return false;
+    if (!table.entity.includes(noun) && this.lexicon.tables.some((t) => t !== table && t.entity.includes(noun))) return false;
     return !table.columns.slice(1).some((c) => identifierStems(c.name).includes(noun));
   }
 
