@@ -133,7 +133,8 @@ function timeCondition(time: TimeFilter, col: string, rules: InstructionRules): 
 
 /** A period to group by: its first day, or its number when an instruction says so ("the month number"). */
 function periodExpr(grain: Grain, col: string, rules: InstructionRules): string {
-  return (rules.periodNumbers as string[]).includes(grain) ? `${grain.toLowerCase()}(${col})` : `date_trunc('${GRAIN_EXPR[grain]}', ${col})`;
+  // a year is read as its number ("2023"); shorter periods as their first day unless the space says otherwise
+  return grain === 'YEAR' || (rules.periodNumbers as string[]).includes(grain) ? `${grain.toLowerCase()}(${col})` : `date_trunc('${GRAIN_EXPR[grain]}', ${col})`;
 }
 
 function aggregateExpr(aggregation: Aggregation, column: string | undefined): string {
@@ -252,7 +253,8 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   const conditions: string[] = [];
   for (const rule of rules.defaultFilters) {
     const table = findTable(lexicon, rule.table);
-    if (!table || !joined.includes(table.identifier)) continue;
+    // a rule on the rows counted or summed, not on a table joined only on the way to another
+    if (!table || table.identifier !== base.identifier) continue;
     const onColumn = (c: ColumnInfo) => c.table === table.identifier && c.name.toLowerCase() === rule.column.toLowerCase();
     // "unless the question asks for them": a value of, a grouping by or a defined filter on that column asks
     const asked = filters.some((f) => onColumn(f.column)) || dimensions.some(onColumn)
@@ -332,7 +334,9 @@ function rankByCount(parsed: ParsedQuestion, lexicon: Lexicon): ParsedQuestion {
   if (parsed.aggregation || !parsed.limit || !phrase?.length) return parsed;
   const column = best(allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)), (c) => matchScore(phrase, c.phrases, c.descriptionWords));
   const named = best(lexicon.tables, (t) => matchScore(phrase, t.phrases, t.descriptionWords));
-  if (named && named.score > (column?.score ?? 0)) return { ...parsed, aggregation: 'COUNT', countNoun: phrase, measurePhrase: undefined };
+  // "the most jobs reported": the participle closing the phrase is not part of the noun
+  const noun = phrase.length > 1 && /(?:ed|en)$/.test(phrase[phrase.length - 1]) ? phrase.slice(0, -1) : phrase;
+  if (named && named.score > (column?.score ?? 0)) return { ...parsed, aggregation: 'COUNT', countNoun: noun, measurePhrase: undefined };
   if (column && column.score >= 1) return parsed;
   const group = parsed.groupPhrases[0];
   const counted = group && (countedTable(lexicon, phrase) ?? countedTable(lexicon, group));
