@@ -7,25 +7,30 @@ import { expectNoLeak } from './helpers/leakage.ts';
 import { runOnDataset } from './helpers/simulated-run.ts';
 
 /**
- * Domains written by others (datasets/spider-*: Spider dev questions and gold SQL, see each folder's README) are a
- * held-out check of the simulator's generality: nothing in the simulator is developed against them. The loop runs
- * on each with the engine's held-out split, and the test reports train and held-out before and after.
- * The floors below are the numbers measured when the test was written, so a change that makes the simulator
- * worse on domains nobody here wrote fails; raise them when the simulator gets better, never tune it to them.
+ * Evaluation domains of the simulator's generality. datasets/spider-* hold Spider dev questions and gold SQL, written by
+ * others (see each folder's README); they were looked at while the simulated Genie and planner were developed, so they
+ * are development checks now, like datasets/dev-* (a domain shaped like the ones users bring: abbreviated names, status
+ * codes, a state defined by two columns, a fiscal calendar, row nouns and units nobody spelled out). The loop runs on
+ * each with the engine's held-out split, and the test reports train and held-out before and after. The floors are the
+ * numbers measured when they were set, so a change that makes the simulator worse fails; raise them when the simulator
+ * gets better through general readings, never by tuning it to a domain's words.
  */
 const root = join(import.meta.dirname, '..');
 const domains = readdirSync(join(root, 'datasets')).filter((name) => name.startsWith('spider-') || name.startsWith('dev-')).sort();
 const FLOORS: Record<string, { train: number; heldOut: number }> = {
   // measured (split seed "generality"): cars 56.3 % → 93.8 % train, 85.7 % → 100 % held-out;
-  // world 81.3 % → 100 % train, 83.3 % → 83.3 % held-out (first version of this test: cars 12.5 % → 50 % / 42.9 %,
+  // world 81.3 % → 93.8 % train, 83.3 % → 83.3 % held-out (first version of this test: cars 12.5 % → 50 % / 42.9 %,
   // world 25 % → 37.5 % / 57.1 %; before the Genie/planner work: 6.3 %/42.9 %)
   'spider-cars': { train: 0.9, heldOut: 0.95 },
   'spider-world': { train: 0.93, heldOut: 0.8 },
+  // 0 % → 100 % train, 0 % → 57.1 % held-out: the held-out questions that still fail use words no train question
+  // taught (another noun for the rows, a synonym of a state, a measure named by its unit alone)
+  'dev-maint': { train: 0.95, heldOut: 0.55 },
 };
 
 const runDomain = (dir: string) => runOnDataset(dir, { config: { max_loops: 6, split_seed: 'generality', target_score: 1 } });
 
-describe('domains written by others (held out from the simulator’s development)', () => {
+describe('evaluation domains of the simulator’s generality', () => {
   it('there are at least two, each with at least 15 read-only benchmark questions', () => {
     expect(domains.length).toBeGreaterThanOrEqual(2);
   });

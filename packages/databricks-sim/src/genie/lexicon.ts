@@ -62,11 +62,35 @@ export function matchScore(tokens: readonly string[], phrases: readonly Phrase[]
   let best = 0;
   for (const phrase of phrases) {
     if (indexOfPhrase(tokens, phrase.words) >= 0) best = Math.max(best, phrase.weight * phrase.words.length);
+    // an abbreviated name ("ast_cls") read from the words it shortens, less surely than the words themselves
+    else if (phrase.weight === WEIGHT.name && indexOfAbbreviated(tokens, phrase.words) >= 0) best = Math.max(best, phrase.words.length);
   }
   if (descriptionWords && descriptionWords.size > 0) {
     best += tokens.filter((t) => descriptionWords.has(t)).length * WEIGHT.description;
   }
   return best;
+}
+
+/** `short` abbreviates `word`: at least three letters, the same first letter, its letters in order inside the word. */
+function abbreviates(short: string, word: string): boolean {
+  if (short.length < 3 || word.length <= short.length || short[0] !== word[0] || /\d/.test(short)) return false;
+  let at = 0;
+  for (const ch of word) if (ch === short[at]) at++;
+  return at === short.length;
+}
+
+/** Like `indexOfPhrase`, each phrase word either equal to its token or abbreviating it; at least one abbreviated. */
+function indexOfAbbreviated(tokens: readonly string[], phrase: readonly string[]): number {
+  outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
+    let shortened = false;
+    for (let j = 0; j < phrase.length; j++) {
+      if (tokens[i + j] === phrase[j]) continue;
+      if (!abbreviates(phrase[j], tokens[i + j])) continue outer;
+      shortened = true;
+    }
+    if (shortened) return i;
+  }
+  return -1;
 }
 
 export function buildLexicon(space: SerializedSpace, catalog: CatalogSnapshot): Lexicon {
