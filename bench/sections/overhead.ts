@@ -25,11 +25,10 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 /**
  * At Genie latency 0, what a question costs beyond Genie: per question (median, p95) inline, split into the Genie
  * conversation (start + polls) and the warehouse; distributed, the scorer's job durations and the pass time per
- * question. Then the scorer's RSS over a long run (1,000 questions): peak, at half-time, at the end.
+ * question.
  */
 export async function overheadSection(options: BenchOptions): Promise<Row[]> {
   const n = options.quick ? 10 : 40;
-  const longRun = options.quick ? 100 : 1_000;
   const sim = await startSimProcess({ latencyMs: 0 });
   const rows: Row[] = [];
   try {
@@ -70,11 +69,20 @@ export async function overheadSection(options: BenchOptions): Promise<Row[]> {
     } finally {
       await stack.stop();
     }
-    rows.push(...(await scorerRss(sim, longRun, options)));
   } finally {
     await sim.close();
   }
   return rows;
+}
+
+/** The scorer's RSS over a long run (1,000 questions) at Genie latency 0: peak, at half-time, at the end. */
+export async function rssSection(options: BenchOptions): Promise<Row[]> {
+  const sim = await startSimProcess({ latencyMs: 0 });
+  try {
+    return await scorerRss(sim, options.quick ? 100 : 1_000, options);
+  } finally {
+    await sim.close();
+  }
 }
 
 /**
