@@ -100,7 +100,7 @@ function fetchPage(operation: Operation | undefined, maxRows: MaxRows) {
  * metadata and the first page in the ExecuteStatement answer; when that page holds every row the operation is closed
  * there too. One round trip instead of five (execute, metadata, two fetches, close) for a small result.
  */
-function direct(operation: Operation, wanted: { maxRows: MaxRows } | undefined) {
+function direct(operation: Operation, wanted: { maxRows: MaxRows } | undefined): { operationStatus: unknown; resultSetMetadata?: unknown; resultSet?: unknown; closeOperation?: unknown } {
   const operationStatus = statusOf(operation);
   if (!wanted || !operationStatus.hasResultSet) return { operationStatus };
   const resultSet = fetchPage(operation, wanted.maxRows);
