@@ -115,7 +115,7 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
   const state = await ctx.store.state(data.run_id);
   if (!state || !commandsFor(state).some((c) => c.type === 'score' && c.pass === data.pass)) return { skipped: 'pass is not being scored' };
   const { repeats } = state.config;
-  const question = (await ctx.store.questions(data.run_id))[Math.floor(data.index / repeats)];
+  const question = await ctx.store.question(data.run_id, Math.floor(data.index / repeats));
   if (!question) return { skipped: `no question at index ${data.index}` };
   if (!isScored(state, question.id)) return { skipped: `question ${question.id} is left out of the benchmark` };
   const repeat = data.index % repeats;
