@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only scoring,rate,overhead,compare]`: every figure against the physical bound (or goal)
+ * `pnpm bench [--quick] [--only compare,overhead,rss,scoring,rate]`: every figure against the physical bound (or goal)
  * measured in the same run; writes bench/results/latest.{json,md} (quick: quick.{json,md}) and prints the table.
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); starts simulators and service processes itself.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Row } from './lib/measure.ts';
 import { compareSection } from './sections/compare.ts';
-import { overheadSection } from './sections/overhead.ts';
+import { overheadSection, rssSection } from './sections/overhead.ts';
 import { rateSection } from './sections/rate.ts';
 import { scoringSection } from './sections/scoring.ts';
 
@@ -18,7 +18,7 @@ export interface BenchOptions {
   log(message: string): void;
 }
 
-const SECTIONS = { compare: compareSection, overhead: overheadSection, scoring: scoringSection, rate: rateSection };
+const SECTIONS = { compare: compareSection, overhead: overheadSection, rss: rssSection, scoring: scoringSection, rate: rateSection };
 
 const cell = (value: string) => value.replace(/\|/g, '\\|');
 export function markdownTable(rows: Row[]): string {

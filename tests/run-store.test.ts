@@ -40,6 +40,21 @@ describe('run store idempotency (real Redis)', () => {
     expect((await store.create({ runId: 'run-e', config: retryConfig, questions, source: 'inline', idempotencyKey: 'k-retry' })).run.state.run_id).toBe('run-e');
   });
 
+  it('answers one question of a run by index, reading the list once, and finds a run created after a miss', async () => {
+    const listed = [...questions, { id: 'q2', question: 'How many more?', expected_sql: 'SELECT 2' }];
+    expect(await store.question('run-q', 0)).toBeUndefined();
+    await store.create({ runId: 'run-q', config: { ...config, space_id: 'space-q' }, questions: listed, source: 'inline' });
+    expect((await store.question('run-q', 1))?.id).toBe('q2');
+    let reads = 0;
+    const counting = new RunStore(t.redis, t.prefix);
+    const read = counting.questions.bind(counting);
+    counting.questions = (runId) => (reads++, read(runId));
+    const asked = await Promise.all([0, 1, 0, 1].map((i) => counting.question('run-q', i)));
+    expect(asked.map((q) => q?.id)).toEqual(['q1', 'q2', 'q1', 'q2']);
+    expect(await counting.question('run-q', 2)).toBeUndefined();
+    expect(reads).toBe(1);
+  });
+
   it('gives every key of a run a retention TTL, kept through transitions, results and snapshots', async () => {
     const ttlStore = new RunStore(t.redis, t.prefix, 3600);
     const { step } = await ttlStore.create({ runId: 'run-ttl', config: { ...config, space_id: 'space-ttl' }, questions, source: 'inline' });

@@ -26,9 +26,19 @@ describe('the official @databricks/sql driver against the simulated warehouse (T
     expect(Number(result.rows[0][4])).toBe(2.5);
   });
 
-  it('pages through a result larger than one fetch', async () => {
-    const result = await warehouse.query('SELECT * FROM main.retail.orders');
-    expect(result.rows).toHaveLength(4004);
+  it('answers a small result in one round trip: status, metadata, rows and the close come with the statement', async () => {
+    await warehouse.query('SELECT 1'); // the session is open
+    const before = sim.warehouseRequestsByToken.get('workspace') ?? 0;
+    const result = await warehouse.query('SELECT rgn, COUNT(*) AS n FROM main.retail.stores GROUP BY rgn ORDER BY rgn');
+    expect(result.rows.map((r) => r[0])).toEqual(['East', 'North', 'South', 'West']);
+    expect(sim.warehouseRequestsByToken.get('workspace')! - before).toBe(1);
+  });
+
+  it('pages through a result larger than the direct results (100,000 rows), every row once', async () => {
+    const result = await warehouse.query('SELECT o.*, r.range AS copy FROM main.retail.orders o CROSS JOIN range(26) r');
+    expect(result.rows).toHaveLength(4004 * 26);
+    const copyAt = result.columns.findIndex((c) => c.name === 'copy');
+    expect(new Set(result.rows.map((row) => `${row[0]}:${row[1]}:${row[copyAt]}`)).size).toBe(4004 * 26);
   });
 
   it('creates a metric view through SQL and queries it with MEASURE()', async () => {

@@ -25,11 +25,10 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 /**
  * At Genie latency 0, what a question costs beyond Genie: per question (median, p95) inline, split into the Genie
  * conversation (start + polls) and the warehouse; distributed, the scorer's job durations and the pass time per
- * question. Then the scorer's RSS over a long run (1,000 questions): peak, at half-time, at the end.
+ * question.
  */
 export async function overheadSection(options: BenchOptions): Promise<Row[]> {
   const n = options.quick ? 10 : 40;
-  const longRun = options.quick ? 100 : 1_000;
   const sim = await startSimProcess({ latencyMs: 0 });
   const rows: Row[] = [];
   try {
@@ -70,16 +69,28 @@ export async function overheadSection(options: BenchOptions): Promise<Row[]> {
     } finally {
       await stack.stop();
     }
-    rows.push(...(await scorerRss(sim, longRun, options)));
   } finally {
     await sim.close();
   }
   return rows;
 }
 
+/** The scorer's RSS over a long run (1,000 questions) at Genie latency 0: peak, at half-time, at the end. */
+export async function rssSection(options: BenchOptions): Promise<Row[]> {
+  const sim = await startSimProcess({ latencyMs: 0 });
+  try {
+    return await scorerRss(sim, options.quick ? 100 : 1_000, options);
+  } finally {
+    await sim.close();
+  }
+}
+
 /**
  * One scorer (10 jobs at a time, started with its SERVICE_NODE_FLAGS as in production) over a long run, its RSS
- * sampled every 250 ms: peak, and growth over the second half.
+ * sampled every 250 ms: peak, and growth over the second half. RSS is a saw-tooth (the heap fills with garbage until
+ * V8 collects it), so growth compares like with like: the second half's peak with the first half's. Set against
+ * one sample at half-time (which may land in a trough just after a collection) the saw-tooth alone reads as growth;
+ * heap snapshots of a scorer over 1,000 questions showed no retained per-question data (only compiled code grows).
  */
 async function scorerRss(sim: SimProcess, longRun: number, options: BenchOptions): Promise<Row[]> {
   const stack = await startBenchStack('rss', sim, 1, { GENIE_QUESTIONS_PER_MINUTE: '0', GENIE_MAX_IN_FLIGHT: '20', WORKER_CONCURRENCY: '10' });
@@ -95,14 +106,16 @@ async function scorerRss(sim: SimProcess, longRun: number, options: BenchOptions
     clearInterval(sampler);
     sample();
     const ended = performance.now();
-    const half = samples.find((s) => s.at >= started + 0.5 * (ended - started))!.mb;
+    const halfTime = started + 0.5 * (ended - started);
+    const half = samples.find((s) => s.at >= halfTime)!.mb;
     const peak = Math.max(...samples.map((s) => s.mb));
-    const secondHalfPeak = Math.max(...samples.filter((s) => s.at >= started + 0.5 * (ended - started)).map((s) => s.mb));
+    const firstHalfPeak = Math.max(...samples.filter((s) => s.at < halfTime).map((s) => s.mb));
+    const secondHalfPeak = Math.max(...samples.filter((s) => s.at >= halfTime).map((s) => s.mb));
     const [first, end] = [samples[0].mb, samples.at(-1)!.mb];
     options.log(`scorer RSS over ${longRun} questions: start ${first.toFixed(0)} MB, half ${half.toFixed(0)} MB, end ${end.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`);
     return [
       { section: `scorer RSS, ${longRun} questions`, case: 'peak', measured: `${peak.toFixed(0)} MB (start ${first.toFixed(0)} MB, end ${end.toFixed(0)} MB)`, against: 'goal 200 MB', ratio: peak / 200, goal: '<= 1', met: peak <= 200 },
-      { section: `scorer RSS, ${longRun} questions`, case: 'second half: peak / RSS at half-time', measured: `${secondHalfPeak.toFixed(0)} MB / ${half.toFixed(0)} MB`, against: 'flat', ratio: secondHalfPeak / half, goal: '<= 1.05', met: secondHalfPeak / half <= 1.05 },
+      { section: `scorer RSS, ${longRun} questions`, case: 'growth: second half peak / first half peak', measured: `${secondHalfPeak.toFixed(0)} MB / ${firstHalfPeak.toFixed(0)} MB (one sample at half-time: ${half.toFixed(0)} MB)`, against: 'flat', ratio: secondHalfPeak / firstHalfPeak, goal: '<= 1.05', met: secondHalfPeak / firstHalfPeak <= 1.05 },
     ];
   } finally {
     await stack.stop();

@@ -66,6 +66,9 @@ const json = <T>(text: string | null | undefined): T | undefined => (text ? (JSO
  *   ge:history:outbox                STREAM history events for the mirror worker (with `history`), see history-outbox.ts
  * On Redis Cluster the prefix is a hash tag (`{ge}`, see redisKeyPrefix), so every MULTI and script here touches one slot.
  */
+/** runs whose question lists a store keeps parsed (see RunStore.question) */
+const QUESTION_LISTS_KEPT = 4;
+
 export class RunStore {
   constructor(
     readonly redis: RedisClient,
@@ -198,6 +201,25 @@ export class RunStore {
 
   async questions(runId: string): Promise<BenchmarkQuestion[]> {
     return json<BenchmarkQuestion[]>(await this.redis.get(this.key('run', runId, 'questions'))) ?? [];
+  }
+
+  /** parsed question lists of the latest runs asked for by question (a run's list is written once, at creation) */
+  private readonly questionLists = new Map<string, Promise<BenchmarkQuestion[]>>();
+
+  /**
+   * One question of a run. A scorer asks for each question of a pass in turn: reading and parsing the whole list
+   * every time cost O(N) CPU and garbage per question. The list is kept for the last few runs only.
+   */
+  async question(runId: string, index: number): Promise<BenchmarkQuestion | undefined> {
+    let list = this.questionLists.get(runId);
+    if (!list) {
+      list = this.questions(runId);
+      this.questionLists.set(runId, list);
+      if (this.questionLists.size > QUESTION_LISTS_KEPT) this.questionLists.delete(this.questionLists.keys().next().value!);
+      // a run not (yet) stored is asked for again next time
+      void list.then((l) => l.length === 0 && this.questionLists.get(runId) === list && this.questionLists.delete(runId), () => this.questionLists.delete(runId));
+    }
+    return (await list)[index];
   }
 
   /** HSET keeps exactly one result per question, repeat and pass, however often a job is retried. */

@@ -115,14 +115,14 @@ export async function scoreQuestionJob(ctx: StageContext, data: JobData<'score-q
   const state = await ctx.store.state(data.run_id);
   if (!state || !commandsFor(state).some((c) => c.type === 'score' && c.pass === data.pass)) return { skipped: 'pass is not being scored' };
   const { repeats } = state.config;
-  const question = (await ctx.store.questions(data.run_id))[Math.floor(data.index / repeats)];
+  const question = await ctx.store.question(data.run_id, Math.floor(data.index / repeats));
   if (!question) return { skipped: `no question at index ${data.index}` };
   if (!isScored(state, question.id)) return { skipped: `question ${question.id} is left out of the benchmark` };
   const repeat = data.index % repeats;
-  const done = await ctx.store.result(data.run_id, data.pass, question.id, repeat);
+  // one round trip less before the question is asked: the stage start is recorded once (NX) whatever this job finds
+  const [done] = await Promise.all([ctx.store.result(data.run_id, data.pass, question.id, repeat), ctx.store.stageStarted(data.run_id, data.pass, 'score')]);
   if (done) return { question_id: question.id, verdict: done.verdict, reused: true };
 
-  await ctx.store.stageStarted(data.run_id, data.pass, 'score');
   const result = await scoreQuestion(
     { genie: ctx.genieFor?.(state) ?? ctx.workspace.genie, warehouse: ctx.workspace.benchmarkWarehouse(state.config.warehouse_id), logger: ctx.logger },
     { spaceId: workSpace(state), question, timeoutMs: state.config.question_timeout_s * 1000 },

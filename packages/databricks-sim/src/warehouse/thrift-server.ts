@@ -77,6 +77,37 @@ function statusOf(operation: Operation) {
   }
 }
 
+type MaxRows = { toNumber?: () => number } | number | undefined;
+
+function metadataOf(operation: Operation | undefined) {
+  const result = operation?.result ?? { columns: [], rows: [] };
+  return new ttypes.TGetResultSetMetadataResp({ status: ok(), schema: { columns: result.columns.map(columnDesc) }, resultFormat: ttypes.TSparkRowSetType.COLUMN_BASED_SET });
+}
+
+/** The next page of at most maxRows rows (the driver's default when it names none), from where the last one ended. */
+function fetchPage(operation: Operation | undefined, maxRows: MaxRows) {
+  const result = operation?.result ?? { columns: [], rows: [] };
+  const max = typeof maxRows === 'number' ? maxRows : Number(maxRows?.toNumber?.() ?? 10_000);
+  const start = operation?.fetched ?? 0;
+  const page = result.rows.slice(start, start + Math.max(1, max));
+  if (operation) operation.fetched = start + page.length;
+  const columns = result.columns.map((c, i) => columnValues(c, page.map((row) => row[i])));
+  return new ttypes.TFetchResultsResp({ status: ok(), hasMoreRows: start + page.length < result.rows.length, results: { startRowOffset: new Int64(start), rows: [], columns } });
+}
+
+/**
+ * Direct results of a finished statement, as Databricks sends them when the driver asks (getDirectResults): status,
+ * metadata and the first page in the ExecuteStatement answer; when that page holds every row the operation is closed
+ * there too. One round trip instead of five (execute, metadata, two fetches, close) for a small result.
+ */
+function direct(operation: Operation, wanted: { maxRows: MaxRows } | undefined): { operationStatus: unknown; resultSetMetadata?: unknown; resultSet?: unknown; closeOperation?: unknown } {
+  const operationStatus = statusOf(operation);
+  if (!wanted || !operationStatus.hasResultSet) return { operationStatus };
+  const resultSet = fetchPage(operation, wanted.maxRows);
+  const complete = !resultSet.hasMoreRows;
+  return { operationStatus, resultSetMetadata: metadataOf(operation), resultSet, ...(complete ? { closeOperation: new ttypes.TCloseOperationResp({ status: ok() }) } : {}) };
+}
+
 /** HiveServer2 Thrift over HTTP POST, as the official @databricks/sql driver speaks it (column-based results). */
 export function createWarehouseHandler(options: { engine: SqlEngine; authorized: (authorization: string | undefined) => boolean; warehouseIds: string[] }) {
   const operations = new Map<string, Operation>();
@@ -87,7 +118,7 @@ export function createWarehouseHandler(options: { engine: SqlEngine; authorized:
     GetInfo: (_req: unknown, cb: (e: null, r: unknown) => void) => cb(null, new ttypes.TGetInfoResp({ status: ok(), infoValue: { stringValue: 'Simulated Databricks SQL' } })),
     // runAsync as on Databricks: a statement that ends within DIRECT_RESULTS_WAIT_MS comes back with its final
     // status in directResults (no status poll); a longer one returns its handle and the driver polls while it runs
-    ExecuteStatement: (req: { statement: string; parameters?: SparkParameter[] }, cb: (e: null, r: unknown) => void) => {
+    ExecuteStatement: (req: { statement: string; parameters?: SparkParameter[]; getDirectResults?: { maxRows: MaxRows } }, cb: (e: null, r: unknown) => void) => {
       const operationHandle = { operationId: handleId(), operationType: ttypes.TOperationType.EXECUTE_STATEMENT, hasResultSet: true };
       const operation: Operation = { state: 'running', fetched: 0, abort: new AbortController() };
       operations.set(key(operationHandle), operation);
@@ -105,8 +136,8 @@ export function createWarehouseHandler(options: { engine: SqlEngine; authorized:
       );
       const waited = new Promise((resolve) => setTimeout(resolve, DIRECT_RESULTS_WAIT_MS).unref());
       void Promise.race([done, waited]).then(() => {
-        const finished = operation.state === 'finished';
-        const directResults = finished ? { operationStatus: statusOf(operation) } : undefined;
+        const directResults = operation.state === 'finished' ? direct(operation, req.getDirectResults) : undefined;
+        if (directResults?.closeOperation) operations.delete(key(operationHandle));
         cb(null, new ttypes.TExecuteStatementResp({ status: ok(), operationHandle, ...(directResults ? { directResults } : {}) }));
       });
     },
@@ -116,19 +147,12 @@ export function createWarehouseHandler(options: { engine: SqlEngine; authorized:
       cb(null, statusOf(operation));
     },
     GetResultSetMetadata: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
-      const result = operations.get(key(req.operationHandle))?.result ?? { columns: [], rows: [] };
-      cb(null, new ttypes.TGetResultSetMetadataResp({ status: ok(), schema: { columns: result.columns.map(columnDesc) }, resultFormat: ttypes.TSparkRowSetType.COLUMN_BASED_SET }));
+      cb(null, metadataOf(operations.get(key(req.operationHandle))));
     },
-    FetchResults: (req: { operationHandle: { operationId: { guid: Buffer } }; maxRows: { toNumber?: () => number } | number; orientation: number }, cb: (e: null, r: unknown) => void) => {
+    FetchResults: (req: { operationHandle: { operationId: { guid: Buffer } }; maxRows: MaxRows; orientation: number }, cb: (e: null, r: unknown) => void) => {
       const operation = operations.get(key(req.operationHandle));
-      const result = operation?.result ?? { columns: [], rows: [] };
       if (operation && req.orientation === ttypes.TFetchOrientation.FETCH_FIRST) operation.fetched = 0;
-      const max = typeof req.maxRows === 'number' ? req.maxRows : Number(req.maxRows?.toNumber?.() ?? 10_000);
-      const start = operation?.fetched ?? 0;
-      const page = result.rows.slice(start, start + Math.max(1, max));
-      if (operation) operation.fetched = start + page.length;
-      const columns = result.columns.map((c, i) => columnValues(c, page.map((row) => row[i])));
-      cb(null, new ttypes.TFetchResultsResp({ status: ok(), hasMoreRows: start + page.length < result.rows.length, results: { startRowOffset: new Int64(start), rows: [], columns } }));
+      cb(null, fetchPage(operation, req.maxRows));
     },
     CancelOperation: (req: { operationHandle: { operationId: { guid: Buffer } } }, cb: (e: null, r: unknown) => void) => {
       const operation = operations.get(key(req.operationHandle));
