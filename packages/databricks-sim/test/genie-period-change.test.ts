@@ -69,12 +69,3 @@ describe('the change an expected SQL computes', () => {
     expect(periodChangeOf(`${y(2024)} - SUM(CASE WHEN crop = 'rye' THEN tonnes END)`)).toBeUndefined();
   });
 });
-
-describe('a measure named without its kind suffix', () => {
-  it('"total yield" is the yield_qty column, less surely than its full name or another column named so', () => {
-    expect(reply(spaceWith([]), 'What is the total yield in 2024?')).toBe('SELECT SUM(yield_qty) AS sum_yield_qty FROM main.farm.harvests WHERE year(picked_on) = 2024');
-    const withYield: CatalogSnapshot = { ...catalog, tables: [{ ...catalog.tables[0], columns: [...catalog.tables[0].columns, { name: 'yield', type: 'DOUBLE' }] }] };
-    const answer = answerQuestion(spaceWith([]), withYield, 'What is the total yield in 2024?');
-    expect(answer.kind === 'query' && answer.sql).toContain('SUM(yield) AS sum_yield');
-  });
-});

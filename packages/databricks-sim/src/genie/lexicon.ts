@@ -50,13 +50,20 @@ export interface Lexicon {
 const NUMERIC = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|FLOAT|DOUBLE|DECIMAL|NUMERIC|LONG|SHORT|BYTE)/i;
 const TEMPORAL = /^(DATE|TIMESTAMP)/i;
 const WEIGHT = { name: 2, head: 1.5, synonym: 3, description: 0.4 } as const;
-/** Closing words of a name that say what kind of number it holds, not what it is about; also their abbreviations. */
-const KIND_WORDS = ['amount', 'value', 'count', 'quantity'];
-const isKindWord = (word: string) => KIND_WORDS.some((kind) => word === kind || abbreviates(word, kind));
+/** Closing words of a name that say what kind of value it holds, not what it is about; also their short forms. */
+const KIND_WORDS = ['amount', 'value', 'count', 'quantity', 'code'];
+const isKindWord = (word: string) => KIND_WORDS.some((kind) => word === kind || abbreviates(word, kind) || word === kind.replace(/[aeiou]/g, ''));
 
 /** A name without its kind word, which a question names by its head alone ("total <head>" for <head>_<kind>). */
 function headPhrase(words: string[]): Phrase[] {
   return words.length > 1 && isKindWord(words[words.length - 1]) ? [{ words: words.slice(0, -1), weight: WEIGHT.head }] : [];
+}
+
+/** A head that starts a table's name ("<entity>_<code>", a key) names that table, not the column. */
+function dropHeadsNamingTables(tables: TableInfo[]): void {
+  for (const column of tables.flatMap((t) => t.columns)) {
+    column.phrases = column.phrases.filter((p) => p.weight !== WEIGHT.head || !tables.some((t) => p.words.every((w, i) => t.entity[i] === w)));
+  }
 }
 
 function phrasesFor(name: string, synonyms: readonly string[] | undefined): Phrase[] {
@@ -130,6 +137,7 @@ export function buildLexicon(space: SerializedSpace, catalog: CatalogSnapshot): 
     const entity = identifierStems(shortName(identifier));
     tables.push({ identifier, entity, phrases: [{ words: entity, weight: WEIGHT.name }], description, descriptionWords: new Set(contentStems(description)), columns });
   }
+  dropHeadsNamingTables(tables);
 
   const listed = new Set((space.data_sources?.metric_views ?? []).map((v) => v.identifier.toLowerCase()));
   const metricViews = catalog.metricViews
