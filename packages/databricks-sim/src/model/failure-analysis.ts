@@ -406,7 +406,7 @@ export class FailureAnalyst {
     if (!parsed.comparison || shape.select.length !== 1 || !this.allows('text_instruction')) return;
     const change = periodChangeOf(shape.select[0]);
     if (!change || parseInstructions(this.lexicon.textInstructions).periodChange === change) return;
-    this.addInstruction(periodChangeInstruction(change), `Growth between two years is measured here as a ${change === 'ratio' ? 'ratio' : `${change} change`}; nothing in the space said which.`);
+    this.addInstruction(periodChangeInstruction(change), `Growth between two years is measured here as a ${change === 'ratio' ? 'ratio' : `${change} change`}; the space did not say so.`);
   }
 
   private ratioMeasure(shape: SqlShape, parsed: ParsedQuestion, question: string): boolean {
