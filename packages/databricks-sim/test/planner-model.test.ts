@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findLeak, mergeFixes, type Fix, type SerializedSpace } from '@genie-enhancer/shared';
 import { answerQuestion } from '../src/genie/genie-engine.ts';
 import type { CatalogSnapshot } from '../src/catalog.types.ts';
+import { periodChangeInstruction } from '../src/genie/period-change.ts';
 import { simulatedCompletion } from '../src/model/planner-model.ts';
 
 const catalog: CatalogSnapshot = {
@@ -72,6 +73,24 @@ describe('simulated planner model', () => {
     const benchmark = [{ id: 'q1', question: question.question, expected_sql: question.expected_sql }];
     expect(fixes.map((fix) => findLeak(fix, benchmark)).filter(Boolean)).toEqual([]);
     expect(fixes.filter((f) => f.kind === 'example_sql')).toEqual([]);
+  });
+
+  it('says how a change between two years is measured, so Genie answers it for any measure', () => {
+    const question = 'What was the amt growth from 2023 to 2024?';
+    const year = (y: number) => `SUM(CASE WHEN year(sold_on) = ${y} THEN amt END)`;
+    const before = answerQuestion(space, catalog, question);
+    expect(before.kind).toBe('text');
+    const { fixes } = plan([{ question_id: 'q1', question, expected_sql: `SELECT (${year(2024)} - ${year(2023)}) / ${year(2023)} FROM main.shop.sales`, genie_text: before.kind === 'text' ? before.text : '' }]);
+    const instruction = fixes.find((f) => f.kind === 'text_instruction');
+    expect(instruction).toMatchObject({ content: periodChangeInstruction('relative') });
+    const merged = mergeFixes(space, [instruction!]).space;
+    for (const asked of [question, 'How did the total acct of WEB sales change from 2021 to 2022?']) {
+      const after = answerQuestion(merged, catalog, asked);
+      expect(after.kind === 'query' && after.sql.replace(/\s+/g, ' ')).toMatch(/^SELECT \(\(SELECT SUM\(\w+\).*\) - \(SELECT .*\)\) \/ \(SELECT .*\) AS change$/);
+    }
+    // a plain total per year is no change: nothing to say about growth
+    const total = plan([{ question_id: 'q2', question: 'What was the amt in 2024?', expected_sql: `SELECT ${year(2024)} FROM main.shop.sales`, genie_text: 'no' }]);
+    expect(total.fixes.filter((f) => f.kind === 'text_instruction' && /growth/i.test(f.content))).toEqual([]);
   });
 
   describe('a computed dimension several failures group by becomes an expression snippet', () => {

@@ -4,6 +4,7 @@ import { adaptExample } from './examples.ts';
 import { parseInstructions } from './instructions.ts';
 import { joinEdges } from './join-graph.ts';
 import { buildLexicon } from './lexicon.ts';
+import { answerPeriodChange } from './period-change.ts';
 import { parseQuestion } from './question.ts';
 import { resolveQuestion } from './resolve.ts';
 
@@ -22,10 +23,12 @@ export function answerQuestion(space: SerializedSpace, catalog: CatalogSnapshot,
   if (example) return { kind: 'query', sql: example.sql, description: `Adapted from the example "${example.example}"` };
 
   const parsed = parseQuestion(question);
-  if (parsed.comparison) {
-    return { kind: 'text', text: 'Comparing periods needs a worked example in this space. Could you ask for each period separately?' };
-  }
   const rules = parseInstructions(lexicon.textInstructions);
-  const result = resolveQuestion(parsed, lexicon, rules, joinEdges(space, lexicon, rules.joins));
+  if (parsed.comparison && !rules.periodChange) {
+    return { kind: 'text', text: 'Comparing periods needs a rule in this space saying how a change is measured (a difference, a relative change or a ratio). Could you ask for each period separately?' };
+  }
+  const edges = joinEdges(space, lexicon, rules.joins);
+  const resolve = (p: typeof parsed) => resolveQuestion(p, lexicon, rules, edges);
+  const result = parsed.comparison && rules.periodChange ? answerPeriodChange(parsed, rules.periodChange, resolve) : resolve(parsed);
   return 'clarify' in result ? { kind: 'text', text: result.clarify } : { kind: 'query', sql: result.sql, description: result.description };
 }

@@ -7,8 +7,10 @@
  *   Fiscal year N runs from <Month> 1 of year N[-1] to ... .            → fiscal calendar
  *   Join <table> to <table> on <table>.<col> = <table>.<col>.           → a join path
  *   Group by month as the month number, ... .                            → periods as numbers (also year, quarter)
+ *   Growth or change from one year to another is the relative change: ... → how two periods compare (period-change.ts)
  * Column descriptions may also declare joins: "Foreign key to <table>.<column>." / "References <table>.<column>."
  */
+import { periodChangeRule, type PeriodChange } from './period-change.ts';
 import { stem, words } from './text.ts';
 
 export interface DefaultFilter { table: string; column: string; value: string }
@@ -27,6 +29,8 @@ export interface InstructionRules {
   joins: JoinEdge[];
   /** periods grouped by their number (month(d) = 1..12) instead of their first day */
   periodNumbers: ('YEAR' | 'QUARTER' | 'MONTH')[];
+  /** how a change between two years is measured */
+  periodChange?: PeriodChange;
 }
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -66,6 +70,11 @@ export function parseInstructions(texts: readonly string[]): InstructionRules {
     m = /^group\s+by\s+(year|quarter|month)s?\s+as\s+the\s+(year|quarter|month)\s+number/i.exec(sentence);
     if (m && m[1].toLowerCase() === m[2].toLowerCase()) {
       rules.periodNumbers.push(m[1].toUpperCase() as InstructionRules['periodNumbers'][number]);
+      continue;
+    }
+    const change = periodChangeRule(sentence);
+    if (change) {
+      rules.periodChange = change;
       continue;
     }
     m = new RegExp(String.raw`^join\s+${NAME}\s+(?:to|with)\s+${NAME}\s+on\s+(${NAME})\s*=\s*(${NAME})`, 'i').exec(sentence);

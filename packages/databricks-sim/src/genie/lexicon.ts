@@ -49,10 +49,26 @@ export interface Lexicon {
 
 const NUMERIC = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|FLOAT|DOUBLE|DECIMAL|NUMERIC|LONG|SHORT|BYTE)/i;
 const TEMPORAL = /^(DATE|TIMESTAMP)/i;
-const WEIGHT = { name: 2, synonym: 3, description: 0.4 } as const;
+const WEIGHT = { name: 2, head: 1.5, synonym: 3, description: 0.4 } as const;
+/** Closing words of a name that say what kind of value it holds, not what it is about; also their short forms. */
+const KIND_WORDS = ['amount', 'value', 'count', 'quantity', 'code'];
+const isKindWord = (word: string) => KIND_WORDS.some((kind) => word === kind || abbreviates(word, kind) || word === kind.replace(/[aeiou]/g, ''));
+
+/** A name without its kind word, which a question names by its head alone ("total <head>" for <head>_<kind>). */
+function headPhrase(words: string[]): Phrase[] {
+  return words.length > 1 && isKindWord(words[words.length - 1]) ? [{ words: words.slice(0, -1), weight: WEIGHT.head }] : [];
+}
+
+/** A head that starts a table's name ("<entity>_<code>", a key) names that table, not the column. */
+function dropHeadsNamingTables(tables: TableInfo[]): void {
+  for (const column of tables.flatMap((t) => t.columns)) {
+    column.phrases = column.phrases.filter((p) => p.weight !== WEIGHT.head || !tables.some((t) => p.words.every((w, i) => t.entity[i] === w)));
+  }
+}
 
 function phrasesFor(name: string, synonyms: readonly string[] | undefined): Phrase[] {
-  const phrases: Phrase[] = [{ words: identifierStems(name), weight: WEIGHT.name }];
+  const nameWords = identifierStems(name);
+  const phrases: Phrase[] = [{ words: nameWords, weight: WEIGHT.name }, ...headPhrase(nameWords)];
   for (const synonym of synonyms ?? []) phrases.push({ words: stems(synonym), weight: WEIGHT.synonym });
   return phrases.filter((p) => p.words.length > 0);
 }
@@ -63,7 +79,7 @@ export function matchScore(tokens: readonly string[], phrases: readonly Phrase[]
   for (const phrase of phrases) {
     if (indexOfPhrase(tokens, phrase.words) >= 0) best = Math.max(best, phrase.weight * phrase.words.length);
     // an abbreviated name ("<abbr>_<abbr>") read from the words it shortens, less surely than the words themselves
-    else if (phrase.weight === WEIGHT.name && indexOfAbbreviated(tokens, phrase.words) >= 0) best = Math.max(best, phrase.words.length);
+    else if ((phrase.weight === WEIGHT.name || phrase.weight === WEIGHT.head) && indexOfAbbreviated(tokens, phrase.words) >= 0) best = Math.max(best, phrase.words.length);
   }
   if (descriptionWords && descriptionWords.size > 0) {
     best += tokens.filter((t) => descriptionWords.has(t)).length * WEIGHT.description;
@@ -121,6 +137,7 @@ export function buildLexicon(space: SerializedSpace, catalog: CatalogSnapshot): 
     const entity = identifierStems(shortName(identifier));
     tables.push({ identifier, entity, phrases: [{ words: entity, weight: WEIGHT.name }], description, descriptionWords: new Set(contentStems(description)), columns });
   }
+  dropHeadsNamingTables(tables);
 
   const listed = new Set((space.data_sources?.metric_views ?? []).map((v) => v.identifier.toLowerCase()));
   const metricViews = catalog.metricViews

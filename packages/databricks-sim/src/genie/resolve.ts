@@ -199,6 +199,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   // dimensions, value filters and the tables they need
   const dimensions: ColumnInfo[] = [];
   const expressions: SnippetInfo[] = [];
+  let perEntityKey: string | undefined;
   for (const phrase of parsed.groupPhrases) {
     const expression = best(snippetsOf(lexicon, 'expression'), (x) => matchScore(phrase, x.phrases));
     const column = best(allColumns(lexicon), (c) => matchScore(phrase, c.phrases, c.descriptionWords));
@@ -211,6 +212,12 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     // "<measure> per <X>" where X is what a row of the measure's own table is: per row, not a grouping
     const perRow = !!dimension && dimension.table === base.identifier && !(column && column.score >= 2);
     if (parsed.ratePhrases?.includes(phrase) && (!dimension || dimension === measure || perRow)) continue;
+    // "average <measure> per <entity>" of another table: the total shared among the entities the rows reference
+    const entityKey = aggregation === 'AVG' && measure && dimension && parsed.ratePhrases?.includes(phrase) ? referencingKey(edges, base.identifier, dimension.table) : undefined;
+    if (entityKey) {
+      perEntityKey = entityKey;
+      continue;
+    }
     if (!dimension) return { clarify: `Which column do you mean by "${phrase.join(' ')}"?` };
     const shown = referencedLabel(lexicon, edges, dimension) ?? dimension;
     if (!dimensions.includes(shown)) dimensions.push(shown);
@@ -300,7 +307,9 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   const fraction = `AVG(CASE WHEN ${shareConditions.join(' AND ')} THEN 1.0 ELSE 0.0 END)`;
   const valueName = parsed.share ? 'share' : snippetMeasure ? snippetMeasure.alias : measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
   const valueExpr = parsed.share ? (parsed.share.percent ? `100.0 * ${fraction}` : fraction)
-    : snippetMeasure ? qualifySnippet(snippetMeasure, ref) : aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
+    : snippetMeasure ? qualifySnippet(snippetMeasure, ref)
+    : perEntityKey && measure ? `SUM(${ref(base.identifier, measure.name)}) / COUNT(DISTINCT ${ref(base.identifier, perEntityKey)})`
+    : aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
   const groupExprs = [...(grainExpr ? [grainExpr] : []), ...dimensions.map((d) => ref(d.table, d.name)), ...expressions.map((x) => qualifySnippet(x, ref))];
   const select = [
     ...(grainExpr ? [`${grainExpr} AS ${parsed.grain!.toLowerCase()}`] : []),
@@ -323,6 +332,16 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   if (parsed.limit && groupExprs.length) lines.push(`ORDER BY ${valueName} ${parsed.limit.direction}`, `LIMIT ${parsed.limit.n}`);
   else if (grainExpr) lines.push(`ORDER BY ${parsed.grain!.toLowerCase()}`);
   return { sql: lines.join('\n'), description: describe(aggregation, snippetMeasure?.alias ?? measure?.name ?? countDistinct ?? shortName(base.identifier), dimensions, parsed) };
+}
+
+/** The column of `table` that references `other` by a one-column key, if a join edge says so. */
+function referencingKey(edges: JoinEdge[], table: string, other: string): string | undefined {
+  for (const e of edges) {
+    if (e.more?.length) continue;
+    if (e.left === table && e.right === other) return e.leftColumn;
+    if (e.right === table && e.left === other) return e.rightColumn;
+  }
+  return undefined;
 }
 
 /**

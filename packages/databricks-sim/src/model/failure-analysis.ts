@@ -9,9 +9,11 @@ import type { CatalogSnapshot } from '../catalog.types.ts';
 import { parseInstructions } from '../genie/instructions.ts';
 import { findTable, joinEdges } from '../genie/join-graph.ts';
 import { buildLexicon, matchScore, type ColumnInfo, type Lexicon, type TableInfo } from '../genie/lexicon.ts';
+import { periodChangeInstruction } from '../genie/period-change.ts';
 import { parseQuestion, type ParsedQuestion } from '../genie/question.ts';
 import { identifierStems, monthName, quoteSqlString, shortName, stem, stems, words as wordsOf } from '../genie/text-exports.ts';
 import { conceptWords, spaceWords } from './concept-words.ts';
+import { periodChangeOf } from './period-change-shape.ts';
 import { aggregatesIn, columnRef, parseSqlShape, stripQualifiers, type SqlShape } from './sql-shape.ts';
 
 export interface Failure {
@@ -65,6 +67,7 @@ export class FailureAnalyst {
     this.filterSnippet(shape, parsed, failure);
     this.fiscalCalendar(shape, parsed);
     this.periodNumbers(shape, failure);
+    this.periodChange(shape, parsed);
     this.countedColumnSynonym(shape, parsed);
     this.dateSynonym(shape, failure);
     this.numberSynonyms(shape, parsed, failure.question);
@@ -396,6 +399,14 @@ export class FailureAnalyst {
       const known = parseInstructions(this.lexicon.textInstructions).periodNumbers.includes(period.toUpperCase() as 'MONTH');
       if (!known) this.addInstruction(`Group by ${period} as the ${period} number, ${period}(<date>), not the first day of the ${period}.`, `Reports here show each ${period} as its number, not as a date.`);
     }
+  }
+
+  /** A question comparing two years: an instruction says how the change between them is measured, for any measure. */
+  private periodChange(shape: SqlShape, parsed: ParsedQuestion): void {
+    if (!parsed.comparison || shape.select.length !== 1 || !this.allows('text_instruction')) return;
+    const change = periodChangeOf(shape.select[0]);
+    if (!change || parseInstructions(this.lexicon.textInstructions).periodChange === change) return;
+    this.addInstruction(periodChangeInstruction(change), `Growth between two years is measured here as a ${change === 'ratio' ? 'ratio' : `${change} change`}; the space did not say so.`);
   }
 
   private ratioMeasure(shape: SqlShape, parsed: ParsedQuestion, question: string): boolean {
