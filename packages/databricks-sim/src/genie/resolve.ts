@@ -230,7 +230,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     const column = best(allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)), (c) => matchScore(extra.phrase, c.phrases, c.descriptionWords) + (c.table === base!.identifier ? 0.05 : 0))?.item;
     return column && column !== measure ? [{ aggregation: extra.aggregation, column }] : [];
   });
-  const snippetFilters = snippetsOf(lexicon, 'filter').filter((f) => f.phrases.some((p) => indexOfPhrase(parsed.tokens, p.words) >= 0));
+  const snippetFilters = snippetsOf(lexicon, 'filter').filter((f) => f.phrases.some((p) => restrictsTo(parsed.tokens, p.words)));
   const needed = new Set<string>([
     ...[...dimensions, ...filters.map((f) => f.column), ...numbers.flatMap((n) => (n.column ? [n.column] : [])), ...flags.map((f) => f.column), ...extras.map((e) => e.column)].map((c) => c.table),
     ...[...expressions, ...snippetFilters].map((x) => x.table.identifier),
@@ -527,4 +527,10 @@ function resolveWithMetricView(parsed: ParsedQuestion, lexicon: Lexicon, rules: 
   if (parsed.limit && select.length > 1) lines.push(`ORDER BY ${measure} ${parsed.limit.direction}`, `LIMIT ${parsed.limit.n}`);
   else if (grainExpr) lines.push(`ORDER BY ${parsed.grain!.toLowerCase()}`);
   return { sql: lines.join('\n'), description: `${measure} from metric view ${view.definition.identifier}` };
+}
+
+/** A filter's words in the question restrict the rows, unless the question includes those rows with the others ("including the <words> ones"). */
+function restrictsTo(tokens: string[], words: string[]): boolean {
+  const at = indexOfPhrase(tokens, words);
+  return at >= 0 && !tokens.slice(Math.max(0, at - 3), at).some((w) => /^includ/.test(w));
 }

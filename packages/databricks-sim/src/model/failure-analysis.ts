@@ -198,6 +198,8 @@ export class FailureAnalyst {
    */
   private grainFits(table: TableInfo, noun: string): boolean {
     if (!table.entity.includes(noun) && this.lexicon.tables.some((t) => t !== table && t.entity.includes(noun))) return false;
+    // the key itself named after the noun ("<noun>_id" first): one row per noun, whatever else is named after it
+    if (table.columns[0] && identifierStems(table.columns[0].name).includes(noun)) return true;
     return !table.columns.slice(1).some((c) => identifierStems(c.name).includes(noun));
   }
 
@@ -312,7 +314,7 @@ export class FailureAnalyst {
       const owner = [table, ...this.lexicon.tables].find((t) => t && columns.some((c) => t.columns.some((col) => col.name.toLowerCase() === c)));
       // a condition on a column the question names is a value or flag Genie reads itself, not a hidden definition
       const named = owner?.columns.some((col) => columns.includes(col.name.toLowerCase()) && identifierStems(col.name).some((w) => w.length > 3 && parsed.tokens.includes(w)));
-      const words = named ? [] : conceptWords(failure.question, parsed, spaceWords(this.lexicon), this.contrast(plain), QUESTION_WORDS);
+      const words = named ? [] : conceptWords(failure.question, parsed, spaceWords(this.lexicon), this.contrast(plain), QUESTION_WORDS, caseConditions.includes(condition));
       if (!owner || words.length === 0 || words.length > 3) continue;
       const name = words.join(' ');
       const alias = words.join('_');
