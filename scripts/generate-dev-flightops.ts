@@ -16,7 +16,7 @@ const outDir = join(import.meta.dirname, '..', 'datasets', 'dev-flightops');
 const { pick, weighted, int, day, money, rand } = seededRandom(4_2417);
 
 const stations = [
-  ['KRN', 'Karnby', 'North'], ['LOV', 'Lovik', 'North'], ['HAS', 'Hasselo', 'North'], ['SKE', 'Skerholm', 'West'],
+  ['KRN', 'Karnby', 'North'], ['LOV', 'Lovik', 'North'], ['HSL', 'Hasselo', 'North'], ['SKE', 'Skerholm', 'West'],
   ['BRA', 'Brannfors', 'West'], ['TVA', 'Tvaraby', 'West'], ['ODS', 'Odsmark', 'South'], ['VIK', 'Viksund', 'South'],
   ['MOR', 'Morrum', 'South'], ['FJA', 'Fjallnas', 'East'],
 ] as const;
@@ -54,9 +54,9 @@ const revenue = legs.filter((l) => l[10] !== 'CN').flatMap((l) => {
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'stn_ref.csv'), csv(['stn_cd', 'stn_nm', 'zn'], stations.map((s) => [...s])));
-writeFileSync(join(outDir, 'tail_reg.csv'), csv(['tail_no', 'ac_typ', 'seat_cap', 'dlv_dt'], tails.map((t) => [...t])));
-writeFileSync(join(outDir, 'opr_log.csv'), csv(['leg_id', 'flt_no', 'tail_no', 'dep_stn', 'arr_stn', 'op_dt', 'sch_blk', 'act_blk', 'pln_fuel', 'act_fuel', 'leg_st'], legs.map((l) => [...l])));
-writeFileSync(join(outDir, 'rev_ln.csv'), csv(['leg_id', 'fare_cls', 'seats_sold', 'rev_amt'], revenue.map((r) => [...r])));
+writeFileSync(join(outDir, 'acft_mst.csv'), csv(['acft_no', 'ac_typ', 'cfg_seats', 'dlv_dt'], tails.map((t) => [...t])));
+writeFileSync(join(outDir, 'opr_jnl.csv'), csv(['leg_id', 'flt_no', 'acft_no', 'dep_stn', 'arr_stn', 'op_dt', 'sch_blk', 'act_blk', 'pln_fuel', 'act_fuel', 'leg_st'], legs.map((l) => [...l])));
+writeFileSync(join(outDir, 'rev_ln.csv'), csv(['leg_id', 'fare_cd', 'pax_bkd', 'rev_amt'], revenue.map((r) => [...r])));
 
 const T = (name: string) => `main.fltops.${name}`;
 const live = "leg_st <> 'CN'";
@@ -64,35 +64,35 @@ const overran = 'act_blk > sch_blk';
 const overburn = 'act_fuel > pln_fuel';
 const fy = (year: number, column: string) => `${column} >= DATE '${year - 1}-04-01' AND ${column} < DATE '${year}-04-01'`;
 const questions: [string, string][] = [
-  ['How many flights did we operate in 2024?', `SELECT COUNT(*) FROM ${T('opr_log')} WHERE ${live} AND year(op_dt) = 2024`],
-  ['Number of departures per station in fiscal year 2024', `SELECT s.stn_nm, COUNT(*) FROM ${T('opr_log')} o JOIN ${T('stn_ref')} s ON o.dep_stn = s.stn_cd WHERE o.${live} AND ${fy(2024, 'o.op_dt')} GROUP BY s.stn_nm`],
-  ['how many flights ran over their scheduled block time in 2023', `SELECT COUNT(*) FROM ${T('opr_log')} WHERE ${live} AND ${overran} AND year(op_dt) = 2023`],
-  ['What percentage of sectors flown in 2024 came in over schedule?', `SELECT AVG(CASE WHEN ${overran} THEN 1.0 ELSE 0.0 END) FROM ${T('opr_log')} WHERE ${live} AND year(op_dt) = 2024`],
-  ['What fraction of all scheduled flights in 2023 were cancelled?', `SELECT AVG(CASE WHEN leg_st = 'CN' THEN 1.0 ELSE 0.0 END) FROM ${T('opr_log')} WHERE year(op_dt) = 2023`],
-  ['How many flights were on the schedule in total, including the cancelled ones?', `SELECT COUNT(*) FROM ${T('opr_log')}`],
-  ['How many passengers did we carry in each month of 2024?', `SELECT month(o.op_dt) AS mon, SUM(r.seats_sold) FROM ${T('rev_ln')} r JOIN ${T('opr_log')} o ON r.leg_id = o.leg_id WHERE year(o.op_dt) = 2024 GROUP BY month(o.op_dt)`],
-  ['Fuel burned per month in 2023?', `SELECT month(op_dt) AS mon, SUM(act_fuel) FROM ${T('opr_log')} WHERE ${live} AND year(op_dt) = 2023 GROUP BY month(op_dt)`],
-  ['Which month of 2024 had the most flights?', `SELECT month(op_dt) AS mon, COUNT(*) AS flights FROM ${T('opr_log')} WHERE ${live} AND year(op_dt) = 2024 GROUP BY month(op_dt) ORDER BY flights DESC LIMIT 1`],
-  ['How many aircraft do we have?', `SELECT COUNT(*) FROM ${T('tail_reg')}`],
-  ['How many planes of each type are in the fleet?', `SELECT ac_typ, COUNT(*) FROM ${T('tail_reg')} GROUP BY ac_typ`],
-  ['Total seats by aircraft type', `SELECT ac_typ, SUM(seat_cap) FROM ${T('tail_reg')} GROUP BY ac_typ`],
-  ['How many minutes were flown in fiscal 2024?', `SELECT SUM(act_blk) FROM ${T('opr_log')} WHERE ${live} AND ${fy(2024, 'op_dt')}`],
-  ['What was our ticket revenue in FY2025?', `SELECT SUM(r.rev_amt) FROM ${T('rev_ln')} r JOIN ${T('opr_log')} o ON r.leg_id = o.leg_id WHERE ${fy(2025, 'o.op_dt')}`],
-  ['How many seats were sold in each fare class?', `SELECT fare_cls, SUM(seats_sold) FROM ${T('rev_ln')} GROUP BY fare_cls`],
-  ['Top 3 arrival stations by number of late flights', `SELECT s.stn_nm, COUNT(*) AS late_flights FROM ${T('opr_log')} o JOIN ${T('stn_ref')} s ON o.arr_stn = s.stn_cd WHERE o.${live} AND o.${overran} GROUP BY s.stn_nm ORDER BY late_flights DESC LIMIT 3`],
-  ['How many flights were there per aircraft type in 2024?', `SELECT t.ac_typ, COUNT(*) FROM ${T('opr_log')} o JOIN ${T('tail_reg')} t ON o.tail_no = t.tail_no WHERE o.${live} AND year(o.op_dt) = 2024 GROUP BY t.ac_typ`],
-  ['Share of 2024 revenue that came from business class (J)?', `SELECT SUM(CASE WHEN r.fare_cls = 'J' THEN r.rev_amt ELSE 0 END) / SUM(r.rev_amt) FROM ${T('rev_ln')} r JOIN ${T('opr_log')} o ON r.leg_id = o.leg_id WHERE year(o.op_dt) = 2024`],
-  ['How many legs were cancelled in 2024?', `SELECT COUNT(*) FROM ${T('opr_log')} WHERE leg_st = 'CN' AND year(op_dt) = 2024`],
-  ['How many kilograms of fuel did each zone\'s departures burn in 2024?', `SELECT s.zn, SUM(o.act_fuel) FROM ${T('opr_log')} o JOIN ${T('stn_ref')} s ON o.dep_stn = s.stn_cd WHERE o.${live} AND year(o.op_dt) = 2024 GROUP BY s.zn`],
-  ['How many aircraft were delivered each year?', `SELECT year(dlv_dt) AS yr, COUNT(*) FROM ${T('tail_reg')} GROUP BY year(dlv_dt)`],
-  ['How many flights burned more fuel than planned in fiscal 2025?', `SELECT COUNT(*) FROM ${T('opr_log')} WHERE ${live} AND ${overburn} AND ${fy(2025, 'op_dt')}`],
-  ['what proportion of diverted flights overburned', `SELECT AVG(CASE WHEN ${overburn} THEN 1.0 ELSE 0.0 END) FROM ${T('opr_log')} WHERE leg_st = 'DV'`],
-  ['How many flights are in each status?', `SELECT leg_st, COUNT(*) FROM ${T('opr_log')} GROUP BY leg_st`],
-  ['Average block minutes per sector, by aircraft type', `SELECT t.ac_typ, AVG(o.act_blk) FROM ${T('opr_log')} o JOIN ${T('tail_reg')} t ON o.tail_no = t.tail_no WHERE o.${live} GROUP BY t.ac_typ`],
-  ['Revenue for each month of 2023', `SELECT month(o.op_dt) AS mon, SUM(r.rev_amt) FROM ${T('rev_ln')} r JOIN ${T('opr_log')} o ON r.leg_id = o.leg_id WHERE year(o.op_dt) = 2023 GROUP BY month(o.op_dt)`],
+  ['How many flights did we operate in 2024?', `SELECT COUNT(*) FROM ${T('opr_jnl')} WHERE ${live} AND year(op_dt) = 2024`],
+  ['Number of departures per station in fiscal year 2024', `SELECT s.stn_nm, COUNT(*) FROM ${T('opr_jnl')} o JOIN ${T('stn_ref')} s ON o.dep_stn = s.stn_cd WHERE o.${live} AND ${fy(2024, 'o.op_dt')} GROUP BY s.stn_nm`],
+  ['how many flights ran over their scheduled block time in 2023', `SELECT COUNT(*) FROM ${T('opr_jnl')} WHERE ${live} AND ${overran} AND year(op_dt) = 2023`],
+  ['What percentage of sectors flown in 2024 came in over schedule?', `SELECT AVG(CASE WHEN ${overran} THEN 1.0 ELSE 0.0 END) FROM ${T('opr_jnl')} WHERE ${live} AND year(op_dt) = 2024`],
+  ['What fraction of all scheduled flights in 2023 were cancelled?', `SELECT AVG(CASE WHEN leg_st = 'CN' THEN 1.0 ELSE 0.0 END) FROM ${T('opr_jnl')} WHERE year(op_dt) = 2023`],
+  ['How many flights were on the schedule in total, including the cancelled ones?', `SELECT COUNT(*) FROM ${T('opr_jnl')}`],
+  ['How many passengers did we carry in each month of 2024?', `SELECT month(o.op_dt) AS mon, SUM(r.pax_bkd) FROM ${T('rev_ln')} r JOIN ${T('opr_jnl')} o ON r.leg_id = o.leg_id WHERE year(o.op_dt) = 2024 GROUP BY month(o.op_dt)`],
+  ['Fuel burned per month in 2023?', `SELECT month(op_dt) AS mon, SUM(act_fuel) FROM ${T('opr_jnl')} WHERE ${live} AND year(op_dt) = 2023 GROUP BY month(op_dt)`],
+  ['Which month of 2024 had the most flights?', `SELECT month(op_dt) AS mon, COUNT(*) AS flights FROM ${T('opr_jnl')} WHERE ${live} AND year(op_dt) = 2024 GROUP BY month(op_dt) ORDER BY flights DESC LIMIT 1`],
+  ['How many aircraft do we have?', `SELECT COUNT(*) FROM ${T('acft_mst')}`],
+  ['How many planes of each type are in the fleet?', `SELECT ac_typ, COUNT(*) FROM ${T('acft_mst')} GROUP BY ac_typ`],
+  ['Total seats by aircraft type', `SELECT ac_typ, SUM(cfg_seats) FROM ${T('acft_mst')} GROUP BY ac_typ`],
+  ['How many minutes were flown in fiscal 2024?', `SELECT SUM(act_blk) FROM ${T('opr_jnl')} WHERE ${live} AND ${fy(2024, 'op_dt')}`],
+  ['What was our ticket revenue in FY2025?', `SELECT SUM(r.rev_amt) FROM ${T('rev_ln')} r JOIN ${T('opr_jnl')} o ON r.leg_id = o.leg_id WHERE ${fy(2025, 'o.op_dt')}`],
+  ['How many seats were sold in each fare class?', `SELECT fare_cd, SUM(pax_bkd) FROM ${T('rev_ln')} GROUP BY fare_cd`],
+  ['Top 3 arrival stations by number of late flights', `SELECT s.stn_nm, COUNT(*) AS late_flights FROM ${T('opr_jnl')} o JOIN ${T('stn_ref')} s ON o.arr_stn = s.stn_cd WHERE o.${live} AND o.${overran} GROUP BY s.stn_nm ORDER BY late_flights DESC LIMIT 3`],
+  ['How many flights were there per aircraft type in 2024?', `SELECT t.ac_typ, COUNT(*) FROM ${T('opr_jnl')} o JOIN ${T('acft_mst')} t ON o.acft_no = t.acft_no WHERE o.${live} AND year(o.op_dt) = 2024 GROUP BY t.ac_typ`],
+  ['Share of 2024 revenue that came from business class (J)?', `SELECT SUM(CASE WHEN r.fare_cd = 'J' THEN r.rev_amt ELSE 0 END) / SUM(r.rev_amt) FROM ${T('rev_ln')} r JOIN ${T('opr_jnl')} o ON r.leg_id = o.leg_id WHERE year(o.op_dt) = 2024`],
+  ['How many legs were cancelled in 2024?', `SELECT COUNT(*) FROM ${T('opr_jnl')} WHERE leg_st = 'CN' AND year(op_dt) = 2024`],
+  ['How many kilograms of fuel did each zone\'s departures burn in 2024?', `SELECT s.zn, SUM(o.act_fuel) FROM ${T('opr_jnl')} o JOIN ${T('stn_ref')} s ON o.dep_stn = s.stn_cd WHERE o.${live} AND year(o.op_dt) = 2024 GROUP BY s.zn`],
+  ['How many aircraft were delivered each year?', `SELECT year(dlv_dt) AS yr, COUNT(*) FROM ${T('acft_mst')} GROUP BY year(dlv_dt)`],
+  ['How many flights burned more fuel than planned in fiscal 2025?', `SELECT COUNT(*) FROM ${T('opr_jnl')} WHERE ${live} AND ${overburn} AND ${fy(2025, 'op_dt')}`],
+  ['what proportion of diverted flights overburned', `SELECT AVG(CASE WHEN ${overburn} THEN 1.0 ELSE 0.0 END) FROM ${T('opr_jnl')} WHERE leg_st = 'DV'`],
+  ['How many flights are in each status?', `SELECT leg_st, COUNT(*) FROM ${T('opr_jnl')} GROUP BY leg_st`],
+  ['Average block minutes per sector, by aircraft type', `SELECT t.ac_typ, AVG(o.act_blk) FROM ${T('opr_jnl')} o JOIN ${T('acft_mst')} t ON o.acft_no = t.acft_no WHERE o.${live} GROUP BY t.ac_typ`],
+  ['Revenue for each month of 2023', `SELECT month(o.op_dt) AS mon, SUM(r.rev_amt) FROM ${T('rev_ln')} r JOIN ${T('opr_jnl')} o ON r.leg_id = o.leg_id WHERE year(o.op_dt) = 2023 GROUP BY month(o.op_dt)`],
 ];
 const id = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
-const tables = ['opr_log', 'rev_ln', 'stn_ref', 'tail_reg'].map((t) => ({ identifier: T(t) }));
+const tables = ['acft_mst', 'opr_jnl', 'rev_ln', 'stn_ref'].map((t) => ({ identifier: T(t) }));
 const serialized = {
   version: 2,
   data_sources: { tables },

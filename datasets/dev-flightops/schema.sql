@@ -5,17 +5,17 @@ CREATE TABLE main.fltops.stn_ref (
   zn STRING
 );
 
-CREATE TABLE main.fltops.tail_reg (
-  tail_no STRING,
+CREATE TABLE main.fltops.acft_mst (
+  acft_no STRING,
   ac_typ STRING,
-  seat_cap INT,
+  cfg_seats INT,
   dlv_dt DATE
 );
 
-CREATE TABLE main.fltops.opr_log (
+CREATE TABLE main.fltops.opr_jnl (
   leg_id BIGINT,
   flt_no STRING,
-  tail_no STRING,
+  acft_no STRING,
   dep_stn STRING,
   arr_stn STRING,
   op_dt DATE,
@@ -28,7 +28,7 @@ CREATE TABLE main.fltops.opr_log (
 
 CREATE TABLE main.fltops.rev_ln (
   leg_id BIGINT,
-  fare_cls STRING,
-  seats_sold INT,
+  fare_cd STRING,
+  pax_bkd INT,
   rev_amt DECIMAL(10,2)
 );

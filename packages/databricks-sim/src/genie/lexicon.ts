@@ -62,7 +62,7 @@ export function matchScore(tokens: readonly string[], phrases: readonly Phrase[]
   let best = 0;
   for (const phrase of phrases) {
     if (indexOfPhrase(tokens, phrase.words) >= 0) best = Math.max(best, phrase.weight * phrase.words.length);
-    // an abbreviated name ("ast_cls") read from the words it shortens, less surely than the words themselves
+    // an abbreviated name ("<abbr>_<abbr>") read from the words it shortens, less surely than the words themselves
     else if (phrase.weight === WEIGHT.name && indexOfAbbreviated(tokens, phrase.words) >= 0) best = Math.max(best, phrase.words.length);
   }
   if (descriptionWords && descriptionWords.size > 0) {

@@ -66,12 +66,15 @@ const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 
 const ORDINAL_QUARTER: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, q1: 1, q2: 2, q3: 3, q4: 4 };
 const VERBS = new Set('has have had is was are were did does do sold made generated placed bought ordered'.split(' '));
 
+/** "our <noun>" names the <noun>: a possessive pronoun is no part of a name */
+const POSSESSIVES = new Set(['our', 'my', 'your', 'their']);
+
 function phraseAfter(raw: string[], start: number, stopAtVerbs = false): string[] {
   const out: string[] = [];
   for (let i = start; i < raw.length; i++) {
     const w = raw[i];
     if (BOUNDARY.has(w) || /^\d+$/.test(w) || (stopAtVerbs && VERBS.has(w))) break;
-    if (w === 'the' || w === 'a' || w === 'an' || w === 'each' || w === 'every') continue;
+    if (w === 'the' || w === 'a' || w === 'an' || w === 'each' || w === 'every' || POSSESSIVES.has(w)) continue;
     out.push(stem(w));
   }
   return out;
@@ -326,8 +329,8 @@ function timeFilter(raw: string[], text: string, years: number[]): TimeFilter | 
 const QUESTION_WORDS = new Set('what which who whom whose how when where why is are was were do does did can could show give list tell find'.split(' '));
 
 /**
- * "Fuel burned per month", "Revenue for each month of 2023": a question with no aggregate word, no copula and no question
- * word names its measure by the noun phrase it opens with (a participle closing the phrase is the verb, not the noun).
+ * "<noun> per month", "<noun> <participle> for each month": a question with no aggregate word, no copula and no
+ * question word names its measure by the noun phrase it opens with (a participle closing the phrase is the verb).
  */
 function leadingNounPhrase(raw: string[]): string[] {
   if (raw.length === 0 || QUESTION_WORDS.has(raw[0]) || SHARE_WORDS.has(raw[0])) return [];
@@ -338,8 +341,8 @@ function leadingNounPhrase(raw: string[]): string[] {
 }
 
 /**
- * "how many flights burned more fuel": after a plural noun, a word that is neither plural nor a noun-joining word is
- * the verb of the clause, not part of the counted noun ("sales orders" stays one noun).
+ * "how many <nouns> <verb> ...": after a plural noun, a word that is neither plural nor a noun-joining word is the verb
+ * of the clause, not part of the counted noun (two plurals in a row stay one compound noun).
  */
 function nounBeforeVerb(raw: string[], start: number, noun: string[]): string[] {
   for (let i = 1; i < noun.length; i++) {
@@ -351,7 +354,7 @@ function nounBeforeVerb(raw: string[], start: number, noun: string[]): string[] 
 }
 
 /**
- * "What percentage of sectors flown in 2024 came in over schedule?", "what proportion of diverted flights overburned":
+ * "what percentage of <nouns> <participle> in <year> <verb> <words>", "what proportion of <adjective> <nouns> <verb>":
  * with no copula, the subject's noun phrase ends at its plural head and the rest of the clause (periods aside) is the
  * condition.
  */
@@ -362,7 +365,7 @@ function shareWithVerb(raw: string[], at: number): ParsedQuestion['share'] {
   if (head < 0) return undefined;
   const subject = raw.slice(start, head + 1).filter((w) => !['the', 'a', 'an', 'all'].includes(w)).map(stem);
   const rest = raw.slice(head + 1).filter((w, i, all) => !/^(19|20)\d\d$/.test(w) && !(BOUNDARY.has(w) && /^(19|20)\d\d$/.test(all[i + 1] ?? '')));
-  // a participle right after the head with its period ("flown in 2024") narrows the subject; it is no condition
+  // a participle right after the head with its period ("<participle> in <year>") narrows the subject; it is no condition
   const concept = rest.length > 1 && /(?:ed|en|wn)$/.test(rest[0]) && /^(19|20)\d\d$/.test(raw[head + 3] ?? '') ? rest.slice(1) : rest;
   const words = concept.filter((w) => !['the', 'a', 'an', 'their', 'its', 'came', 'come', 'in'].includes(w) || concept.length === 1);
   if (subject.length === 0 || words.length === 0) return undefined;

@@ -235,6 +235,9 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     ...[...dimensions, ...filters.map((f) => f.column), ...numbers.flatMap((n) => (n.column ? [n.column] : [])), ...flags.map((f) => f.column), ...extras.map((e) => e.column)].map((c) => c.table),
     ...[...expressions, ...snippetFilters].map((x) => x.table.identifier),
   ]);
+  // a table without a date of its own is dated by the one table it refers to that has one
+  const dateHost = (parsed.time || parsed.grain) && !dateColumn(base, parsed.tokens) && !yearColumn(base) ? datedNeighbour(lexicon, edges, base) : undefined;
+  if (dateHost) needed.add(dateHost.identifier);
   const joins: JoinEdge[] = [];
   const joined = [base.identifier];
   for (const table of [...needed].sort()) {
@@ -290,9 +293,10 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     else if (t) return { clarify: `${shortName(base.identifier)} has only a year number; which years do you mean?` };
     if (parsed.grain === 'YEAR') grainExpr = col;
   } else if (parsed.time || parsed.grain) {
-    const date = dateColumn(base, parsed.tokens);
+    const dated = dateHost ?? base;
+    const date = dateColumn(dated, parsed.tokens);
     if (!date) return { clarify: `Which date should I use for ${shortName(base.identifier)}?` };
-    const col = ref(base.identifier, date.name);
+    const col = ref(dated.identifier, date.name);
     if (parsed.time) conditions.push(timeCondition(parsed.time, col, rules));
     if (parsed.grain) grainExpr = periodExpr(parsed.grain, col, rules);
   }
@@ -533,4 +537,10 @@ function resolveWithMetricView(parsed: ParsedQuestion, lexicon: Lexicon, rules: 
 function restrictsTo(tokens: string[], words: string[]): boolean {
   const at = indexOfPhrase(tokens, words);
   return at >= 0 && !tokens.slice(Math.max(0, at - 3), at).some((w) => /^includ/.test(w));
+}
+
+/** The single table one many-to-one join away that has a date column: the period of a row of `base` is its date. */
+function datedNeighbour(lexicon: Lexicon, edges: JoinEdge[], base: TableInfo): TableInfo | undefined {
+  const dated = lexicon.tables.filter((t) => t !== base && t.columns.some((c) => c.temporal) && joinPath(edges, base.identifier, t.identifier)?.length === 1);
+  return dated.length === 1 ? dated[0] : undefined;
 }
