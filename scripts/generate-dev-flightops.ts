@@ -22,7 +22,7 @@ const stations = [
 ] as const;
 const types = [['T19', 19, 0.4], ['D50', 50, 0.9], ['A72', 70, 1.3]] as const;
 const tails = Array.from({ length: 24 }, (_, i) => {
-  const t = weighted([[types[0], 3], [types[1], 5], [types[2], 2]] as const);
+  const t = weighted<(typeof types)[number]>([[types[0], 3], [types[1], 5], [types[2], 2]]);
   return [`SE-K${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + ((i * 7) % 26))}`, t[0], t[1], day('2008-01-01', '2023-12-31')] as const;
 });
 const typeOf = (tail: string) => types.find((t) => t[0] === tails.find((a) => a[0] === tail)![1])!;

@@ -72,7 +72,7 @@ export function matchScore(tokens: readonly string[], phrases: readonly Phrase[]
 }
 
 /** `short` abbreviates `word`: at least three letters, the same first letter, its letters in order inside the word. */
-function abbreviates(short: string, word: string): boolean {
+export function abbreviates(short: string, word: string): boolean {
   if (short.length < 3 || word.length <= short.length || short[0] !== word[0] || /\d/.test(short)) return false;
   let at = 0;
   for (const ch of word) if (ch === short[at]) at++;

@@ -1,9 +1,9 @@
 /** Slots → SQL over the space's tables (or one of its metric views). */
 import type { InstructionRules, JoinEdge } from './instructions.ts';
 import { findTable, joinPath, onCondition } from './join-graph.ts';
-import { matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
+import { abbreviates, matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
 import { AGGREGATE_WORDS, type Aggregation, type Grain, type ParsedQuestion, type TimeFilter } from './question.ts';
-import { indexOfPhrase, quoteSqlString, shortName, stems } from './text.ts';
+import { identifierStems, indexOfPhrase, quoteSqlString, shortName, stems } from './text.ts';
 import { qualifySnippet, type SnippetInfo, type SnippetType } from './snippets.ts';
 
 export type Resolution = { sql: string; description: string } | { clarify: string };
@@ -242,7 +242,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   const joined = [base.identifier];
   for (const table of [...needed].sort()) {
     if (joined.includes(table)) continue;
-    const path = joinPath(edges, base.identifier, table);
+    const path = joinPath(edgesNamedBy(edges, parsed.tokens), base.identifier, table);
     if (!path) return { clarify: `I don't know how ${shortName(base.identifier)} relates to ${shortName(table)}. How should they be joined?` };
     for (const edge of path) {
       if (joined.includes(edge.right)) continue;
@@ -543,4 +543,23 @@ function restrictsTo(tokens: string[], words: string[]): boolean {
 function datedNeighbour(lexicon: Lexicon, edges: JoinEdge[], base: TableInfo): TableInfo | undefined {
   const dated = lexicon.tables.filter((t) => t !== base && t.columns.some((c) => c.temporal) && joinPath(edges, base.identifier, t.identifier)?.length === 1);
   return dated.length === 1 ? dated[0] : undefined;
+}
+
+/**
+ * Two tables joined by several keys (a row referring to another table in two roles): the question's words choose the
+ * key ("<word> <noun>" whose key column starts with an abbreviation of the word); with no such word, every edge stays.
+ */
+function edgesNamedBy(edges: JoinEdge[], tokens: string[]): JoinEdge[] {
+  const pair = (e: JoinEdge) => [e.left, e.right].sort().join('|');
+  const rivalsOf = (e: JoinEdge) => edges.filter((o) => o !== e && pair(o) === pair(e));
+  // only the words of key columns that differ between the rivals can name one of them
+  const named = (e: JoinEdge) => {
+    const shared = new Set(rivalsOf(e).flatMap((o) => [o.leftColumn, o.rightColumn]).flatMap(identifierStems));
+    return [e.leftColumn, e.rightColumn].flatMap(identifierStems).filter((w) => !shared.has(w)).some((w) => tokens.some((t) => t === w || abbreviates(w, t)));
+  };
+  return edges.filter((e) => {
+    const rivals = rivalsOf(e);
+    if (rivals.length === 0 || named(e)) return true;
+    return !rivals.some(named);
+  });
 }

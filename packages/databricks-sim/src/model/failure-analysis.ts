@@ -243,6 +243,7 @@ export class FailureAnalyst {
         : namesTable(right, left) && !namesTable(left, right) ? [right, left]
         : ownsKey(right) || !ownsKey(left) ? [left, right] : [right, left];
       if (this.allows('join_spec')) {
+        if (resolved.length === 1 && this.secondKey(from, to)) continue;
         this.joinSpec(from.table, to.table, resolved.map((p) => (p.left.table === from.table ? [p.left.name, p.right.name] : [p.right.name, p.left.name])));
         continue;
       }
@@ -251,6 +252,18 @@ export class FailureAnalyst {
       const description = `${from.description ? `${from.description.trim()} ` : ''}Foreign key to ${to.table}.${to.name}.`;
       this.fixes.push({ kind: 'metadata', table: from.table, column: from.name, description, rationale: `${shortName(from.table)} and ${shortName(to.table)} join on keys with different names.` });
     }
+  }
+
+  /**
+   * A second key between two tables a join spec already joins (a row referring to the other table in another role): a
+   * join spec per table pair would replace the first, so the second path is a text instruction.
+   */
+  private secondKey(from: ColumnInfo, to: ColumnInfo): boolean {
+    const pair = [from.table, to.table].sort().join();
+    const declared = (this.space.instructions?.join_specs ?? []).some((j) => [j.left.identifier, j.right.identifier].sort().join() === pair);
+    if (!declared) return false;
+    this.addInstruction(`Join ${from.table} to ${to.table} on ${from.table}.${from.name} = ${to.table}.${to.name} when the question names that role.`, `${shortName(from.table)} refers to ${shortName(to.table)} through a second key; the declared join covers only the first.`);
+    return true;
   }
 
   private joinSpec(from: string, to: string, columns: string[][]): void {

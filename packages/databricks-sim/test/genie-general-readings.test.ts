@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { SerializedSpace } from '@genie-enhancer/shared';
+import type { CatalogSnapshot } from '../src/catalog.types.ts';
+import { answerQuestion } from '../src/genie/genie-engine.ts';
+import { parseQuestion } from '../src/genie/question.ts';
+
+/**
+ * General readings found on a development domain, checked on a schema of their own: a row referring to another table
+ * in two roles, a ledger dated by the table it refers to, shares asked without a copula, a measure named by the noun a
+ * question opens with, a counted noun ending before its verb, a filter's words after "including".
+ */
+const catalog: CatalogSnapshot = {
+  tables: [
+    { identifier: 'main.rail.yard_ref', columns: [{ name: 'yd_cd', type: 'STRING' }, { name: 'yd_nm', type: 'STRING' }, { name: 'dist', type: 'STRING' }], values: { dist: ['Upper', 'Lower'] }, sampledValues: {} },
+    {
+      identifier: 'main.rail.run_jnl',
+      columns: [{ name: 'run_id', type: 'BIGINT' }, { name: 'org_yd', type: 'STRING' }, { name: 'dst_yd', type: 'STRING' }, { name: 'run_dt', type: 'DATE' }, { name: 'plan_min', type: 'INT' }, { name: 'real_min', type: 'INT' }, { name: 'st', type: 'STRING' }],
+      values: { st: ['R', 'X'] },
+      sampledValues: {},
+    },
+    { identifier: 'main.rail.fare_ln', columns: [{ name: 'run_id', type: 'BIGINT' }, { name: 'cls', type: 'STRING' }, { name: 'tk_amt', type: 'DOUBLE' }], values: {}, sampledValues: {} },
+  ],
+  metricViews: [],
+};
+const space: SerializedSpace = {
+  version: 2,
+  data_sources: {
+    tables: [
+      { identifier: 'main.rail.fare_ln', column_configs: [{ column_name: 'tk_amt', synonyms: ['takings'] }] },
+      { identifier: 'main.rail.run_jnl', description: ['One row per run.'] },
+      { identifier: 'main.rail.yard_ref' },
+    ],
+  },
+  instructions: {
+    text_instructions: [],
+    example_question_sqls: [],
+    join_specs: [
+      { id: 'a', left: { identifier: 'main.rail.run_jnl', alias: 'r' }, right: { identifier: 'main.rail.yard_ref', alias: 'y' }, sql: ['r.org_yd = y.yd_cd'], relationship_type: 'MANY_TO_ONE' },
+      { id: 'b', left: { identifier: 'main.rail.run_jnl', alias: 'r' }, right: { identifier: 'main.rail.yard_ref', alias: 'y' }, sql: ['r.dst_yd = y.yd_cd'], relationship_type: 'MANY_TO_ONE' },
+    ],
+    sql_snippets: { filters: [{ id: 'c', alias: 'overran', display_name: 'Overran', sql: ['real_min > plan_min'], synonyms: ['overran'] }] },
+  } as SerializedSpace['instructions'],
+};
+const sqlOf = (q: string) => {
+  const reply = answerQuestion(space, catalog, q);
+  return reply.kind === 'query' ? reply.sql.replace(/\s+/g, ' ') : `TEXT: ${reply.text}`;
+};
+
+describe('general readings of the simulated Genie', () => {
+  it('chooses between two keys to the same table by the word that the key column abbreviates', () => {
+    expect(sqlOf('Number of runs per district of origin')).toContain('r.org_yd = y.yd_cd');
+    expect(sqlOf('Number of runs per district of destination')).toContain('r.dst_yd = y.yd_cd');
+  });
+
+  it('dates a ledger without a date by the one table it refers to', () => {
+    expect(sqlOf('What were the total takings in 2024?')).toMatch(/JOIN main\.rail\.run_jnl \w+ ON .*year\(\w+\.run_dt\) = 2024/);
+  });
+
+  it('reads a share without a copula, its condition from the clause after the subject', () => {
+    expect(parseQuestion('what proportion of late runs overran').share).toEqual({ subject: ['late', 'run'], concept: ['overran'], percent: false });
+    expect(parseQuestion('What percentage of runs started in 2024 overran?').share).toMatchObject({ subject: ['run'], concept: ['overran'] });
+    expect(sqlOf('what proportion of runs overran')).toContain('AVG(CASE WHEN real_min > plan_min THEN 1.0 ELSE 0.0 END)');
+  });
+
+  it('reads the noun a question opens with as its measure, and a counted noun without its verb', () => {
+    expect(parseQuestion('Takings per month in 2023?')).toMatchObject({ measurePhrase: ['taking'], grain: 'MONTH' });
+    expect(parseQuestion('Share of takings by class').measurePhrase).toBeUndefined();
+    expect(parseQuestion('how many runs overran in 2023').countNoun).toEqual(['run']);
+    expect(parseQuestion('how many sales orders were placed').countNoun).toEqual(['sale', 'order']);
+  });
+
+  it('does not apply a filter whose words follow "including"', () => {
+    expect(sqlOf('How many runs were there, including the overran ones?')).not.toContain('real_min > plan_min');
+    expect(sqlOf('How many runs overran?')).toContain('real_min > plan_min');
+  });
+});
