@@ -64,12 +64,17 @@ export function matchScore(tokens: readonly string[], phrases: readonly Phrase[]
     if (indexOfPhrase(tokens, phrase.words) >= 0) best = Math.max(best, phrase.weight * phrase.words.length);
     // an abbreviated name ("<abbr>_<abbr>") read from the words it shortens, less surely than the words themselves
     else if (phrase.weight === WEIGHT.name && indexOfAbbreviated(tokens, phrase.words) >= 0) best = Math.max(best, phrase.words.length);
+    else if (phrase.weight === WEIGHT.name && indexOfAbbreviated(tokens, withoutKindSuffix(phrase.words)) >= 0) best = Math.max(best, 1);
   }
   if (descriptionWords && descriptionWords.size > 0) {
     best += tokens.filter((t) => descriptionWords.has(t)).length * WEIGHT.description;
   }
   return best;
 }
+
+/** Name endings that say what kind of number a column holds, not what it is of ("<abbr>_amt" is the <word> itself). */
+const KIND_SUFFIXES = new Set(['amt', 'amount', 'val', 'value', 'qty', 'cnt', 'tot', 'total', 'nbr', 'num']);
+const withoutKindSuffix = (words: readonly string[]) => (words.length > 1 && KIND_SUFFIXES.has(words[words.length - 1]) ? words.slice(0, -1) : []);
 
 /** `short` abbreviates `word`: at least three letters, the same first letter, its letters in order inside the word. */
 export function abbreviates(short: string, word: string): boolean {

@@ -419,7 +419,19 @@ function columnCounted(lexicon: Lexicon, noun: string[]): ColumnInfo | undefined
   if (noun.length === 0) return undefined;
   const column = best(allColumns(lexicon).filter((c) => c.numeric && !c.temporal && !NON_MEASURE.test(c.name)), (c) => matchScore(noun, c.phrases));
   const table = best(lexicon.tables, (t) => matchScore(noun, t.phrases, t.descriptionWords));
-  return column && column.score >= 2 && column.score > (table?.score ?? 0) ? column.item : undefined;
+  if (column && column.score >= 2 && column.score > (table?.score ?? 0)) return column.item;
+  return table || countedTable(lexicon, noun) ? undefined : unitColumn(lexicon, noun);
+}
+
+/**
+ * "How many <unit>s" where no table holds the noun: the one numeric column whose name or synonym ends in that unit
+ * ("<kind> <unit>s") measures it.
+ */
+function unitColumn(lexicon: Lexicon, noun: string[]): ColumnInfo | undefined {
+  const head = noun[noun.length - 1];
+  if (noun.length !== 1 || !head || head.length < 3) return undefined;
+  const columns = allColumns(lexicon).filter((c) => c.numeric && !c.temporal && !NON_MEASURE.test(c.name) && c.phrases.some((p) => p.words.length > 1 && p.words[p.words.length - 1] === head));
+  return columns.length === 1 ? columns[0] : undefined;
 }
 
 /** A column that holds a year as a number (no date type): its name says "year". */
