@@ -72,9 +72,10 @@ export function matchScore(tokens: readonly string[], phrases: readonly Phrase[]
   return best;
 }
 
-/** Name endings that say what kind of number a column holds, not what it is of ("<abbr>_amt" is the <word> itself). */
-const KIND_SUFFIXES = new Set(['amt', 'amount', 'val', 'value', 'qty', 'cnt', 'tot', 'total', 'nbr', 'num']);
-const withoutKindSuffix = (words: readonly string[]) => (words.length > 1 && KIND_SUFFIXES.has(words[words.length - 1]) ? words.slice(0, -1) : []);
+/** Words saying what kind of number a column holds, not what it is of: a name ending in one (or its abbreviation) is the other words' number. */
+const KIND_WORDS = ['amount', 'quantity', 'count', 'value', 'total', 'number'];
+const isKindWord = (word: string) => KIND_WORDS.some((k) => word === k || abbreviates(word, k));
+const withoutKindSuffix = (words: readonly string[]) => (words.length > 1 && isKindWord(words[words.length - 1]) ? words.slice(0, -1) : []);
 
 /** `short` abbreviates `word`: at least three letters, the same first letter, its letters in order inside the word. */
 export function abbreviates(short: string, word: string): boolean {

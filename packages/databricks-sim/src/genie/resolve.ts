@@ -420,14 +420,14 @@ function columnCounted(lexicon: Lexicon, noun: string[]): ColumnInfo | undefined
   const column = best(allColumns(lexicon).filter((c) => c.numeric && !c.temporal && !NON_MEASURE.test(c.name)), (c) => matchScore(noun, c.phrases));
   const table = best(lexicon.tables, (t) => matchScore(noun, t.phrases, t.descriptionWords));
   if (column && column.score >= 2 && column.score > (table?.score ?? 0)) return column.item;
-  return table || countedTable(lexicon, noun) ? undefined : unitColumn(lexicon, noun);
+  return table || countedTable(lexicon, noun) ? undefined : measuredByNoun(lexicon, noun);
 }
 
 /**
- * "How many <unit>s" where no table holds the noun: the one numeric column whose name or synonym ends in that unit
- * ("<kind> <unit>s") measures it.
+ * "How many <noun>s" where no table holds the noun: the one numeric column whose name or synonym ends in that noun
+ * ("<qualifier> <noun>s") measures it.
  */
-function unitColumn(lexicon: Lexicon, noun: string[]): ColumnInfo | undefined {
+function measuredByNoun(lexicon: Lexicon, noun: string[]): ColumnInfo | undefined {
   const head = noun[noun.length - 1];
   if (noun.length !== 1 || !head || head.length < 3) return undefined;
   const columns = allColumns(lexicon).filter((c) => c.numeric && !c.temporal && !NON_MEASURE.test(c.name) && c.phrases.some((p) => p.words.length > 1 && p.words[p.words.length - 1] === head));
