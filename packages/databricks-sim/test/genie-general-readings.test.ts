@@ -69,6 +69,16 @@ describe('general readings of the simulated Genie', () => {
     expect(parseQuestion('how many sales orders were placed').countNoun).toEqual(['sale', 'order']);
   });
 
+  it('reads a state of a row from two of its columns: "over <qualifier> <noun>", "more <noun> than <qualifier>"', () => {
+    const bare: SerializedSpace = { version: 2, data_sources: { tables: [{ identifier: 'main.rail.run_jnl' }] }, instructions: { text_instructions: [], example_question_sqls: [] } };
+    const ask = (q: string) => { const r = answerQuestion(bare, catalog, q); return r.kind === 'query' ? r.sql.replace(/\s+/g, ' ') : `TEXT: ${r.text}`; };
+    expect(ask('How many runs went over their planned minutes?')).toContain('WHERE real_min > plan_min');
+    expect(ask('How many runs took more minutes than planned?')).toContain('WHERE real_min > plan_min');
+    expect(ask('How many runs came in under plan?')).toContain('WHERE real_min < plan_min');
+    // a number after "over" is a compared number, not a column
+    expect(ask('How many runs took over 30 minutes?')).not.toContain('plan_min');
+  });
+
   it('does not apply a filter whose words follow "including"', () => {
     expect(sqlOf('How many runs were there, including the overran ones?')).not.toContain('real_min > plan_min');
     expect(sqlOf('How many runs overran?')).toContain('real_min > plan_min');

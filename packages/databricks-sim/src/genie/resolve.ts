@@ -1,5 +1,6 @@
 /** Slots → SQL over the space's tables (or one of its metric views). */
 import type { InstructionRules, JoinEdge } from './instructions.ts';
+import { columnComparison } from './column-comparison.ts';
 import { findTable, joinPath, onCondition } from './join-graph.ts';
 import { abbreviates, matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
 import { AGGREGATE_WORDS, type Aggregation, type Grain, type ParsedQuestion, type TimeFilter } from './question.ts';
@@ -177,7 +178,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     } else {
       const head = noun[noun.length - 1];
       // an instruction saying how to count the noun names its table too
-      base = countedTable(lexicon, noun) ?? findTable(lexicon, rules.countRules.find((r) => r.noun === head)?.table ?? '');
+      base = countedTable(lexicon, noun) ?? findTable(lexicon, rules.countRules.find((r) => r.noun === head)?.table ?? '') ?? columnComparison(lexicon, parsed.tokens)?.table;
       if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
       const rule = rules.countRules.find((r) => r.noun === head && findTable(lexicon, r.table) === base);
       countDistinct = rule?.column;
@@ -276,6 +277,10 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     add(values.length === 1 ? `${ref(column.table, column.name)} = ${quoteSqlString(values[0])}` : `${ref(column.table, column.name)} IN (${values.map(quoteSqlString).join(', ')})`, values.every((v) => indexOfPhrase(concept, stems(v)) >= 0));
   }
   for (const f of snippetFilters) add(snippetFilters.length > 1 || conditions.length > 0 ? `(${qualifySnippet(f, ref)})` : qualifySnippet(f, ref), f.phrases.some((p) => indexOfPhrase(concept, p.words) >= 0));
+  const compared = columnComparison(lexicon, parsed.tokens);
+  if (compared && compared.table === base && !snippetFilters.some((f) => [compared.left, compared.right].every((c) => new RegExp(String.raw`\b${c.name}\b`, 'i').test(f.sql)))) {
+    add(`${ref(base.identifier, compared.left.name)} ${compared.op} ${ref(base.identifier, compared.right.name)}`, compared.words.some((w) => concept.includes(w)));
+  }
   for (const f of flags) add(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`, f.column.phrases.some((p) => p.words.some((w) => concept.includes(w))));
   const eitherStart = conditions.length;
   for (const n of numbers.filter((x) => !x.aggregate)) add(`${ref(n.column!.table, n.column!.name)} ${n.op} ${n.value}`, concept.includes(String(n.value)));
