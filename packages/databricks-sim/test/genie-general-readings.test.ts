@@ -79,6 +79,18 @@ describe('general readings of the simulated Genie', () => {
     expect(ask('How many runs took over 30 minutes?')).not.toContain('plan_min');
   });
 
+  it('counts the rows of the one table whose key names the other table in the role the noun abbreviates', () => {
+    expect(sqlOf('How many originations were there per yard?')).toMatch(/COUNT\(\*\).*FROM main\.rail\.run_jnl r JOIN main\.rail\.yard_ref y ON r\.org_yd = y\.yd_cd GROUP BY y\.yd_nm/);
+  });
+
+  it('gives a percentage as a fraction once an instruction says so', () => {
+    const q = 'What percentage of runs overran?';
+    expect(sqlOf(q)).toContain('100.0 * AVG(CASE');
+    const fractions = { ...space, instructions: { ...space.instructions!, text_instructions: [{ id: 'f', content: ['Give shares and percentages as fractions between 0 and 1, not multiplied by 100.'] }] } };
+    const reply = answerQuestion(fractions, catalog, q);
+    expect(reply.kind === 'query' ? reply.sql : reply.text).toMatch(/SELECT AVG\(CASE/);
+  });
+
   it('does not apply a filter whose words follow "including"', () => {
     expect(sqlOf('How many runs were there, including the overran ones?')).not.toContain('real_min > plan_min');
     expect(sqlOf('How many runs overran?')).toContain('real_min > plan_min');

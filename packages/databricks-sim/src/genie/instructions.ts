@@ -27,6 +27,8 @@ export interface InstructionRules {
   joins: JoinEdge[];
   /** periods grouped by their number (month(d) = 1..12) instead of their first day */
   periodNumbers: ('YEAR' | 'QUARTER' | 'MONTH')[];
+  /** "give shares and percentages as fractions": a percentage asked for is still a fraction between 0 and 1 */
+  sharesAsFractions?: boolean;
 }
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -66,6 +68,10 @@ export function parseInstructions(texts: readonly string[]): InstructionRules {
     m = /^group\s+by\s+(year|quarter|month)s?\s+as\s+the\s+(year|quarter|month)\s+number/i.exec(sentence);
     if (m && m[1].toLowerCase() === m[2].toLowerCase()) {
       rules.periodNumbers.push(m[1].toUpperCase() as InstructionRules['periodNumbers'][number]);
+      continue;
+    }
+    if (/^(?:give|express|return|show)\s+(?:shares\s+and\s+percentages|percentages|shares)\s+as\s+(?:a\s+)?fractions?\b/i.test(sentence)) {
+      rules.sharesAsFractions = true;
       continue;
     }
     m = new RegExp(String.raw`^join\s+${NAME}\s+(?:to|with)\s+${NAME}\s+on\s+(${NAME})\s*=\s*(${NAME})`, 'i').exec(sentence);

@@ -41,7 +41,8 @@ function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | unde
   const table = best(lexicon.tables, (t) => matchScore(phrase, t.phrases, t.descriptionWords));
   if (table) return labelColumn(table.item);
   // "<word>" for a table named <word>_<suffix>: the one table whose name starts with every word of the phrase
-  const partial = lexicon.tables.filter((t) => phrase.length > 0 && phrase.length < t.entity.length && phrase.every((w, i) => t.entity[i] === w));
+  // (or abbreviated: "<abbr>_<suffix>" for "<word>")
+  const partial = lexicon.tables.filter((t) => phrase.length > 0 && phrase.length < t.entity.length && phrase.every((w, i) => t.entity[i] === w || abbreviates(t.entity[i], w)));
   return partial.length === 1 ? labelColumn(partial[0]) : undefined;
 }
 
@@ -178,7 +179,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     } else {
       const head = noun[noun.length - 1];
       // an instruction saying how to count the noun names its table too
-      base = countedTable(lexicon, noun) ?? findTable(lexicon, rules.countRules.find((r) => r.noun === head)?.table ?? '') ?? columnComparison(lexicon, parsed.tokens)?.table;
+      base = countedTable(lexicon, noun) ?? findTable(lexicon, rules.countRules.find((r) => r.noun === head)?.table ?? '') ?? columnComparison(lexicon, parsed.tokens)?.table ?? roleTable(lexicon, head);
       if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
       const rule = rules.countRules.find((r) => r.noun === head && findTable(lexicon, r.table) === base);
       countDistinct = rule?.column;
@@ -308,7 +309,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
 
   const fraction = `AVG(CASE WHEN ${shareConditions.join(' AND ')} THEN 1.0 ELSE 0.0 END)`;
   const valueName = parsed.share ? 'share' : snippetMeasure ? snippetMeasure.alias : measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
-  const valueExpr = parsed.share ? (parsed.share.percent ? `100.0 * ${fraction}` : fraction)
+  const valueExpr = parsed.share ? (parsed.share.percent && !rules.sharesAsFractions ? `100.0 * ${fraction}` : fraction)
     : snippetMeasure ? qualifySnippet(snippetMeasure, ref) : aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
   const groupExprs = [...(grainExpr ? [grainExpr] : []), ...dimensions.map((d) => ref(d.table, d.name)), ...expressions.map((x) => qualifySnippet(x, ref))];
   const select = [
@@ -579,4 +580,17 @@ function edgesNamedBy(edges: JoinEdge[], tokens: string[]): JoinEdge[] {
     if (rivals.length === 0 || named(e)) return true;
     return !rivals.some(named);
   });
+}
+
+/**
+ * "How many <role>s" where no table is named so: the one table with a key column that refers to another table in that
+ * role, its first name word abbreviating the noun ("<abbr>_<other>"): each of its rows is one such <role>.
+ */
+function roleTable(lexicon: Lexicon, noun: string | undefined): TableInfo | undefined {
+  if (!noun || noun.length < 5) return undefined;
+  const holders = lexicon.tables.filter((t) => t.columns.slice(1).some((c) => {
+    const [qualifier, ...rest] = identifierStems(c.name);
+    return rest.length > 0 && abbreviates(qualifier, noun) && lexicon.tables.some((o) => o !== t && o.columns.some((k) => identifierStems(k.name)[0] === rest[0]));
+  }));
+  return holders.length === 1 ? holders[0] : undefined;
 }

@@ -65,6 +65,7 @@ export class FailureAnalyst {
     this.filterSnippet(shape, parsed, failure);
     this.fiscalCalendar(shape, parsed);
     this.periodNumbers(shape, failure);
+    this.sharesAsFractions(shape, failure);
     this.countedColumnSynonym(shape, parsed);
     this.dateSynonym(shape, failure);
     this.numberSynonyms(shape, parsed, failure.question);
@@ -411,6 +412,15 @@ export class FailureAnalyst {
       const known = parseInstructions(this.lexicon.textInstructions).periodNumbers.includes(period.toUpperCase() as 'MONTH');
       if (!known) this.addInstruction(`Group by ${period} as the ${period} number, ${period}(<date>), not the first day of the ${period}.`, `Reports here show each ${period} as its number, not as a date.`);
     }
+  }
+
+  /** Genie scaled a share to 100 where the expected SQL keeps the fraction: the business reads percentages as fractions. */
+  private sharesAsFractions(shape: SqlShape, failure: Failure): void {
+    const scaled = /\b100(?:\.0*)?\s*\*\s*AVG\s*\(\s*CASE\b/i;
+    if (!failure.genie_sql || !scaled.test(failure.genie_sql)) return;
+    if (!shape.select.some((item) => /^\s*AVG\s*\(\s*CASE\b/i.test(item)) || shape.select.some((item) => scaled.test(item))) return;
+    if (parseInstructions(this.lexicon.textInstructions).sharesAsFractions) return;
+    this.addInstruction('Give shares and percentages as fractions between 0 and 1, not multiplied by 100.', 'Reports here show a percentage as a fraction of 1.');
   }
 
   private ratioMeasure(shape: SqlShape, parsed: ParsedQuestion, question: string): boolean {
