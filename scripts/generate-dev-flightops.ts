@@ -9,8 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
-import { csv, seededRandom } from './dataset-generation.ts';
+import { csv, seededRandom, writeThinSpace } from './dataset-generation.ts';
 
 const outDir = join(import.meta.dirname, '..', 'datasets', 'dev-flightops');
 const { pick, weighted, int, day, money, rand } = seededRandom(4_2417);
@@ -91,21 +90,5 @@ const questions: [string, string][] = [
   ['Average block minutes per sector, by aircraft type', `SELECT t.ac_typ, AVG(o.act_blk) FROM ${T('opr_jnl')} o JOIN ${T('acft_mst')} t ON o.acft_no = t.acft_no WHERE o.${live} GROUP BY t.ac_typ`],
   ['Revenue for each month of 2023', `SELECT month(o.op_dt) AS mon, SUM(r.rev_amt) FROM ${T('rev_ln')} r JOIN ${T('opr_jnl')} o ON r.leg_id = o.leg_id WHERE year(o.op_dt) = 2023 GROUP BY month(o.op_dt)`],
 ];
-const id = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
-const tables = ['acft_mst', 'opr_jnl', 'rev_ln', 'stn_ref'].map((t) => ({ identifier: T(t) }));
-const serialized = {
-  version: 2,
-  data_sources: { tables },
-  instructions: { text_instructions: [], example_question_sqls: [] },
-  benchmarks: {
-    questions: questions.map(([q, sql]) => ({ id: id(q), question: [q], answer: [{ format: 'SQL', content: [sql] }] })).sort((a, b) => a.id.localeCompare(b.id)),
-  },
-};
-writeFileSync(join(outDir, 'space.json'), `${JSON.stringify({
-  space_id: id('dev-flightops space'),
-  title: 'Flight operations',
-  description: 'Operated legs of a commuter airline and the revenue booked on them.',
-  warehouse_id: '6b2c3d4e5f607182',
-  serialized_space: JSON.stringify(serialized),
-}, null, 2)}\n`);
+writeThinSpace(outDir, { name: 'dev-flightops', title: 'Flight operations', description: 'Operated legs of a commuter airline and the revenue booked on them.', warehouseId: '6b2c3d4e5f607182', tables: ['acft_mst', 'opr_jnl', 'rev_ln', 'stn_ref'].map(T), questions });
 process.stderr.write(`dev-flightops: ${tails.length} aircraft, ${legs.length} legs, ${revenue.length} revenue lines, ${questions.length} questions\n`);
