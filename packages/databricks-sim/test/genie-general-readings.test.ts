@@ -91,6 +91,13 @@ describe('general readings of the simulated Genie', () => {
     expect(reply.kind === 'query' ? reply.sql : reply.text).toMatch(/SELECT AVG\(CASE/);
   });
 
+  it('reads "share of <measure> that came from <part>" as a part of the total, not a share of rows', () => {
+    const classes: CatalogSnapshot = { ...catalog, tables: catalog.tables.map((t) => (t.identifier.endsWith('fare_ln') ? { ...t, values: { cls: ['FIRST', 'SECOND'] } } : t)) };
+    const reply = answerQuestion(space, classes, 'What share of takings came from first class?');
+    expect(reply.kind === 'query' ? reply.sql.replace(/\s+/g, ' ') : reply.text).toContain("SUM(CASE WHEN cls = 'FIRST' THEN tk_amt ELSE 0 END) / SUM(tk_amt)");
+    expect(parseQuestion('What share of runs were late?').shareOfTotal).toBeUndefined();
+  });
+
   it('does not apply a filter whose words follow "including"', () => {
     expect(sqlOf('How many runs were there, including the overran ones?')).not.toContain('real_min > plan_min');
     expect(sqlOf('How many runs overran?')).toContain('real_min > plan_min');

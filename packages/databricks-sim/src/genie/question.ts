@@ -48,6 +48,8 @@ export interface ParsedQuestion {
   numbersEitherOr?: boolean;
   /** "what share of <subject> were <concept>": the fraction of the subject's rows where the concept holds */
   share?: { subject: string[]; concept: string[]; percent: boolean };
+  /** "share of <measure> that came from <condition>": the part of the measure's total where the condition holds */
+  shareOfTotal?: { concept: string[] };
 }
 
 export interface NumberFilter { op: '>' | '>=' | '<' | '<=' | '='; value: number; before: string[]; after: string[] }
@@ -193,12 +195,20 @@ export function parseQuestion(question: string): ParsedQuestion {
   const adverb = raw.find((w) => /^(daily|weekly|monthly|quarterly|yearly|annual)$/.test(w));
   if (!parsed.grain && adverb) parsed.grain = GRAINS[adverb];
 
-  const share = shareOf(raw);
+  // "that came from <condition>": the share of a total, not of rows
+  const part = /\b(?:came|comes|come) from\b/.test(text) ? shareOfTotal(raw) : undefined;
+  const share = part ? undefined : shareOf(raw);
   if (share) {
     parsed.share = share;
     parsed.aggregation = 'COUNT';
     parsed.countNoun = share.subject;
     parsed.measurePhrase = undefined;
+  }
+
+  if (part) {
+    parsed.shareOfTotal = { concept: part.concept };
+    parsed.aggregation = 'SUM';
+    parsed.measurePhrase = part.measure;
   }
 
   const listed = listedColumns(question);
@@ -370,4 +380,19 @@ function shareWithVerb(raw: string[], at: number): ParsedQuestion['share'] {
   const words = concept.filter((w) => !['the', 'a', 'an', 'their', 'its', 'came', 'come', 'in'].includes(w) || concept.length === 1);
   if (subject.length === 0 || words.length === 0) return undefined;
   return { subject, concept: words.map(stem), percent: /^percent/.test(raw[at]) };
+}
+
+/**
+ * "share of <period> <measure> that came from <condition>", "what share of <measure> comes from <condition>": a part of a
+ * total, not of a count of rows; the words after "from" name the part.
+ */
+function shareOfTotal(raw: string[]): { measure: string[]; concept: string[] } | undefined {
+  const at = raw.findIndex((w, i) => SHARE_WORDS.has(w) && raw[i + 1] === 'of');
+  const from = raw.indexOf('from', at + 2);
+  if (at < 0 || from < 0) return undefined;
+  let start = at + 2;
+  while (/^(19|20)\d\d$/.test(raw[start] ?? '') || ['the', 'our', 'all', 'total'].includes(raw[start] ?? '')) start++;
+  const measure = phraseAfter(raw, start, true).filter((w) => !['that', 'came', 'come', 'comes'].includes(w));
+  const concept = raw.slice(from + 1).filter((w) => !/^(19|20)\d\d$/.test(w) && !['the', 'a', 'an'].includes(w)).map(stem);
+  return measure.length && concept.length ? { measure, concept } : undefined;
 }

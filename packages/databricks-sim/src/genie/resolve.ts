@@ -268,7 +268,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     if (!asked) conditions.push(`${ref(table.identifier, rule.column)} <> ${quoteSqlString(rule.value)}`);
   }
   // "what share of X were Y": the conditions Y's words name decide the share; the others choose the rows of X
-  const concept = parsed.share?.concept ?? [];
+  const concept = parsed.share?.concept ?? parsed.shareOfTotal?.concept ?? [];
   const shareConditions: string[] = [];
   const add = (condition: string, named: boolean) => (named && concept.length ? shareConditions : conditions).push(condition);
   // several values of one column ("red and blue") are alternatives
@@ -285,6 +285,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   for (const f of flags) add(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`, f.column.phrases.some((p) => p.words.some((w) => concept.includes(w))));
   const eitherStart = conditions.length;
   for (const n of numbers.filter((x) => !x.aggregate)) add(`${ref(n.column!.table, n.column!.name)} ${n.op} ${n.value}`, concept.includes(String(n.value)));
+  if (parsed.shareOfTotal && (shareConditions.length === 0 || !measure)) return { clarify: `Which part of the total do you mean by "${concept.join(' ')}"?` };
   if (parsed.share && shareConditions.length === 0) return { clarify: `What makes ${parsed.share.subject.join(' ')} count as "${concept.join(' ')}"?` };
 
   let grainExpr: string | undefined;
@@ -308,9 +309,10 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   }
 
   const fraction = `AVG(CASE WHEN ${shareConditions.join(' AND ')} THEN 1.0 ELSE 0.0 END)`;
-  const valueName = parsed.share ? 'share' : snippetMeasure ? snippetMeasure.alias : measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
-  const valueExpr = parsed.share ? (parsed.share.percent && !rules.sharesAsFractions ? `100.0 * ${fraction}` : fraction)
-    : snippetMeasure ? qualifySnippet(snippetMeasure, ref) : aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
+  const partOfTotal = measure && parsed.shareOfTotal ? partOfTotalExpr(shareConditions, ref(base.identifier, measure.name)) : undefined;
+  const valueName = parsed.share || partOfTotal ? 'share' : snippetMeasure ? snippetMeasure.alias : measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
+  const valueExpr = partOfTotal ?? (parsed.share ? (parsed.share.percent && !rules.sharesAsFractions ? `100.0 * ${fraction}` : fraction)
+    : snippetMeasure ? qualifySnippet(snippetMeasure, ref) : aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined));
   const groupExprs = [...(grainExpr ? [grainExpr] : []), ...dimensions.map((d) => ref(d.table, d.name)), ...expressions.map((x) => qualifySnippet(x, ref))];
   const select = [
     ...(grainExpr ? [`${grainExpr} AS ${parsed.grain!.toLowerCase()}`] : []),
@@ -593,4 +595,9 @@ function roleTable(lexicon: Lexicon, noun: string | undefined): TableInfo | unde
     return rest.length > 0 && abbreviates(qualifier, noun) && lexicon.tables.some((o) => o !== t && o.columns.some((k) => identifierStems(k.name)[0] === rest[0]));
   }));
   return holders.length === 1 ? holders[0] : undefined;
+}
+
+/** The part of a measure's total where the conditions hold, as a fraction of the whole total. */
+function partOfTotalExpr(conditions: string[], column: string): string {
+  return `SUM(CASE WHEN ${conditions.join(' AND ')} THEN ${column} ELSE 0 END) / SUM(${column})`;
 }
