@@ -67,6 +67,8 @@ describe('general readings of the simulated Genie', () => {
     expect(parseQuestion('Share of takings by class').measurePhrase).toBeUndefined();
     expect(parseQuestion('how many runs overran in 2023').countNoun).toEqual(['run']);
     expect(parseQuestion('how many sales orders were placed').countNoun).toEqual(['sale', 'order']);
+    // a possessive ends the owner's phrase: the grouping is the owner
+    expect(parseQuestion("How much did each district's runs earn?").groupPhrases).toEqual([['district']]);
   });
 
   it('reads a state of a row from two of its columns: "over <qualifier> <noun>", "more <noun> than <qualifier>"', () => {

@@ -75,7 +75,8 @@ function phraseAfter(raw: string[], start: number, stopAtVerbs = false): string[
   const out: string[] = [];
   for (let i = start; i < raw.length; i++) {
     const w = raw[i];
-    if (BOUNDARY.has(w) || /^\d+$/.test(w) || (stopAtVerbs && VERBS.has(w))) break;
+    // "each <owner>'s <nouns>": the possessive ends the owner's phrase
+    if (BOUNDARY.has(w) || /^\d+$/.test(w) || (stopAtVerbs && VERBS.has(w)) || (w === 's' && i > start)) break;
     if (w === 'the' || w === 'a' || w === 'an' || w === 'each' || w === 'every' || POSSESSIVES.has(w)) continue;
     out.push(stem(w));
   }
