@@ -1,4 +1,7 @@
 /** Helpers shared by the sample-dataset generators: a seeded PRNG and CSV writing. */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export function seededRandom(seed: number) {
   const rand = () => {
@@ -24,4 +27,27 @@ export function seededRandom(seed: number) {
 
 export function csv(header: string[], rows: readonly (readonly (string | number | null)[])[]): string {
   return [header.join(','), ...rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))].join('\n') + '\n';
+}
+
+/**
+ * Writes `space.json` for a thin space: its tables (sorted, as the export requires), no instructions, and the
+ * benchmark questions with their expected SQL; ids are hashes of the texts, so the file is deterministic.
+ */
+export function writeThinSpace(outDir: string, space: { name: string; title: string; description: string; warehouseId: string; tables: string[]; questions: [string, string][] }): void {
+  const id = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+  const serialized = {
+    version: 2,
+    data_sources: { tables: [...space.tables].sort().map((identifier) => ({ identifier })) },
+    instructions: { text_instructions: [], example_question_sqls: [] },
+    benchmarks: {
+      questions: space.questions.map(([q, sql]) => ({ id: id(q), question: [q], answer: [{ format: 'SQL', content: [sql] }] })).sort((a, b) => a.id.localeCompare(b.id)),
+    },
+  };
+  writeFileSync(join(outDir, 'space.json'), `${JSON.stringify({
+    space_id: id(`${space.name} space`),
+    title: space.title,
+    description: space.description,
+    warehouse_id: space.warehouseId,
+    serialized_space: JSON.stringify(serialized),
+  }, null, 2)}\n`);
 }

@@ -7,8 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
-import { csv, seededRandom } from './dataset-generation.ts';
+import { csv, seededRandom, writeThinSpace } from './dataset-generation.ts';
 
 const outDir = join(import.meta.dirname, '..', 'datasets', 'cargo-levers');
 const { pick, weighted, day, money, rand } = seededRandom(19_2026);
@@ -46,20 +45,5 @@ const questions: [string, string][] = [
   ['What is the net fee by carrier?', `SELECT d.carrier, SUM(s.gross_fee - s.rebate_fee) AS net_fee ${join2} GROUP BY d.carrier`],
   ['What was the net fee of express shipments in 2023?', `SELECT SUM(gross_fee - rebate_fee) AS net_fee FROM main.cargo.shipments WHERE ${express} AND year(booked_on) = 2023`],
 ];
-const id = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
-const serialized = {
-  version: 2,
-  data_sources: { tables: [{ identifier: 'main.cargo.depots' }, { identifier: 'main.cargo.shipments' }] },
-  instructions: { text_instructions: [], example_question_sqls: [] },
-  benchmarks: {
-    questions: questions.map(([q, sql]) => ({ id: id(q), question: [q], answer: [{ format: 'SQL', content: [sql] }] })).sort((a, b) => a.id.localeCompare(b.id)),
-  },
-};
-writeFileSync(join(outDir, 'space.json'), `${JSON.stringify({
-  space_id: id('cargo-levers space'),
-  title: 'Cargo',
-  description: 'Shipments booked at depots of several carriers.',
-  warehouse_id: '5a1b2c3d4e5f6071',
-  serialized_space: JSON.stringify(serialized),
-}, null, 2)}\n`);
+writeThinSpace(outDir, { name: 'cargo-levers', title: 'Cargo', description: 'Shipments booked at depots of several carriers.', warehouseId: '5a1b2c3d4e5f6071', tables: ['main.cargo.depots', 'main.cargo.shipments'], questions });
 process.stderr.write(`cargo-levers: ${depots.length} depots, ${shipments.length} shipments, ${questions.length} questions\n`);

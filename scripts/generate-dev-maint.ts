@@ -7,8 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
-import { csv, seededRandom } from './dataset-generation.ts';
+import { csv, seededRandom, writeThinSpace } from './dataset-generation.ts';
 
 const outDir = join(import.meta.dirname, '..', 'datasets', 'dev-maint');
 const { pick, weighted, int, day, money, rand } = seededRandom(7_3141);
@@ -79,21 +78,5 @@ const questions: [string, string][] = [
   ['How many jobs were reported per plant in fiscal year 2025?', `SELECT p.plant_nm, COUNT(*) FROM ${T('wo_hdr')} w JOIN ${T('asset_mstr')} a ON w.ast_no = a.ast_no JOIN ${T('plant_ref')} p ON a.plant_cd = p.plant_cd WHERE w.${live} AND ${fy(2025, 'w.rpt_dt')} GROUP BY p.plant_nm`],
   ['What is the total estimated effort in hours of open jobs?', `SELECT SUM(est_hrs) FROM ${T('wo_hdr')} WHERE wo_st = 'OP'`],
 ];
-const id = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
-const tables = ['asset_mstr', 'lbr_ln', 'plant_ref', 'wo_hdr'].map((t) => ({ identifier: T(t) }));
-const serialized = {
-  version: 2,
-  data_sources: { tables },
-  instructions: { text_instructions: [], example_question_sqls: [] },
-  benchmarks: {
-    questions: questions.map(([q, sql]) => ({ id: id(q), question: [q], answer: [{ format: 'SQL', content: [sql] }] })).sort((a, b) => a.id.localeCompare(b.id)),
-  },
-};
-writeFileSync(join(outDir, 'space.json'), `${JSON.stringify({
-  space_id: id('dev-maint space'),
-  title: 'Plant maintenance',
-  description: 'Work orders on plant machines and the labour booked against them.',
-  warehouse_id: '5a1b2c3d4e5f6071',
-  serialized_space: JSON.stringify(serialized),
-}, null, 2)}\n`);
+writeThinSpace(outDir, { name: 'dev-maint', title: 'Plant maintenance', description: 'Work orders on plant machines and the labour booked against them.', warehouseId: '5a1b2c3d4e5f6071', tables: ['asset_mstr', 'lbr_ln', 'plant_ref', 'wo_hdr'].map(T), questions });
 process.stderr.write(`dev-maint: ${assets.length} assets, ${orders.length} work orders, ${lines.length} labour lines, ${questions.length} questions\n`);

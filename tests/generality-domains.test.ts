@@ -26,6 +26,9 @@ const FLOORS: Record<string, { train: number; heldOut: number }> = {
   // 0 % → 100 % train, 0 % → 57.1 % held-out: the held-out questions that still fail use words no train question
   // taught (another noun for the rows, a synonym of a state, a measure named by its unit alone)
   'dev-maint': { train: 0.95, heldOut: 0.55 },
+  // 11.1 % → 100 % train, 0 % → 75 % held-out (first run: 0 % → 27.8 % / 12.5 %); what still fails held out: a row
+  // noun and a verb no question taught (another word for the rows, a count of a column named by a different verb)
+  'dev-flightops': { train: 1, heldOut: 0.75 },
 };
 
 const runDomain = (dir: string) => runOnDataset(dir, { config: { max_loops: 6, split_seed: 'generality', target_score: 1 } });

@@ -31,6 +31,8 @@ export interface InstructionRules {
   periodNumbers: ('YEAR' | 'QUARTER' | 'MONTH')[];
   /** how a change between two years is measured */
   periodChange?: PeriodChange;
+  /** "give shares and percentages as fractions": a percentage asked for is still a fraction between 0 and 1 */
+  sharesAsFractions?: boolean;
 }
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -75,6 +77,10 @@ export function parseInstructions(texts: readonly string[]): InstructionRules {
     const change = periodChangeRule(sentence);
     if (change) {
       rules.periodChange = change;
+      continue;
+    }
+    if (/^(?:give|express|return|show)\s+(?:shares\s+and\s+percentages|percentages|shares)\s+as\s+(?:a\s+)?fractions?\b/i.test(sentence)) {
+      rules.sharesAsFractions = true;
       continue;
     }
     m = new RegExp(String.raw`^join\s+${NAME}\s+(?:to|with)\s+${NAME}\s+on\s+(${NAME})\s*=\s*(${NAME})`, 'i').exec(sentence);

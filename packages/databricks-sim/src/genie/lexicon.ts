@@ -51,7 +51,7 @@ const NUMERIC = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|FLOAT|DOUBLE|DECIMAL|NUME
 const TEMPORAL = /^(DATE|TIMESTAMP)/i;
 const WEIGHT = { name: 2, head: 1.5, synonym: 3, description: 0.4 } as const;
 /** Closing words of a name that say what kind of value it holds, not what it is about; also their short forms. */
-const KIND_WORDS = ['amount', 'value', 'count', 'quantity', 'code'];
+const KIND_WORDS = ['amount', 'value', 'count', 'quantity', 'code', 'total', 'number'];
 const isKindWord = (word: string) => KIND_WORDS.some((kind) => word === kind || abbreviates(word, kind) || word === kind.replace(/[aeiou]/g, ''));
 
 /** A name without its kind word, which a question names by its head alone ("total <head>" for <head>_<kind>). */
@@ -59,10 +59,14 @@ function headPhrase(words: string[]): Phrase[] {
   return words.length > 1 && isKindWord(words[words.length - 1]) ? [{ words: words.slice(0, -1), weight: WEIGHT.head }] : [];
 }
 
-/** A head that starts a table's name ("<entity>_<code>", a key) names that table, not the column. */
+/**
+ * A head that starts a table's name ("<entity>_<code>", a key) names that table, not the column; only a number of
+ * the table's own rows ("<entity>_<amount>" in that table) keeps it.
+ */
 function dropHeadsNamingTables(tables: TableInfo[]): void {
   for (const column of tables.flatMap((t) => t.columns)) {
-    column.phrases = column.phrases.filter((p) => p.weight !== WEIGHT.head || !tables.some((t) => p.words.every((w, i) => t.entity[i] === w)));
+    const names = (t: TableInfo, words: string[]) => (t.identifier !== column.table || !column.numeric) && words.every((w, i) => t.entity[i] === w);
+    column.phrases = column.phrases.filter((p) => p.weight !== WEIGHT.head || !tables.some((t) => names(t, p.words)));
   }
 }
 
@@ -88,7 +92,7 @@ export function matchScore(tokens: readonly string[], phrases: readonly Phrase[]
 }
 
 /** `short` abbreviates `word`: at least three letters, the same first letter, its letters in order inside the word. */
-function abbreviates(short: string, word: string): boolean {
+export function abbreviates(short: string, word: string): boolean {
   if (short.length < 3 || word.length <= short.length || short[0] !== word[0] || /\d/.test(short)) return false;
   let at = 0;
   for (const ch of word) if (ch === short[at]) at++;

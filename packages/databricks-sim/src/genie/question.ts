@@ -48,6 +48,8 @@ export interface ParsedQuestion {
   numbersEitherOr?: boolean;
   /** "what share of <subject> were <concept>": the fraction of the subject's rows where the concept holds */
   share?: { subject: string[]; concept: string[]; percent: boolean };
+  /** "share of <measure> that came from <condition>": the part of the measure's total where the condition holds */
+  shareOfTotal?: { concept: string[] };
 }
 
 export interface NumberFilter { op: '>' | '>=' | '<' | '<=' | '='; value: number; before: string[]; after: string[] }
@@ -66,12 +68,16 @@ const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 
 const ORDINAL_QUARTER: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, q1: 1, q2: 2, q3: 3, q4: 4 };
 const VERBS = new Set('has have had is was are were did does do sold made generated placed bought ordered'.split(' '));
 
+/** "our <noun>" names the <noun>: a possessive pronoun is no part of a name */
+const POSSESSIVES = new Set(['our', 'my', 'your', 'their']);
+
 function phraseAfter(raw: string[], start: number, stopAtVerbs = false): string[] {
   const out: string[] = [];
   for (let i = start; i < raw.length; i++) {
     const w = raw[i];
-    if (BOUNDARY.has(w) || /^\d+$/.test(w) || (stopAtVerbs && VERBS.has(w))) break;
-    if (w === 'the' || w === 'a' || w === 'an' || w === 'each' || w === 'every') continue;
+    // "each <owner>'s <nouns>": the possessive ends the owner's phrase
+    if (BOUNDARY.has(w) || /^\d+$/.test(w) || (stopAtVerbs && VERBS.has(w)) || (w === 's' && i > start)) break;
+    if (w === 'the' || w === 'a' || w === 'an' || w === 'each' || w === 'every' || POSSESSIVES.has(w)) continue;
     out.push(stem(w));
   }
   return out;
@@ -131,7 +137,8 @@ export function parseQuestion(question: string): ParsedQuestion {
   const count = /\b(how many|(?<!different )numbers? of|count of)\b/.exec(text);
   if (count) {
     parsed.aggregation = 'COUNT';
-    parsed.countNoun = phraseAfter(raw, at(count[0]) + count[0].split(' ').length, true);
+    const nounStart = at(count[0]) + count[0].split(' ').length;
+    parsed.countNoun = nounBeforeVerb(raw, nounStart, phraseAfter(raw, nounStart, true));
   } else {
     // "the smallest weight": a superlative before a measure is MIN / MAX (a "which ... most" question ranks instead)
     const agg = /\b(total|sum of|sum|average|avg|mean|maximum|max|minimum|min)\b/.exec(text) ?? (parsed.limit ? null : /\b(smallest|lowest|least|largest|highest|biggest|greatest)\b(?! (?:number|count|amount) of)/.exec(text));
@@ -157,6 +164,8 @@ export function parseQuestion(question: string): ParsedQuestion {
       const phrase = phraseAfter(raw, copula + 1);
       if (phrase.length) parsed.measurePhrase = phrase;
     }
+    const leading = copula < 0 ? leadingNounPhrase(raw) : [];
+    if (leading.length) parsed.measurePhrase = leading;
   }
 
   // group by: "by X", "per X", "each X", "for different X" (a count word after "different" is skipped)
@@ -187,12 +196,20 @@ export function parseQuestion(question: string): ParsedQuestion {
   const adverb = raw.find((w) => /^(daily|weekly|monthly|quarterly|yearly|annual)$/.test(w));
   if (!parsed.grain && adverb) parsed.grain = GRAINS[adverb];
 
-  const share = shareOf(raw);
+  // "that came from <condition>": the share of a total, not of rows
+  const part = /\b(?:came|comes|come) from\b/.test(text) ? shareOfTotal(raw) : undefined;
+  const share = part ? undefined : shareOf(raw);
   if (share) {
     parsed.share = share;
     parsed.aggregation = 'COUNT';
     parsed.countNoun = share.subject;
     parsed.measurePhrase = undefined;
+  }
+
+  if (part) {
+    parsed.shareOfTotal = { concept: part.concept };
+    parsed.aggregation = 'SUM';
+    parsed.measurePhrase = part.measure;
   }
 
   const listed = listedColumns(question);
@@ -223,7 +240,7 @@ function shareOf(raw: string[]): ParsedQuestion['share'] {
   const at = raw.findIndex((w, i) => SHARE_WORDS.has(w) && raw[i + 1] === 'of');
   if (at < 0) return undefined;
   const copula = raw.findIndex((w, i) => i > at + 2 && COPULAS.has(w));
-  if (copula < 0) return undefined;
+  if (copula < 0) return shareWithVerb(raw, at);
   // the subject's noun phrase, without a participle closing it ("jobs reported in 2024")
   const subject = phraseAfter(raw.slice(0, copula), at + 2, true).filter((w) => w !== 'all');
   while (subject.length > 1 && /(?:ed|en)$/.test(subject[subject.length - 1])) subject.pop();
@@ -318,4 +335,65 @@ function timeFilter(raw: string[], text: string, years: number[]): TimeFilter | 
   const month = raw.findIndex((w) => MONTHS.includes(w));
   if (month >= 0) return { kind: 'month', year, month: MONTHS.indexOf(raw[month]) + 1 };
   return { kind: 'year', year };
+}
+
+const QUESTION_WORDS = new Set('what which who whom whose how when where why is are was were do does did can could show give list tell find'.split(' '));
+
+/**
+ * "<noun> per month", "<noun> <participle> for each month": a question with no aggregate word, no copula and no
+ * question word names its measure by the noun phrase it opens with (a participle closing the phrase is the verb).
+ */
+function leadingNounPhrase(raw: string[]): string[] {
+  if (raw.length === 0 || QUESTION_WORDS.has(raw[0]) || SHARE_WORDS.has(raw[0])) return [];
+  const end = raw.findIndex((w) => BOUNDARY.has(w) || /^\d+$/.test(w));
+  const phrase = raw.slice(0, end < 0 ? raw.length : end);
+  while (phrase.length > 1 && /(?:ed|en)$/.test(phrase[phrase.length - 1])) phrase.pop();
+  return phrase.filter((w) => !['the', 'a', 'an'].includes(w)).map(stem);
+}
+
+/**
+ * "how many <nouns> <verb> ...": after a plural noun, a word that is neither plural nor a noun-joining word is the verb
+ * of the clause, not part of the counted noun (two plurals in a row stay one compound noun).
+ */
+function nounBeforeVerb(raw: string[], start: number, noun: string[]): string[] {
+  for (let i = 1; i < noun.length; i++) {
+    const previous = raw[start + i - 1];
+    const word = raw[start + i];
+    if (previous !== undefined && word !== undefined && stem(previous) !== previous && (stem(word) === word || /(?:ed|en)$/.test(word))) return noun.slice(0, i);
+  }
+  return noun;
+}
+
+/**
+ * "what percentage of <nouns> <participle> in <year> <verb> <words>", "what proportion of <adjective> <nouns> <verb>":
+ * with no copula, the subject's noun phrase ends at its plural head and the rest of the clause (periods aside) is the
+ * condition.
+ */
+function shareWithVerb(raw: string[], at: number): ParsedQuestion['share'] {
+  const start = at + 2;
+  let head = -1;
+  for (let i = start; i < raw.length && !BOUNDARY.has(raw[i]) && !/^\d+$/.test(raw[i]); i++) if (stem(raw[i]) !== raw[i]) { head = i; break; }
+  if (head < 0) return undefined;
+  const subject = raw.slice(start, head + 1).filter((w) => !['the', 'a', 'an', 'all'].includes(w)).map(stem);
+  const rest = raw.slice(head + 1).filter((w, i, all) => !/^(19|20)\d\d$/.test(w) && !(BOUNDARY.has(w) && /^(19|20)\d\d$/.test(all[i + 1] ?? '')));
+  // a participle right after the head with its period ("<participle> in <year>") narrows the subject; it is no condition
+  const concept = rest.length > 1 && /(?:ed|en|wn)$/.test(rest[0]) && /^(19|20)\d\d$/.test(raw[head + 3] ?? '') ? rest.slice(1) : rest;
+  const words = concept.filter((w) => !['the', 'a', 'an', 'their', 'its', 'came', 'come', 'in'].includes(w) || concept.length === 1);
+  if (subject.length === 0 || words.length === 0) return undefined;
+  return { subject, concept: words.map(stem), percent: /^percent/.test(raw[at]) };
+}
+
+/**
+ * "share of <period> <measure> that came from <condition>", "what share of <measure> comes from <condition>": a part of a
+ * total, not of a count of rows; the words after "from" name the part.
+ */
+function shareOfTotal(raw: string[]): { measure: string[]; concept: string[] } | undefined {
+  const at = raw.findIndex((w, i) => SHARE_WORDS.has(w) && raw[i + 1] === 'of');
+  const from = raw.indexOf('from', at + 2);
+  if (at < 0 || from < 0) return undefined;
+  let start = at + 2;
+  while (/^(19|20)\d\d$/.test(raw[start] ?? '') || ['the', 'our', 'all', 'total'].includes(raw[start] ?? '')) start++;
+  const measure = phraseAfter(raw, start, true).filter((w) => !['that', 'came', 'come', 'comes'].includes(w));
+  const concept = raw.slice(from + 1).filter((w) => !/^(19|20)\d\d$/.test(w) && !['the', 'a', 'an'].includes(w)).map(stem);
+  return measure.length && concept.length ? { measure, concept } : undefined;
 }

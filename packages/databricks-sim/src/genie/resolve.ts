@@ -1,9 +1,10 @@
 /** Slots → SQL over the space's tables (or one of its metric views). */
 import type { InstructionRules, JoinEdge } from './instructions.ts';
+import { columnComparison } from './column-comparison.ts';
 import { findTable, joinPath, onCondition } from './join-graph.ts';
-import { matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
+import { abbreviates, matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
 import { AGGREGATE_WORDS, type Aggregation, type Grain, type ParsedQuestion, type TimeFilter } from './question.ts';
-import { indexOfPhrase, quoteSqlString, shortName, stems } from './text.ts';
+import { identifierStems, indexOfPhrase, quoteSqlString, shortName, stems } from './text.ts';
 import { qualifySnippet, type SnippetInfo, type SnippetType } from './snippets.ts';
 
 export type Resolution = { sql: string; description: string } | { clarify: string };
@@ -40,7 +41,8 @@ function resolveDimension(lexicon: Lexicon, phrase: string[]): ColumnInfo | unde
   const table = best(lexicon.tables, (t) => matchScore(phrase, t.phrases, t.descriptionWords));
   if (table) return labelColumn(table.item);
   // "<word>" for a table named <word>_<suffix>: the one table whose name starts with every word of the phrase
-  const partial = lexicon.tables.filter((t) => phrase.length > 0 && phrase.length < t.entity.length && phrase.every((w, i) => t.entity[i] === w));
+  // (or abbreviated: "<abbr>_<suffix>" for "<word>")
+  const partial = lexicon.tables.filter((t) => phrase.length > 0 && phrase.length < t.entity.length && phrase.every((w, i) => t.entity[i] === w || abbreviates(t.entity[i], w)));
   return partial.length === 1 ? labelColumn(partial[0]) : undefined;
 }
 
@@ -177,7 +179,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     } else {
       const head = noun[noun.length - 1];
       // an instruction saying how to count the noun names its table too
-      base = countedTable(lexicon, noun) ?? findTable(lexicon, rules.countRules.find((r) => r.noun === head)?.table ?? '');
+      base = countedTable(lexicon, noun) ?? findTable(lexicon, rules.countRules.find((r) => r.noun === head)?.table ?? '') ?? columnComparison(lexicon, parsed.tokens)?.table ?? roleTable(lexicon, head);
       if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
       const rule = rules.countRules.find((r) => r.noun === head && findTable(lexicon, r.table) === base);
       countDistinct = rule?.column;
@@ -237,16 +239,19 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     const column = best(allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)), (c) => matchScore(extra.phrase, c.phrases, c.descriptionWords) + (c.table === base!.identifier ? 0.05 : 0))?.item;
     return column && column !== measure ? [{ aggregation: extra.aggregation, column }] : [];
   });
-  const snippetFilters = snippetsOf(lexicon, 'filter').filter((f) => f.phrases.some((p) => indexOfPhrase(parsed.tokens, p.words) >= 0));
+  const snippetFilters = snippetsOf(lexicon, 'filter').filter((f) => f.phrases.some((p) => restrictsTo(parsed.tokens, p.words)));
   const needed = new Set<string>([
     ...[...dimensions, ...filters.map((f) => f.column), ...numbers.flatMap((n) => (n.column ? [n.column] : [])), ...flags.map((f) => f.column), ...extras.map((e) => e.column)].map((c) => c.table),
     ...[...expressions, ...snippetFilters].map((x) => x.table.identifier),
   ]);
+  // a table without a date of its own is dated by the one table it refers to that has one
+  const dateHost = (parsed.time || parsed.grain) && !dateColumn(base, parsed.tokens) && !yearColumn(base) ? datedNeighbour(lexicon, edges, base) : undefined;
+  if (dateHost) needed.add(dateHost.identifier);
   const joins: JoinEdge[] = [];
   const joined = [base.identifier];
   for (const table of [...needed].sort()) {
     if (joined.includes(table)) continue;
-    const path = joinPath(edges, base.identifier, table);
+    const path = joinPath(edgesNamedBy(edges, parsed.tokens), base.identifier, table);
     if (!path) return { clarify: `I don't know how ${shortName(base.identifier)} relates to ${shortName(table)}. How should they be joined?` };
     for (const edge of path) {
       if (joined.includes(edge.right)) continue;
@@ -270,7 +275,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     if (!asked) conditions.push(`${ref(table.identifier, rule.column)} <> ${quoteSqlString(rule.value)}`);
   }
   // "what share of X were Y": the conditions Y's words name decide the share; the others choose the rows of X
-  const concept = parsed.share?.concept ?? [];
+  const concept = parsed.share?.concept ?? parsed.shareOfTotal?.concept ?? [];
   const shareConditions: string[] = [];
   const add = (condition: string, named: boolean) => (named && concept.length ? shareConditions : conditions).push(condition);
   // several values of one column ("red and blue") are alternatives
@@ -280,9 +285,14 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     add(values.length === 1 ? `${ref(column.table, column.name)} = ${quoteSqlString(values[0])}` : `${ref(column.table, column.name)} IN (${values.map(quoteSqlString).join(', ')})`, values.every((v) => indexOfPhrase(concept, stems(v)) >= 0));
   }
   for (const f of snippetFilters) add(snippetFilters.length > 1 || conditions.length > 0 ? `(${qualifySnippet(f, ref)})` : qualifySnippet(f, ref), f.phrases.some((p) => indexOfPhrase(concept, p.words) >= 0));
+  const compared = columnComparison(lexicon, parsed.tokens);
+  if (compared && compared.table === base && !snippetFilters.some((f) => [compared.left, compared.right].every((c) => new RegExp(String.raw`\b${c.name}\b`, 'i').test(f.sql)))) {
+    add(`${ref(base.identifier, compared.left.name)} ${compared.op} ${ref(base.identifier, compared.right.name)}`, compared.words.some((w) => concept.includes(w)));
+  }
   for (const f of flags) add(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`, f.column.phrases.some((p) => p.words.some((w) => concept.includes(w))));
   const eitherStart = conditions.length;
   for (const n of numbers.filter((x) => !x.aggregate)) add(`${ref(n.column!.table, n.column!.name)} ${n.op} ${n.value}`, concept.includes(String(n.value)));
+  if (parsed.shareOfTotal && (shareConditions.length === 0 || !measure)) return { clarify: `Which part of the total do you mean by "${concept.join(' ')}"?` };
   if (parsed.share && shareConditions.length === 0) return { clarify: `What makes ${parsed.share.subject.join(' ')} count as "${concept.join(' ')}"?` };
 
   let grainExpr: string | undefined;
@@ -297,19 +307,21 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     else if (t) return { clarify: `${shortName(base.identifier)} has only a year number; which years do you mean?` };
     if (parsed.grain === 'YEAR') grainExpr = col;
   } else if (parsed.time || parsed.grain) {
-    const date = dateColumn(base, parsed.tokens);
+    const dated = dateHost ?? base;
+    const date = dateColumn(dated, parsed.tokens);
     if (!date) return { clarify: `Which date should I use for ${shortName(base.identifier)}?` };
-    const col = ref(base.identifier, date.name);
+    const col = ref(dated.identifier, date.name);
     if (parsed.time) conditions.push(timeCondition(parsed.time, col, rules));
     if (parsed.grain) grainExpr = periodExpr(parsed.grain, col, rules);
   }
 
   const fraction = `AVG(CASE WHEN ${shareConditions.join(' AND ')} THEN 1.0 ELSE 0.0 END)`;
-  const valueName = parsed.share ? 'share' : snippetMeasure ? snippetMeasure.alias : measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
-  const valueExpr = parsed.share ? (parsed.share.percent ? `100.0 * ${fraction}` : fraction)
+  const partOfTotal = measure && parsed.shareOfTotal ? partOfTotalExpr(shareConditions, ref(base.identifier, measure.name)) : undefined;
+  const valueName = parsed.share || partOfTotal ? 'share' : snippetMeasure ? snippetMeasure.alias : measure ? `${aggregation.toLowerCase()}_${measure.name}` : countDistinct ? `count_${countDistinct}` : 'row_count';
+  const valueExpr = partOfTotal ?? (parsed.share ? (parsed.share.percent && !rules.sharesAsFractions ? `100.0 * ${fraction}` : fraction)
     : snippetMeasure ? qualifySnippet(snippetMeasure, ref)
     : perEntityKey && measure ? `SUM(${ref(base.identifier, measure.name)}) / COUNT(DISTINCT ${ref(base.identifier, perEntityKey)})`
-    : aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined);
+    : aggregateExpr(aggregation, measure ? ref(base.identifier, measure.name) : countDistinct ? ref(base.identifier, countDistinct) : undefined));
   const groupExprs = [...(grainExpr ? [grainExpr] : []), ...dimensions.map((d) => ref(d.table, d.name)), ...expressions.map((x) => qualifySnippet(x, ref))];
   const select = [
     ...(grainExpr ? [`${grainExpr} AS ${parsed.grain!.toLowerCase()}`] : []),
@@ -434,7 +446,19 @@ function columnCounted(lexicon: Lexicon, noun: string[]): ColumnInfo | undefined
   if (noun.length === 0) return undefined;
   const column = best(allColumns(lexicon).filter((c) => c.numeric && !c.temporal && !NON_MEASURE.test(c.name)), (c) => matchScore(noun, c.phrases));
   const table = best(lexicon.tables, (t) => matchScore(noun, t.phrases, t.descriptionWords));
-  return column && column.score >= 2 && column.score > (table?.score ?? 0) ? column.item : undefined;
+  if (column && column.score >= 2 && column.score > (table?.score ?? 0)) return column.item;
+  return table || countedTable(lexicon, noun) ? undefined : measuredByNoun(lexicon, noun);
+}
+
+/**
+ * "How many <noun>s" where no table holds the noun: the one numeric column whose name or synonym ends in that noun
+ * ("<qualifier> <noun>s") measures it.
+ */
+function measuredByNoun(lexicon: Lexicon, noun: string[]): ColumnInfo | undefined {
+  const head = noun[noun.length - 1];
+  if (noun.length !== 1 || !head || head.length < 3) return undefined;
+  const columns = allColumns(lexicon).filter((c) => c.numeric && !c.temporal && !NON_MEASURE.test(c.name) && c.phrases.some((p) => p.words.length > 1 && p.words[p.words.length - 1] === head));
+  return columns.length === 1 ? columns[0] : undefined;
 }
 
 /** A column that holds a year as a number (no date type): its name says "year". */
@@ -546,4 +570,53 @@ function resolveWithMetricView(parsed: ParsedQuestion, lexicon: Lexicon, rules: 
   if (parsed.limit && select.length > 1) lines.push(`ORDER BY ${measure} ${parsed.limit.direction}`, `LIMIT ${parsed.limit.n}`);
   else if (grainExpr) lines.push(`ORDER BY ${parsed.grain!.toLowerCase()}`);
   return { sql: lines.join('\n'), description: `${measure} from metric view ${view.definition.identifier}` };
+}
+
+/** A filter's words in the question restrict the rows, unless the question includes those rows with the others ("including the <words> ones"). */
+function restrictsTo(tokens: string[], words: string[]): boolean {
+  const at = indexOfPhrase(tokens, words);
+  return at >= 0 && !tokens.slice(Math.max(0, at - 3), at).some((w) => /^includ/.test(w));
+}
+
+/** The single table one many-to-one join away that has a date column: the period of a row of `base` is its date. */
+function datedNeighbour(lexicon: Lexicon, edges: JoinEdge[], base: TableInfo): TableInfo | undefined {
+  const dated = lexicon.tables.filter((t) => t !== base && t.columns.some((c) => c.temporal) && joinPath(edges, base.identifier, t.identifier)?.length === 1);
+  return dated.length === 1 ? dated[0] : undefined;
+}
+
+/**
+ * Two tables joined by several keys (a row referring to another table in two roles): the question's words choose the
+ * key ("<word> <noun>" whose key column starts with an abbreviation of the word); with no such word, every edge stays.
+ */
+function edgesNamedBy(edges: JoinEdge[], tokens: string[]): JoinEdge[] {
+  const pair = (e: JoinEdge) => [e.left, e.right].sort().join('|');
+  const rivalsOf = (e: JoinEdge) => edges.filter((o) => o !== e && pair(o) === pair(e));
+  // only the words of key columns that differ between the rivals can name one of them
+  const named = (e: JoinEdge) => {
+    const shared = new Set(rivalsOf(e).flatMap((o) => [o.leftColumn, o.rightColumn]).flatMap(identifierStems));
+    return [e.leftColumn, e.rightColumn].flatMap(identifierStems).filter((w) => !shared.has(w)).some((w) => tokens.some((t) => t === w || abbreviates(w, t)));
+  };
+  return edges.filter((e) => {
+    const rivals = rivalsOf(e);
+    if (rivals.length === 0 || named(e)) return true;
+    return !rivals.some(named);
+  });
+}
+
+/**
+ * "How many <role>s" where no table is named so: the one table with a key column that refers to another table in that
+ * role, its first name word abbreviating the noun ("<abbr>_<other>"): each of its rows is one such <role>.
+ */
+function roleTable(lexicon: Lexicon, noun: string | undefined): TableInfo | undefined {
+  if (!noun || noun.length < 5) return undefined;
+  const holders = lexicon.tables.filter((t) => t.columns.slice(1).some((c) => {
+    const [qualifier, ...rest] = identifierStems(c.name);
+    return rest.length > 0 && abbreviates(qualifier, noun) && lexicon.tables.some((o) => o !== t && o.columns.some((k) => identifierStems(k.name)[0] === rest[0]));
+  }));
+  return holders.length === 1 ? holders[0] : undefined;
+}
+
+/** The part of a measure's total where the conditions hold, as a fraction of the whole total. */
+function partOfTotalExpr(conditions: string[], column: string): string {
+  return `SUM(CASE WHEN ${conditions.join(' AND ')} THEN ${column} ELSE 0 END) / SUM(${column})`;
 }

@@ -29,14 +29,16 @@ const COPULAS = new Set(['were', 'was', 'are', 'is', 'been', 'be', 'got']);
 /** prepositions that form one name with the word after them: "on <word>", "over <word>", "in <word>" */
 const BOUND = new Set(['on', 'over', 'under', 'in', 'out', 'ahead', 'behind', 'within', 'past']);
 
-export function conceptWords(question: string, parsed: ParsedQuestion, explained: Set<string>, contrast: Set<string>, questionWords: Set<string>): string[] {
+export function conceptWords(question: string, parsed: ParsedQuestion, explained: Set<string>, contrast: Set<string>, questionWords: Set<string>, countedByShare = false): string[] {
   const raw = words(question);
   const tokens = raw.map(stem);
   const nounPhrase = parsed.share?.subject ?? parsed.countNoun ?? parsed.measurePhrase ?? [];
   const candidate = (i: number) => {
     const w = tokens[i];
-    return w.length > 2 && !/^\d/.test(w) && !explained.has(w) && !contrast.has(w) && !isStopword(w) && !questionWords.has(w);
+    return w.length > 2 && !/^\d/.test(w) && !explained.has(w) && !contrast.has(w) && !isStopword(w) && !questionWords.has(w) && !RATIO_WORDS.has(w);
   };
+  const shareWord = countedByShare ? shareConceptWord(parsed, tokens, explained, questionWords) : undefined;
+  if (shareWord) return shareWord;
   const withPreposition = (i: number) => (i > 0 && BOUND.has(raw[i - 1]) ? [raw[i - 1], tokens[i]] : [tokens[i]]);
   const participle = (i: number) => /(?:ed|en)$/.test(raw[i]);
   // a state after the copula: in "were <verb>ed <state>" the word after the participle, else the participle itself
@@ -55,4 +57,18 @@ export function conceptWords(question: string, parsed: ParsedQuestion, explained
     if (candidate(i) && !nounPhrase.includes(tokens[i]) && !participle(i)) return withPreposition(i);
   }
   return [];
+}
+
+/** Words asking for a ratio: they say how to aggregate, never which rows. */
+const RATIO_WORDS = new Set(['share', 'proportion', 'fraction', 'percentage', 'percent', 'ratio', 'rate']);
+
+/**
+ * "What share of <subject> were <state>": the question itself marks the state's words, so they name the condition even
+ * when other questions use them too ("including the <state> ones" does not apply it, yet says the same word).
+ */
+function shareConceptWord(parsed: ParsedQuestion, tokens: string[], explained: Set<string>, questionWords: Set<string>): string[] | undefined {
+  const concept = (parsed.share?.concept ?? []).filter((w) => w.length > 2 && !/^\d/.test(w) && !isStopword(w) && !explained.has(w) && !questionWords.has(w) && !RATIO_WORDS.has(w));
+  if (concept.length === 0 || concept.length > 3) return undefined;
+  const at = tokens.indexOf(concept[0]);
+  return at > 0 && BOUND.has(tokens[at - 1]) && concept.length === 1 ? [tokens[at - 1], concept[0]] : concept;
 }

@@ -68,6 +68,7 @@ export class FailureAnalyst {
     this.fiscalCalendar(shape, parsed);
     this.periodNumbers(shape, failure);
     this.periodChange(shape, parsed);
+    this.sharesAsFractions(shape, failure);
     this.countedColumnSynonym(shape, parsed);
     this.dateSynonym(shape, failure);
     this.numberSynonyms(shape, parsed, failure.question);
@@ -201,6 +202,8 @@ export class FailureAnalyst {
    */
   private grainFits(table: TableInfo, noun: string): boolean {
     if (!table.entity.includes(noun) && this.lexicon.tables.some((t) => t !== table && t.entity.includes(noun))) return false;
+    // the key itself named after the noun ("<noun>_id" first): one row per noun, whatever else is named after it
+    if (table.columns[0] && identifierStems(table.columns[0].name).includes(noun)) return true;
     return !table.columns.slice(1).some((c) => identifierStems(c.name).includes(noun));
   }
 
@@ -244,6 +247,7 @@ export class FailureAnalyst {
         : namesTable(right, left) && !namesTable(left, right) ? [right, left]
         : ownsKey(right) || !ownsKey(left) ? [left, right] : [right, left];
       if (this.allows('join_spec')) {
+        if (resolved.length === 1 && this.secondKey(from, to)) continue;
         this.joinSpec(from.table, to.table, resolved.map((p) => (p.left.table === from.table ? [p.left.name, p.right.name] : [p.right.name, p.left.name])));
         continue;
       }
@@ -252,6 +256,18 @@ export class FailureAnalyst {
       const description = `${from.description ? `${from.description.trim()} ` : ''}Foreign key to ${to.table}.${to.name}.`;
       this.fixes.push({ kind: 'metadata', table: from.table, column: from.name, description, rationale: `${shortName(from.table)} and ${shortName(to.table)} join on keys with different names.` });
     }
+  }
+
+  /**
+   * A second key between two tables a join spec already joins (a row referring to the other table in another role): a
+   * join spec per table pair would replace the first, so the second path is a text instruction.
+   */
+  private secondKey(from: ColumnInfo, to: ColumnInfo): boolean {
+    const pair = [from.table, to.table].sort().join();
+    const declared = (this.space.instructions?.join_specs ?? []).some((j) => [j.left.identifier, j.right.identifier].sort().join() === pair);
+    if (!declared) return false;
+    this.addInstruction(`Join ${from.table} to ${to.table} on ${from.table}.${from.name} = ${to.table}.${to.name} when the question names that role.`, `${shortName(from.table)} refers to ${shortName(to.table)} through a second key; the declared join covers only the first.`);
+    return true;
   }
 
   private joinSpec(from: string, to: string, columns: string[][]): void {
@@ -315,7 +331,7 @@ export class FailureAnalyst {
       const owner = [table, ...this.lexicon.tables].find((t) => t && columns.some((c) => t.columns.some((col) => col.name.toLowerCase() === c)));
       // a condition on a column the question names is a value or flag Genie reads itself, not a hidden definition
       const named = owner?.columns.some((col) => columns.includes(col.name.toLowerCase()) && identifierStems(col.name).some((w) => w.length > 3 && parsed.tokens.includes(w)));
-      const words = named ? [] : conceptWords(failure.question, parsed, spaceWords(this.lexicon), this.contrast(plain), QUESTION_WORDS);
+      const words = named ? [] : conceptWords(failure.question, parsed, spaceWords(this.lexicon), this.contrast(plain), QUESTION_WORDS, caseConditions.includes(condition));
       if (!owner || words.length === 0 || words.length > 3) continue;
       const name = words.join(' ');
       const alias = words.join('_');
@@ -407,6 +423,15 @@ export class FailureAnalyst {
     const change = periodChangeOf(shape.select[0]);
     if (!change || parseInstructions(this.lexicon.textInstructions).periodChange === change) return;
     this.addInstruction(periodChangeInstruction(change), `Growth between two years is measured here as a ${change === 'ratio' ? 'ratio' : `${change} change`}; the space did not say so.`);
+  }
+
+  /** Genie scaled a share to 100 where the expected SQL keeps the fraction: the business reads percentages as fractions. */
+  private sharesAsFractions(shape: SqlShape, failure: Failure): void {
+    const scaled = /\b100(?:\.0*)?\s*\*\s*AVG\s*\(\s*CASE\b/i;
+    if (!failure.genie_sql || !scaled.test(failure.genie_sql)) return;
+    if (!shape.select.some((item) => /^\s*AVG\s*\(\s*CASE\b/i.test(item)) || shape.select.some((item) => scaled.test(item))) return;
+    if (parseInstructions(this.lexicon.textInstructions).sharesAsFractions) return;
+    this.addInstruction('Give shares and percentages as fractions between 0 and 1, not multiplied by 100.', 'Reports here show a percentage as a fraction of 1.');
   }
 
   private ratioMeasure(shape: SqlShape, parsed: ParsedQuestion, question: string): boolean {
