@@ -8,9 +8,11 @@ import { runOnDataset } from './helpers/simulated-run.ts';
 
 /**
  * Evaluation domains of the simulator's generality. datasets/spider-* hold Spider dev questions and gold SQL, written by
- * others (see each folder's README); they were looked at while the simulated Genie and planner were developed, so they
- * are development checks now, like datasets/dev-* (a domain shaped like the ones users bring: abbreviated names, status
- * codes, a state defined by two columns, a fiscal calendar, row nouns and units nobody spelled out). The loop runs on
+ * others (see each folder's README). spider-cars and spider-world were looked at while the simulated Genie and planner
+ * were developed, so they are development checks now, like datasets/dev-* (a domain shaped like the ones users bring:
+ * abbreviated names, status codes, a state defined by two columns, a fiscal calendar, row nouns and units nobody spelled
+ * out). spider-flights and spider-transcripts were added afterwards, unseen by anyone working on the simulator: they are
+ * the clean held-out check, and their numbers say how the simulator does on a domain it was not shaped on (docs/generality.md). The loop runs on
  * each with the engine's held-out split, and the test reports train and held-out before and after. The floors are the
  * numbers measured when they were set, so a change that makes the simulator worse fails; raise them when the simulator
  * gets better through general readings, never by tuning it to a domain's words.
@@ -26,6 +28,10 @@ const FLOORS: Record<string, { train: number; heldOut: number }> = {
   // 0 % → 100 % train, 0 % → 57.1 % held-out: the held-out questions that still fail use words no train question
   // taught (another noun for the rows, a synonym of a state, a measure named by its unit alone)
   'dev-maint': { train: 0.95, heldOut: 0.55 },
+  // clean held-out domains, measured when they were added: flights 25 % → 66.7 % train, 66.7 % → 100 % held-out;
+  // transcripts 0 % → 10 % train, 0 % → 0 % held-out
+  'spider-flights': { train: 0.6, heldOut: 0.95 },
+  'spider-transcripts': { train: 0.05, heldOut: 0 },
 };
 
 const runDomain = (dir: string) => runOnDataset(dir, { config: { max_loops: 6, split_seed: 'generality', target_score: 1 } });
