@@ -586,7 +586,7 @@ function datedNeighbour(lexicon: Lexicon, edges: JoinEdge[], base: TableInfo): T
 
 /**
  * Two tables joined by several keys (a row referring to another table in two roles): the question's words choose the
- * key ("<word> <noun>" whose key column starts with an abbreviation of the word); with no such word, every edge stays.
+ * key ("<word> <noun>" whose key column starts with a short form of the word); with no such word, every edge stays.
  */
 function edgesNamedBy(edges: JoinEdge[], tokens: string[]): JoinEdge[] {
   const pair = (e: JoinEdge) => [e.left, e.right].sort().join('|');
