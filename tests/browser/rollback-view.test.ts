@@ -70,7 +70,7 @@ describe('run dashboard in Chromium: a run whose first change the gate rolled ba
     // the harmful instruction appears in the diff from the space before the run to loop 1's snapshot
     await page.getByLabel('To').selectOption({ label: 'after loop 1 (rolled back)' });
     const added = await page.getByTestId('space-diff').locator('.add').allTextContents();
-    expect(added.join('')).toContain("Exclude rows where main.retail.customers.tier = 'Gold'.");
+    expect(added.join('')).toContain(HARMFUL.content);
 
     // rollback to the space as it was before the run, confirmed in the dialog
     await page.getByRole('button', { name: 'Rollback' }).click();
