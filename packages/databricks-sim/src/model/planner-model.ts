@@ -12,7 +12,7 @@ export const SIMULATED_MODEL_SUFFIX = '-simulated';
 /**
  * Simulated planner LLM: reads the planner prompt's `space` and `failures` blocks and answers with fix JSON
  * (docs/architecture.md). Deterministic for the same prompt and catalog. Its fixes are general (synonyms,
- * descriptions, rules, metric views, examples for other values), never a benchmark's own question or SQL.
+ * descriptions, rules, snippets, join specs, metric views), never an example made from a failing question.
  */
 export function simulatedCompletion(messages: ChatMessage[], catalog: CatalogSnapshot, endpoint: string): { content: string; model: string } {
   const model = `${endpoint}${SIMULATED_MODEL_SUFFIX}`;
