@@ -42,9 +42,9 @@ export interface ParsedQuestion {
   years: number[];
   /** further aggregates asked in the same question: "total X and maximum Y" */
   extraMeasures: { aggregation: Aggregation; phrase: string[] }[];
-  /** numeric comparisons: "more than 4 <words>", "<words> greater than 150", "with 8 <words>" */
+  /** numeric comparisons: "more than <n> <words>", "<words> greater than <n>", "with <n> <words>" */
   numberFilters: NumberFilter[];
-  /** "with 8 wheels or made before 1980": the compared numbers are alternatives */
+  /** "with <n> <words> or <verb>ed before <year>": the compared numbers are alternatives */
   numbersEitherOr?: boolean;
   /** "what share of <subject> were <concept>": the fraction of the subject's rows where the concept holds */
   share?: { subject: string[]; concept: string[]; percent: boolean };
@@ -140,7 +140,7 @@ export function parseQuestion(question: string): ParsedQuestion {
     const nounStart = at(count[0]) + count[0].split(' ').length;
     parsed.countNoun = nounBeforeVerb(raw, nounStart, phraseAfter(raw, nounStart, true));
   } else {
-    // "the smallest weight": a superlative before a measure is MIN / MAX (a "which ... most" question ranks instead)
+    // "the smallest <measure>": a superlative before a measure is MIN / MAX (a "which ... most" question ranks instead)
     const agg = /\b(total|sum of|sum|average|avg|mean|maximum|max|minimum|min)\b/.exec(text) ?? (parsed.limit ? null : /\b(smallest|lowest|least|largest|highest|biggest|greatest)\b(?! (?:number|count|amount) of)/.exec(text));
     if (agg) {
       const word = agg[1];
@@ -157,7 +157,7 @@ export function parseQuestion(question: string): ParsedQuestion {
     }
   }
   if (!parsed.measurePhrase && !parsed.aggregation) {
-    // "What was revenue in 2024?" — the words after the copula name the measure
+    // "What was <measure> in <year>?" — the words after the copula name the measure
     // "What did <measure> ...?": the words after an auxiliary too
     const copula = raw.findIndex((w) => w === 'was' || w === 'is' || w === 'were' || w === 'are' || w === 'did' || w === 'does');
     if (copula >= 0) {
@@ -216,7 +216,7 @@ export function parseQuestion(question: string): ParsedQuestion {
   if (listed.length) parsed.listedPhrases = listed;
   parsed.time = timeFilter(raw, text, parsed.years);
   parsed.numberFilters = numberFilters(raw, parsed.time);
-  // "were priority 1": inside a share's concept, a number right after a word is that word's value
+  // "were <word> <number>": inside a share's concept, a number right after a word is that word's value
   if (share) {
     for (let i = 1; i < raw.length; i++) {
       const value = Number(raw[i]);
@@ -241,7 +241,7 @@ function shareOf(raw: string[]): ParsedQuestion['share'] {
   if (at < 0) return undefined;
   const copula = raw.findIndex((w, i) => i > at + 2 && COPULAS.has(w));
   if (copula < 0) return shareWithVerb(raw, at);
-  // the subject's noun phrase, without a participle closing it ("jobs reported in 2024")
+  // the subject's noun phrase, without a participle closing it ("<nouns> <verb>ed in <year>")
   const subject = phraseAfter(raw.slice(0, copula), at + 2, true).filter((w) => w !== 'all');
   while (subject.length > 1 && /(?:ed|en)$/.test(subject[subject.length - 1])) subject.pop();
   const concept: string[] = [];
@@ -265,7 +265,7 @@ function listedColumns(question: string): string[][] {
   const items: string[][] = [];
   const split = (clause: string, qualifier: string[] = []) => {
     const parts = clause.split(/,|\band\b/).map((p) => p.trim()).filter(Boolean);
-    // a plain enumeration of short noun phrases, nothing else ("revenue by month and channel" is not one)
+    // a plain enumeration of short noun phrases, nothing else ("<measure> by <period> and <dimension>" is not one)
     if (parts.length < 2 || parts.some((p) => !COUNT_ITEM.test(p) && (p.split(/\s+/).length > 4 || p.split(/\s+/).some((w) => BOUNDARY.has(w))))) return;
     for (const part of parts) {
       if (COUNT_ITEM.test(part)) continue;

@@ -298,7 +298,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   let grainExpr: string | undefined;
   const yearNumber = !dateColumn(base, parsed.tokens) ? yearColumn(base) : undefined;
   if (yearNumber && (parsed.time || parsed.grain === 'YEAR')) {
-    // a table with a year number instead of a date: "in 1980" is that number
+    // a table with a year number instead of a date: "in <year>" is that number
     const col = ref(base.identifier, yearNumber.name);
     const t = parsed.time;
     if (t?.kind === 'year') conditions.push(`${col} = ${t.year}`);
@@ -335,7 +335,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   for (const edge of joins) {
     lines.push(`JOIN ${edge.right} ${aliases.get(edge.right)} ON ${onCondition(edge, aliases.get(edge.left)!, aliases.get(edge.right)!)}`);
   }
-  // "with 8 wheels or made before 1980": the two compared numbers are alternatives
+  // "with <n> <words> or <verb>ed before <year>": the two compared numbers are alternatives
   if (parsed.numbersEitherOr && conditions.length - eitherStart === 2) conditions.splice(eitherStart, 2, `(${conditions[eitherStart]} OR ${conditions[eitherStart + 1]})`);
   if (conditions.length) lines.push(`WHERE ${conditions.join(' AND ')}`);
   if (groupExprs.length) lines.push(`GROUP BY ${groupExprs.join(', ')}`);
@@ -365,7 +365,7 @@ function rankByCount(parsed: ParsedQuestion, lexicon: Lexicon): ParsedQuestion {
   if (parsed.aggregation || !parsed.limit || !phrase?.length) return parsed;
   const column = best(allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)), (c) => matchScore(phrase, c.phrases, c.descriptionWords));
   const named = best(lexicon.tables, (t) => matchScore(phrase, t.phrases, t.descriptionWords));
-  // "the most jobs reported": the participle closing the phrase is not part of the noun
+  // "the most <nouns> <verb>ed": the participle closing the phrase is not part of the noun
   const noun = phrase.length > 1 && /(?:ed|en)$/.test(phrase[phrase.length - 1]) ? phrase.slice(0, -1) : phrase;
   if (named && named.score > (column?.score ?? 0)) return { ...parsed, aggregation: 'COUNT', countNoun: noun, measurePhrase: undefined };
   if (column && column.score >= 1) return parsed;
@@ -469,7 +469,7 @@ function yearColumn(table: TableInfo): ColumnInfo | undefined {
 /** a row condition, or with `aggregate` a condition on each group (HAVING); a count of rows has no column */
 interface NumberCondition { column?: ColumnInfo; op: string; value: number; aggregate?: Aggregation }
 
-/** "more than 4 wheels", "height greater than 150", "with 8 wheels": a numeric column compared with a number. */
+/** "more than <n> <words>", "<word> greater than <n>", "with <n> <words>": a numeric column compared with a number. */
 function numberConditions(lexicon: Lexicon, parsed: ParsedQuestion, base: TableInfo, measure: ColumnInfo | undefined): NumberCondition[] {
   const out: NumberCondition[] = [];
   const numeric = allColumns(lexicon).filter((c) => c.numeric && !c.temporal);

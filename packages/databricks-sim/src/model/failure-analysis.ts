@@ -179,7 +179,7 @@ export class FailureAnalyst {
   }
 
   /**
-   * "How many tickets": the table that holds them must say what one row is. A grain claim needs proof from what
+   * "How many <nouns>": the table that holds them must say what one row is. A grain claim needs proof from what
    * the prompt shows: the expected SQL counts the rows (COUNT(*)) of that one table, with no join that would
    * change what a row is; otherwise no description is written.
    */
