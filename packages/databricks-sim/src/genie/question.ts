@@ -2,7 +2,7 @@
  * Question → slots, by small keyword rules, independent of any space. The simulated planner model uses the
  * same parse to learn which words of a failed question named the measure or the dimension.
  */
-import { stem, stems, words } from './text.ts';
+import { COPULAS, isParticiple, stem, stems, words } from './text.ts';
 
 export type Aggregation = 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
 export type Grain = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
@@ -230,7 +230,6 @@ export function parseQuestion(question: string): ParsedQuestion {
 }
 
 const SHARE_WORDS = new Set(['share', 'proportion', 'fraction', 'percentage', 'percent', 'ratio']);
-const COPULAS = new Set(['were', 'was', 'are', 'is', 'got', 'became']);
 
 /**
  * "What share of <subject> were <concept>?", "what percentage of <subject> are <concept>": the subject names the rows,
@@ -243,7 +242,7 @@ function shareOf(raw: string[]): ParsedQuestion['share'] {
   if (copula < 0) return shareWithVerb(raw, at);
   // the subject's noun phrase, without a participle closing it ("<nouns> <verb>ed in <year>")
   const subject = phraseAfter(raw.slice(0, copula), at + 2, true).filter((w) => w !== 'all');
-  while (subject.length > 1 && /(?:ed|en)$/.test(subject[subject.length - 1])) subject.pop();
+  while (subject.length > 1 && isParticiple(subject[subject.length - 1])) subject.pop();
   const concept: string[] = [];
   for (const w of raw.slice(copula + 1)) {
     if (['in', 'by', 'per', 'for', 'during', 'across', 'since', 'before', 'after', 'at'].includes(w) || /^(19|20)\d\d$/.test(w)) break;
@@ -347,7 +346,7 @@ function leadingNounPhrase(raw: string[]): string[] {
   if (raw.length === 0 || QUESTION_WORDS.has(raw[0]) || SHARE_WORDS.has(raw[0])) return [];
   const end = raw.findIndex((w) => BOUNDARY.has(w) || /^\d+$/.test(w));
   const phrase = raw.slice(0, end < 0 ? raw.length : end);
-  while (phrase.length > 1 && /(?:ed|en)$/.test(phrase[phrase.length - 1])) phrase.pop();
+  while (phrase.length > 1 && isParticiple(phrase[phrase.length - 1])) phrase.pop();
   return phrase.filter((w) => !['the', 'a', 'an'].includes(w)).map(stem);
 }
 
@@ -359,7 +358,7 @@ function nounBeforeVerb(raw: string[], start: number, noun: string[]): string[] 
   for (let i = 1; i < noun.length; i++) {
     const previous = raw[start + i - 1];
     const word = raw[start + i];
-    if (previous !== undefined && word !== undefined && stem(previous) !== previous && (stem(word) === word || /(?:ed|en)$/.test(word))) return noun.slice(0, i);
+    if (previous !== undefined && word !== undefined && stem(previous) !== previous && (stem(word) === word || isParticiple(word))) return noun.slice(0, i);
   }
   return noun;
 }

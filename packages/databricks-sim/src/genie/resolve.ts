@@ -4,7 +4,7 @@ import { columnComparison } from './column-comparison.ts';
 import { findTable, joinPath, onCondition } from './join-graph.ts';
 import { abbreviates, matchScore, type ColumnInfo, type Lexicon, type MetricViewInfo, type TableInfo } from './lexicon.ts';
 import { AGGREGATE_WORDS, type Aggregation, type Grain, type ParsedQuestion, type TimeFilter } from './question.ts';
-import { identifierStems, indexOfPhrase, quoteSqlString, shortName, stems } from './text.ts';
+import { identifierStems, indexOfPhrase, isParticiple, quoteSqlString, shortName, stems } from './text.ts';
 import { qualifySnippet, type SnippetInfo, type SnippetType } from './snippets.ts';
 
 export type Resolution = { sql: string; description: string } | { clarify: string };
@@ -163,6 +163,8 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
   let countDistinct: string | undefined;
   let snippetMeasure: SnippetInfo | undefined;
   let aggregation: Aggregation | undefined = parsed.aggregation ?? (parsed.measurePhrase ? 'SUM' : undefined);
+  // "over <qualifier> <noun>": a state of a row read from two of its columns
+  const compared = columnComparison(lexicon, parsed.tokens);
   if (!aggregation) return { clarify: 'Could you say which number you are looking for (a count, a total, an average)?' };
   // "how many <X> were <verb>ed" where X names a numeric column: the total (or average) of that column
   const counted = aggregation === 'COUNT' && !parsed.share ? columnCounted(lexicon, parsed.countNoun ?? []) : undefined;
@@ -179,7 +181,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     } else {
       const head = noun[noun.length - 1];
       // an instruction saying how to count the noun names its table too
-      base = countedTable(lexicon, noun) ?? findTable(lexicon, rules.countRules.find((r) => r.noun === head)?.table ?? '') ?? columnComparison(lexicon, parsed.tokens)?.table ?? roleTable(lexicon, head);
+      base = countedTable(lexicon, noun) ?? findTable(lexicon, rules.countRules.find((r) => r.noun === head)?.table ?? '') ?? compared?.table ?? roleTable(lexicon, head);
       if (!base) return { clarify: `Which table holds the "${noun.join(' ')}" you want counted?` };
       const rule = rules.countRules.find((r) => r.noun === head && findTable(lexicon, r.table) === base);
       countDistinct = rule?.column;
@@ -270,8 +272,8 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     const onColumn = (c: ColumnInfo) => c.table === table.identifier && c.name.toLowerCase() === rule.column.toLowerCase();
     // "unless the question asks for them": a value of, a grouping by or a defined filter on that column asks
     const asked = filters.some((f) => onColumn(f.column)) || dimensions.some(onColumn)
-      || snippetFilters.some((f) => f.table.identifier === table.identifier && new RegExp(String.raw`\b${rule.column}\b`, 'i').test(f.sql))
-      || parsed.tokens.some((w) => /^includ/.test(w));
+      || snippetFilters.some((f) => f.table.identifier === table.identifier && readsColumn(f, rule.column))
+      || parsed.tokens.some(isIncluding);
     if (!asked) conditions.push(`${ref(table.identifier, rule.column)} <> ${quoteSqlString(rule.value)}`);
   }
   // "what share of X were Y": the conditions Y's words name decide the share; the others choose the rows of X
@@ -285,8 +287,7 @@ export function resolveQuestion(parsed: ParsedQuestion, lexicon: Lexicon, rules:
     add(values.length === 1 ? `${ref(column.table, column.name)} = ${quoteSqlString(values[0])}` : `${ref(column.table, column.name)} IN (${values.map(quoteSqlString).join(', ')})`, values.every((v) => indexOfPhrase(concept, stems(v)) >= 0));
   }
   for (const f of snippetFilters) add(snippetFilters.length > 1 || conditions.length > 0 ? `(${qualifySnippet(f, ref)})` : qualifySnippet(f, ref), f.phrases.some((p) => indexOfPhrase(concept, p.words) >= 0));
-  const compared = columnComparison(lexicon, parsed.tokens);
-  if (compared && compared.table === base && !snippetFilters.some((f) => [compared.left, compared.right].every((c) => new RegExp(String.raw`\b${c.name}\b`, 'i').test(f.sql)))) {
+  if (compared && compared.table === base && !snippetFilters.some((f) => readsColumn(f, compared.left.name) && readsColumn(f, compared.right.name))) {
     add(`${ref(base.identifier, compared.left.name)} ${compared.op} ${ref(base.identifier, compared.right.name)}`, compared.words.some((w) => concept.includes(w)));
   }
   for (const f of flags) add(`${ref(f.column.table, f.column.name)} = ${quoteSqlString(f.value)}`, f.column.phrases.some((p) => p.words.some((w) => concept.includes(w))));
@@ -366,7 +367,7 @@ function rankByCount(parsed: ParsedQuestion, lexicon: Lexicon): ParsedQuestion {
   const column = best(allColumns(lexicon).filter((c) => c.numeric && !NON_MEASURE.test(c.name)), (c) => matchScore(phrase, c.phrases, c.descriptionWords));
   const named = best(lexicon.tables, (t) => matchScore(phrase, t.phrases, t.descriptionWords));
   // "the most <nouns> <verb>ed": the participle closing the phrase is not part of the noun
-  const noun = phrase.length > 1 && /(?:ed|en)$/.test(phrase[phrase.length - 1]) ? phrase.slice(0, -1) : phrase;
+  const noun = phrase.length > 1 && isParticiple(phrase[phrase.length - 1]) ? phrase.slice(0, -1) : phrase;
   if (named && named.score > (column?.score ?? 0)) return { ...parsed, aggregation: 'COUNT', countNoun: noun, measurePhrase: undefined };
   if (column && column.score >= 1) return parsed;
   const group = parsed.groupPhrases[0];
@@ -572,10 +573,18 @@ function resolveWithMetricView(parsed: ParsedQuestion, lexicon: Lexicon, rules: 
   return { sql: lines.join('\n'), description: `${measure} from metric view ${view.definition.identifier}` };
 }
 
+/** "including", "included": the question takes some rows in with the others, it does not pick them out. */
+const isIncluding = (word: string) => /^includ/.test(word);
+
 /** A filter's words in the question restrict the rows, unless the question includes those rows with the others ("including the <words> ones"). */
 function restrictsTo(tokens: string[], words: string[]): boolean {
   const at = indexOfPhrase(tokens, words);
-  return at >= 0 && !tokens.slice(Math.max(0, at - 3), at).some((w) => /^includ/.test(w));
+  return at >= 0 && !tokens.slice(Math.max(0, at - 3), at).some(isIncluding);
+}
+
+/** The snippet's SQL reads this column. */
+function readsColumn(snippet: SnippetInfo, column: string): boolean {
+  return new RegExp(String.raw`\b${column}\b`, 'i').test(snippet.sql);
 }
 
 /** The single table one many-to-one join away that has a date column: the period of a row of `base` is its date. */

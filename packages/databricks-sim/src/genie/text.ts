@@ -25,6 +25,14 @@ export function identifierStems(identifier: string): string[] {
   return stems(identifier.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' '));
 }
 
+/** Verbs that link a subject to its state ("were <state>", "got <state>"). */
+export const COPULAS: ReadonlySet<string> = new Set(['were', 'was', 'are', 'is', 'been', 'be', 'got', 'became']);
+
+/** A participle ("<verb>ed", "<verb>en"): in a question, a verb form closing a noun phrase rather than part of it. */
+export function isParticiple(word: string): boolean {
+  return /(?:ed|en)$/.test(word);
+}
+
 export function isStopword(word: string): boolean {
   return STOPWORDS.has(word);
 }

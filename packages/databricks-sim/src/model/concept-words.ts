@@ -7,7 +7,7 @@
  */
 import type { Lexicon } from '../genie/lexicon.ts';
 import type { ParsedQuestion } from '../genie/question.ts';
-import { isStopword, stem, stems, words } from '../genie/text-exports.ts';
+import { COPULAS, isParticiple, isStopword, stem, stems, words } from '../genie/text-exports.ts';
 
 /** Words the space already explains: table and column names and synonyms, values, snippet names. */
 export function spaceWords(lexicon: Lexicon): Set<string> {
@@ -25,7 +25,6 @@ export function spaceWords(lexicon: Lexicon): Set<string> {
   return explained;
 }
 
-const COPULAS = new Set(['were', 'was', 'are', 'is', 'been', 'be', 'got']);
 /** prepositions that form one name with the word after them: "on <word>", "over <word>", "in <word>" */
 const BOUND = new Set(['on', 'over', 'under', 'in', 'out', 'ahead', 'behind', 'within', 'past']);
 
@@ -33,14 +32,13 @@ export function conceptWords(question: string, parsed: ParsedQuestion, explained
   const raw = words(question);
   const tokens = raw.map(stem);
   const nounPhrase = parsed.share?.subject ?? parsed.countNoun ?? parsed.measurePhrase ?? [];
-  const candidate = (i: number) => {
-    const w = tokens[i];
-    return w.length > 2 && !/^\d/.test(w) && !explained.has(w) && !contrast.has(w) && !isStopword(w) && !questionWords.has(w) && !RATIO_WORDS.has(w);
-  };
-  const shareWord = countedByShare ? shareConceptWord(parsed, tokens, explained, questionWords) : undefined;
+  // a word that could name a condition: not a number, stopword, question or ratio word, nor anything the space explains
+  const nameable = (w: string) => w.length > 2 && !/^\d/.test(w) && !isStopword(w) && !explained.has(w) && !questionWords.has(w) && !RATIO_WORDS.has(w);
+  const candidate = (i: number) => nameable(tokens[i]) && !contrast.has(tokens[i]);
+  const shareWord = countedByShare ? shareConceptWord(parsed, tokens, nameable) : undefined;
   if (shareWord) return shareWord;
   const withPreposition = (i: number) => (i > 0 && BOUND.has(raw[i - 1]) ? [raw[i - 1], tokens[i]] : [tokens[i]]);
-  const participle = (i: number) => /(?:ed|en)$/.test(raw[i]);
+  const participle = (i: number) => isParticiple(raw[i]);
   // a state after the copula: in "were <verb>ed <state>" the word after the participle, else the participle itself
   for (let c = 0; c < raw.length - 1; c++) {
     if (!COPULAS.has(raw[c])) continue;
@@ -66,8 +64,8 @@ const RATIO_WORDS = new Set(['share', 'proportion', 'fraction', 'percentage', 'p
  * "What share of <subject> were <state>": the question itself marks the state's words, so they name the condition even
  * when other questions use them too ("including the <state> ones" does not apply it, yet says the same word).
  */
-function shareConceptWord(parsed: ParsedQuestion, tokens: string[], explained: Set<string>, questionWords: Set<string>): string[] | undefined {
-  const concept = (parsed.share?.concept ?? []).filter((w) => w.length > 2 && !/^\d/.test(w) && !isStopword(w) && !explained.has(w) && !questionWords.has(w) && !RATIO_WORDS.has(w));
+function shareConceptWord(parsed: ParsedQuestion, tokens: string[], nameable: (w: string) => boolean): string[] | undefined {
+  const concept = (parsed.share?.concept ?? []).filter(nameable);
   if (concept.length === 0 || concept.length > 3) return undefined;
   const at = tokens.indexOf(concept[0]);
   return at > 0 && BOUND.has(tokens[at - 1]) && concept.length === 1 ? [tokens[at - 1], concept[0]] : concept;

@@ -6,15 +6,15 @@
  */
 import { FIX_KINDS, type Fix, type Lever, type SerializedSpace } from '@genie-enhancer/shared';
 import type { CatalogSnapshot } from '../catalog.types.ts';
-import { parseInstructions } from '../genie/instructions.ts';
+import { parseInstructions, type InstructionRules } from '../genie/instructions.ts';
 import { findTable, joinEdges } from '../genie/join-graph.ts';
 import { buildLexicon, matchScore, type ColumnInfo, type Lexicon, type TableInfo } from '../genie/lexicon.ts';
 import { periodChangeInstruction } from '../genie/period-change.ts';
 import { parseQuestion, type ParsedQuestion } from '../genie/question.ts';
-import { identifierStems, monthName, quoteSqlString, shortName, stem, stems, words as wordsOf } from '../genie/text-exports.ts';
+import { identifierStems, isParticiple, monthName, quoteSqlString, shortName, stem, stems, words as wordsOf } from '../genie/text-exports.ts';
 import { conceptWords, spaceWords } from './concept-words.ts';
 import { periodChangeOf } from './period-change-shape.ts';
-import { aggregatesIn, columnRef, parseSqlShape, stripQualifiers, type SqlShape } from './sql-shape.ts';
+import { aggregatesIn, caseConditionsIn, columnRef, parseSqlShape, stripQualifiers, type SqlShape } from './sql-shape.ts';
 
 export interface Failure {
   question_id?: string;
@@ -29,7 +29,7 @@ const DISTINCT_WORDS = new Set(['distinct', 'different', 'unique']);
 
 /** The noun a count phrase counts: its last word that is not a participle ("languages used" → language). */
 function countedNoun(phrase: string[]): string | undefined {
-  const nouns = phrase.filter((w) => w.length >= 3 && !DISTINCT_WORDS.has(w) && !/(?:ed|en)$/.test(w) && !VERBISH.has(w));
+  const nouns = phrase.filter((w) => w.length >= 3 && !DISTINCT_WORDS.has(w) && !isParticiple(w) && !VERBISH.has(w));
   return nouns[nouns.length - 1];
 }
 
@@ -41,6 +41,14 @@ const QUESTION_WORDS = new Set(('total sum average avg mean maximum max minimum 
 
 export class FailureAnalyst {
   private readonly lexicon: Lexicon;
+  /** the space's instructions as the simulated Genie reads them */
+  private readonly rules: InstructionRules;
+  /** every join the space declares or implies */
+  private readonly edges: ReturnType<typeof joinEdges>;
+  /** words the space already explains (names, synonyms, values, snippets) */
+  private readonly explained: Set<string>;
+  /** every failure of the plan with its question's stems, read once */
+  private readonly peerQuestions: { expected_sql: string; tokens: string[] }[];
   readonly fixes: Fix[] = [];
   private readonly metricViews = new Map<string, Extract<Fix, { kind: 'metric_view' }>>();
 
@@ -48,8 +56,12 @@ export class FailureAnalyst {
    * `peers`: every failure of the plan, so the words of the others tell which words of one question name a condition
    * only it applies
    */
-  constructor(private readonly space: SerializedSpace, private readonly catalog: CatalogSnapshot, private readonly levers: readonly Lever[] = FIX_KINDS, private readonly peers: readonly Failure[] = []) {
+  constructor(private readonly space: SerializedSpace, private readonly catalog: CatalogSnapshot, private readonly levers: readonly Lever[] = FIX_KINDS, peers: readonly Failure[] = []) {
     this.lexicon = buildLexicon(space, catalog);
+    this.rules = parseInstructions(this.lexicon.textInstructions);
+    this.edges = joinEdges(space, this.lexicon, this.rules.joins);
+    this.explained = spaceWords(this.lexicon);
+    this.peerQuestions = peers.map((p) => ({ expected_sql: p.expected_sql, tokens: parseQuestion(p.question).tokens }));
   }
 
   private allows(lever: Lever): boolean {
@@ -140,14 +152,13 @@ export class FailureAnalyst {
   }
 
   private defaultFilters(shape: SqlShape, parsed: ParsedQuestion): void {
-    const rules = parseInstructions(this.lexicon.textInstructions);
     for (const condition of shape.where) {
       const m = /^(?:(\w+)\.)?(\w+)\s*(?:<>|!=)\s*'([^']*)'$/.exec(condition.trim());
       if (!m) continue;
       const column = this.column({ table: m[1] ? shape.tables.get(m[1].toLowerCase()) : undefined, column: m[2] }, shape);
       const value = m[3];
       if (!column || stems(value).every((w) => parsed.tokens.includes(w))) continue;
-      const known = rules.defaultFilters.some((f) => findTable(this.lexicon, f.table)?.identifier === column.table && f.column === column.name && f.value === value);
+      const known = this.rules.defaultFilters.some((f) => findTable(this.lexicon, f.table)?.identifier === column.table && f.column === column.name && f.value === value);
       const content = `Exclude rows where ${column.table}.${column.name} = ${quoteSqlString(value)} unless the question asks for them.`;
       if (!known) this.addInstruction(content, `Business rule: ${shortName(column.table)} with ${column.name} ${value} never count towards totals.`);
     }
@@ -162,7 +173,7 @@ export class FailureAnalyst {
     const month = Number(start[2]);
     const endMonth = monthName(month === 1 ? 12 : month - 1);
     const content = `Fiscal year N runs from ${monthName(month)} 1 of year N${offset ? ' - 1' : ''} to the end of ${endMonth} of year N${offset ? '' : ' + 1'}.`;
-    if (!parseInstructions(this.lexicon.textInstructions).fiscal) this.addInstruction(content, 'The business reports on a fiscal calendar that is not the calendar year.');
+    if (!this.rules.fiscal) this.addInstruction(content, 'The business reports on a fiscal calendar that is not the calendar year.');
   }
 
   private countRule(shape: SqlShape, parsed: ParsedQuestion): void {
@@ -174,7 +185,7 @@ export class FailureAnalyst {
     const column = this.column(columnRef(distinct.arg.replace(/^distinct\s+/i, ''), shape), shape);
     if (!column) return;
     const noun = countedNoun(parsed.countNoun)!;
-    const known = parseInstructions(this.lexicon.textInstructions).countRules.some((r) => r.noun === noun);
+    const known = this.rules.countRules.some((r) => r.noun === noun);
     if (!known) this.addInstruction(`Count ${noun}s as COUNT(DISTINCT ${column.table}.${column.name}).`, `A ${noun} spans several rows of ${shortName(column.table)}.`);
   }
 
@@ -211,9 +222,9 @@ export class FailureAnalyst {
   private compoundNoun(phrase: string[], head: string): string {
     const at = phrase.lastIndexOf(head);
     const before = at > 0 ? phrase[at - 1] : undefined;
-    if (!before || before.length < 3 || DISTINCT_WORDS.has(before) || /(?:ed|en)$/.test(before)) return head;
+    if (!before || before.length < 3 || DISTINCT_WORDS.has(before) || isParticiple(before)) return head;
     const pair = `${before} ${head}`;
-    const others = this.peers.filter((p) => ` ${parseQuestion(p.question).tokens.join(' ')} `.includes(` ${pair} `));
+    const others = this.peerQuestions.filter((p) => ` ${p.tokens.join(' ')} `.includes(` ${pair} `));
     return others.length >= 2 ? pair : head;
   }
 
@@ -223,7 +234,7 @@ export class FailureAnalyst {
    * "Foreign key to" description of the first key column.
    */
   private joinKeys(shape: SqlShape): void {
-    const edges = joinEdges(this.space, this.lexicon, parseInstructions(this.lexicon.textInstructions).joins);
+    const edges = this.edges;
     for (const join of shape.joins) {
       const pairs = [join, ...(join.more ?? [])].map((p) => ({ left: this.column(p.left, shape), right: this.column(p.right, shape) }));
       if (pairs.some((p) => !p.left || !p.right)) continue;
@@ -316,7 +327,7 @@ export class FailureAnalyst {
     if (!this.allows('sql_snippet')) return;
     const genie = failure.genie_sql ? parseSqlShape(failure.genie_sql).where.map((w) => stripQualifiers(w, parseSqlShape(failure.genie_sql!)).toLowerCase().replace(/\s+/g, ' ')) : [];
     // the conditions it filters by, and those a share or rate counts ("AVG(CASE WHEN <condition> THEN 1 ...)")
-    const caseConditions = shape.select.flatMap((item) => [...item.matchAll(/\bcase\s+when\s+(.+?)\s+then\b/gi)].map((m) => m[1]));
+    const caseConditions = caseConditionsIn(shape);
     for (const condition of [...shape.where, ...caseConditions]) {
       const plain = stripQualifiers(condition.trim(), shape);
       if (genie.includes(plain.toLowerCase().replace(/\s+/g, ' '))) continue;
@@ -331,7 +342,7 @@ export class FailureAnalyst {
       const owner = [table, ...this.lexicon.tables].find((t) => t && columns.some((c) => t.columns.some((col) => col.name.toLowerCase() === c)));
       // a condition on a column the question names is a value or flag Genie reads itself, not a hidden definition
       const named = owner?.columns.some((col) => columns.includes(col.name.toLowerCase()) && identifierStems(col.name).some((w) => w.length > 3 && parsed.tokens.includes(w)));
-      const words = named ? [] : conceptWords(failure.question, parsed, spaceWords(this.lexicon), this.contrast(plain), QUESTION_WORDS, caseConditions.includes(condition));
+      const words = named ? [] : conceptWords(failure.question, parsed, this.explained, this.contrast(plain), QUESTION_WORDS, caseConditions.includes(condition));
       if (!owner || words.length === 0 || words.length > 3) continue;
       const name = words.join(' ');
       const alias = words.join('_');
@@ -349,8 +360,8 @@ export class FailureAnalyst {
   private contrast(condition: string): Set<string> {
     const key = (sql: string) => sql.toLowerCase().replace(/\b[a-z_]\w*\./g, '').replace(/\s+/g, '');
     const out = new Set<string>();
-    for (const peer of this.peers) {
-      if (!key(peer.expected_sql).includes(key(condition))) parseQuestion(peer.question).tokens.forEach((w) => out.add(w));
+    for (const peer of this.peerQuestions) {
+      if (!key(peer.expected_sql).includes(key(condition))) peer.tokens.forEach((w) => out.add(w));
     }
     return out;
   }
@@ -382,14 +393,14 @@ export class FailureAnalyst {
     if (!dated) return;
     const column = this.column({ table: (dated[1] ?? dated[3]) ? shape.tables.get((dated[1] ?? dated[3]).toLowerCase()) : undefined, column: dated[2] ?? dated[4] }, shape);
     if (!column?.temporal || new RegExp(String.raw`\b${column.name}\b`, 'i').test(failure.genie_sql)) return;
-    const participle = wordsOf(failure.question).find((w) => /(?:ed|en)$/.test(w) && w.length > 4 && !QUESTION_WORDS.has(w));
+    const participle = wordsOf(failure.question).find((w) => isParticiple(w) && w.length > 4 && !QUESTION_WORDS.has(w));
     if (participle && matchScore([participle], column.phrases) === 0) this.addSynonym(column, [participle]);
   }
 
   /** "were <word> 1" for `<column> = 1`: the word in front of a number the question states names the compared column. */
   private numberSynonyms(shape: SqlShape, parsed: ParsedQuestion, question: string): void {
     const raw = wordsOf(question);
-    const conditions = [...shape.where, ...shape.select.flatMap((item) => [...item.matchAll(/\bcase\s+when\s+(.+?)\s+then\b/gi)].map((m) => m[1]))];
+    const conditions = [...shape.where, ...caseConditionsIn(shape)];
     for (const condition of conditions) {
       const m = /^\(?\s*(?:(\w+)\.)?(\w+)\s*(=|>=|<=|>|<)\s*(\d+(?:\.\d+)?)\s*\)?$/.exec(condition.trim());
       if (!m || parsed.years.includes(Number(m[4]))) continue;
@@ -412,7 +423,7 @@ export class FailureAnalyst {
       if (!m) continue;
       const period = m[1].toLowerCase();
       if (!new RegExp(String.raw`date_trunc\(\s*'${period}'`, 'i').test(failure.genie_sql)) continue;
-      const known = parseInstructions(this.lexicon.textInstructions).periodNumbers.includes(period.toUpperCase() as 'MONTH');
+      const known = this.rules.periodNumbers.includes(period.toUpperCase() as 'MONTH');
       if (!known) this.addInstruction(`Group by ${period} as the ${period} number, ${period}(<date>), not the first day of the ${period}.`, `Reports here show each ${period} as its number, not as a date.`);
     }
   }
@@ -421,7 +432,7 @@ export class FailureAnalyst {
   private periodChange(shape: SqlShape, parsed: ParsedQuestion): void {
     if (!parsed.comparison || shape.select.length !== 1 || !this.allows('text_instruction')) return;
     const change = periodChangeOf(shape.select[0]);
-    if (!change || parseInstructions(this.lexicon.textInstructions).periodChange === change) return;
+    if (!change || this.rules.periodChange === change) return;
     this.addInstruction(periodChangeInstruction(change), `Growth between two years is measured here as a ${change === 'ratio' ? 'ratio' : `${change} change`}; the space did not say so.`);
   }
 
@@ -430,7 +441,7 @@ export class FailureAnalyst {
     const scaled = /\b100(?:\.0*)?\s*\*\s*AVG\s*\(\s*CASE\b/i;
     if (!failure.genie_sql || !scaled.test(failure.genie_sql)) return;
     if (!shape.select.some((item) => /^\s*AVG\s*\(\s*CASE\b/i.test(item)) || shape.select.some((item) => scaled.test(item))) return;
-    if (parseInstructions(this.lexicon.textInstructions).sharesAsFractions) return;
+    if (this.rules.sharesAsFractions) return;
     this.addInstruction('Give shares and percentages as fractions between 0 and 1, not multiplied by 100.', 'Reports here show a percentage as a fraction of 1.');
   }
 

@@ -82,6 +82,11 @@ export function stripQualifiers(expr: string, shape: SqlShape): string {
 }
 
 /** Aggregate calls in an expression: SUM(x), COUNT(DISTINCT y), ... */
+/** The conditions a select list counts or sums by ("AVG(CASE WHEN <condition> THEN 1 ...)"), in order. */
+export function caseConditionsIn(shape: SqlShape): string[] {
+  return shape.select.flatMap((item) => [...item.matchAll(/\bcase\s+when\s+(.+?)\s+then\b/gi)].map((m) => m[1]));
+}
+
 export function aggregatesIn(expr: string): { fn: string; arg: string }[] {
   return [...expr.matchAll(/\b(sum|avg|count|min|max)\s*\(\s*((?:distinct\s+)?[^()]*?)\s*\)/gi)].map((m) => ({ fn: m[1].toUpperCase(), arg: m[2] }));
 }
